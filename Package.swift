@@ -1,0 +1,36 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "growth-report",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "growth-report", targets: ["growth-report"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C libraries, found by pkg-config.
+        .systemLibrary(
+            name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(
+            name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]),
+
+        // Libraries, dependencies running one way: CLI → Seeding/Reports → Database/Statistics → C.
+        .target(name: "Database", dependencies: [
+            "CLibPQ", .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Statistics"),
+        .target(name: "Seeding", dependencies: ["Database"]),
+        .executableTarget(name: "growth-report", dependencies: [
+            "Database", "Seeding",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+    ]
+)
