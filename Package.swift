@@ -21,16 +21,23 @@ let package = Package(
             providers: [.apt(["libxlsxwriter-dev"])]),
 
         // Libraries, dependencies running one way: CLI → Seeding/Reports → Database/Statistics → C.
+        .target(name: "Digest"),
         .target(name: "Database", dependencies: [
-            "CLibPQ", .product(name: "Logging", package: "swift-log"),
+            "CLibPQ", "Digest", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Statistics"),
         .target(name: "Seeding", dependencies: ["Database"]),
+        // A real PostgreSQL for the tests, started by the same code as `demo`.
+        .target(name: "TestSupport", dependencies: ["Database"]),
         .executableTarget(name: "growth-report", dependencies: [
             "Database", "Seeding",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
+        .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
+        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "TestSupport"]),
     ]
 )

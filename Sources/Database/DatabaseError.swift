@@ -1,17 +1,32 @@
 import Foundation
 
 /// A failure talking to PostgreSQL. Its description is one line for the user and never holds
-/// a password; `debugDescription` adds the server's detail, still masked.
-public struct DatabaseError: Error, Sendable {
+/// a password: every message passes through `SecretMasker` before it is stored here.
+public struct DatabaseError: Error, Sendable, Equatable {
     public enum Code: Sendable, Equatable {
-        case invalidConfiguration, connectionFailed, authenticationFailed, databaseMissing
-        case queryFailed, decodingFailed, invalidParameter, copyFailed, connectionLost
+        /// A malformed URL or conninfo string; nothing was sent.
+        case invalidConfiguration
+        /// The server could not be reached.
+        case connectionFailed
+        /// The server refused the user or password.
+        case authenticationFailed
+        /// The server answered but the database does not exist.
+        case databaseMissing
+        /// The connection broke while a statement ran.
+        case connectionLost
+        /// The server rejected a statement.
+        case queryFailed
+        /// A value did not fit the Swift type asked for.
+        case decodingFailed
+        /// A parameter cannot be sent (for example text holding a NUL byte).
+        case invalidParameter
     }
 
     public var code: Code
     /// The statement's name, never its SQL or its values.
     public var statement: String?
     public var sqlState: String?
+    /// The server's or libpq's message, masked, on one line.
     public var message: String
 
     public init(_ code: Code, statement: String? = nil, sqlState: String? = nil, message: String) {
@@ -19,5 +34,38 @@ public struct DatabaseError: Error, Sendable {
         self.statement = statement
         self.sqlState = sqlState
         self.message = message
+    }
+
+    /// True when the server could not be reached or refused the login: the CLI's exit code 69.
+    public var isUnavailable: Bool {
+        switch code {
+        case .connectionFailed, .authenticationFailed, .databaseMissing, .connectionLost: true
+        default: false
+        }
+    }
+}
+
+extension DatabaseError: LocalizedError, CustomStringConvertible {
+    public var errorDescription: String? { description }
+
+    public var description: String {
+        switch code {
+        case .invalidConfiguration:
+            "Invalid database URL: \(message); check --database-url or DATABASE_URL."
+        case .connectionFailed:
+            "Could not connect to PostgreSQL: \(message); check --database-url or DATABASE_URL and that the server is running."
+        case .authenticationFailed:
+            "PostgreSQL refused the credentials: \(message); check the user and password."
+        case .databaseMissing:
+            "\(message); create it or check --database-url."
+        case .connectionLost:
+            "The connection to PostgreSQL was lost\(statement.map { " during '\($0)'" } ?? ""): \(message)"
+        case .queryFailed:
+            "Query '\(statement ?? "?")' failed (SQLSTATE \(sqlState ?? "none")): \(message)"
+        case .decodingFailed:
+            "Query '\(statement ?? "?")' returned an unexpected value: \(message)"
+        case .invalidParameter:
+            "Query '\(statement ?? "?")' was not sent: \(message)"
+        }
     }
 }

@@ -1,0 +1,170 @@
+import Foundation
+import Logging
+
+/// Applies `Schema.migrations` to a database: idempotent, never dropping or rewriting data.
+///
+/// Tables and the indexes of empty tables are created in one transaction, which also records
+/// the migrations it completed; if anything fails there, nothing is left behind. An index on a
+/// table that already holds rows is built with `CREATE INDEX CONCURRENTLY` afterwards, outside
+/// any transaction, so writers are never blocked; a concurrent build that was interrupted
+/// leaves an invalid index, which the next run drops and builds again. Two runs at once are
+/// serialised by an advisory lock.
+public struct Migrator {
+    public struct Outcome: Sendable, Equatable {
+        /// Versions applied by this run.
+        public var applied: [Int] = []
+        /// Indexes built by this run.
+        public var indexesBuilt: [String] = []
+        /// Migrations applied earlier whose definition has changed since.
+        public var changedSinceApplied: [Int] = []
+    }
+
+    public static let historyTable = "growth_report_migrations"
+    static let lockKey = 7_402_113_509   // an arbitrary constant shared by every growth-report migrate
+
+    let migrations: [Migration]
+    let logger: Logger
+
+    public init(migrations: [Migration] = Schema.migrations, logger: Logger = Logger(label: "growth-report.migrate")) {
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// The SQL a run would execute on this database, in order, without changing anything.
+    public func pendingSQL(on connection: PostgresConnection) throws -> String {
+        let applied = try appliedChecksums(on: connection)
+        var script = "-- growth-report db migrate (dry run): nothing has been changed.\n"
+        script += "CREATE TABLE IF NOT EXISTS \(Self.historyTable) (version integer PRIMARY KEY, name text NOT NULL, "
+            + "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());\n"
+        for migration in migrations where applied[migration.version] == nil {
+            script += "\n-- migration \(migration.version): \(migration.name)\n"
+            if migration.indexes.isEmpty {
+                script += migration.sql + "\n"
+            } else {
+                for index in migration.indexes {
+                    let concurrently = try tableHasRows(index.table, on: connection)
+                    script += index.createStatement(concurrently: concurrently) + "\n"
+                }
+            }
+        }
+        if applied.count == migrations.count { script += "\n-- every migration is applied; nothing to do.\n" }
+        return script
+    }
+
+    /// Applies whatever is missing.
+    @discardableResult
+    public func migrate(on connection: PostgresConnection) throws -> Outcome {
+        try connection.execute(named: "migrate_lock", "SELECT pg_advisory_lock($1)", parameters: [.int(Self.lockKey)])
+        defer { _ = try? connection.execute(named: "migrate_unlock", "SELECT pg_advisory_unlock($1)", parameters: [.int(Self.lockKey)]) }
+
+        var outcome = Outcome()
+        var deferredIndexes: [IndexDefinition] = []
+        var deferredVersions: [Migration] = []
+        try connection.transaction {
+            try connection.executeScript(named: "migrate_history_table", """
+                CREATE TABLE IF NOT EXISTS \(Self.historyTable) (
+                  version integer PRIMARY KEY,
+                  name text NOT NULL,
+                  checksum text NOT NULL,
+                  applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+            let applied = try appliedChecksums(on: connection)
+            for migration in migrations {
+                if let checksum = applied[migration.version] {
+                    if checksum != migration.checksum { outcome.changedSinceApplied.append(migration.version) }
+                    continue
+                }
+                if migration.indexes.isEmpty {
+                    logger.info("applying migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                    try connection.executeScript(named: "migration_\(migration.version)_\(migration.name)", migration.sql)
+                    try record(migration, on: connection)
+                    outcome.applied.append(migration.version)
+                    continue
+                }
+                // Indexes name columns: a table that differs from the schema is reported as such.
+                try SchemaCheck.verify(on: connection, requireAll: false)
+                var concurrent: [IndexDefinition] = []
+                for index in migration.indexes {
+                    if try tableHasRows(index.table, on: connection) {
+                        concurrent.append(index)
+                    } else {
+                        try dropIfInvalid(index, on: connection, concurrently: false)
+                        if try !indexExists(index.name, on: connection) {
+                            try connection.executeScript(named: "index_\(index.name)", index.createStatement(concurrently: false))
+                            outcome.indexesBuilt.append(index.name)
+                        }
+                    }
+                }
+                if concurrent.isEmpty {
+                    try record(migration, on: connection)
+                    outcome.applied.append(migration.version)
+                } else {
+                    deferredIndexes += concurrent
+                    deferredVersions.append(migration)
+                }
+            }
+        }
+        // Outside the transaction: CREATE INDEX CONCURRENTLY cannot run inside one.
+        for index in deferredIndexes {
+            try dropIfInvalid(index, on: connection, concurrently: true)
+            if try !indexExists(index.name, on: connection) {
+                logger.info("building index concurrently", metadata: ["index": "\(index.name)"])
+                try connection.executeScript(named: "index_\(index.name)", index.createStatement(concurrently: true))
+                outcome.indexesBuilt.append(index.name)
+            }
+        }
+        for migration in deferredVersions {
+            try record(migration, on: connection)
+            outcome.applied.append(migration.version)
+        }
+        return outcome
+    }
+
+    private func appliedChecksums(on connection: PostgresConnection) throws -> [Int: String] {
+        let exists = try connection.query(named: "migrate_history_exists",
+                                          "SELECT to_regclass($1) IS NOT NULL AS present",
+                                          parameters: [.text("public." + Self.historyTable)])
+        guard try exists.first?.decode("present", as: Bool.self) == true else { return [:] }
+        let rows = try connection.query(named: "migrate_history", "SELECT version, checksum FROM \(Self.historyTable)")
+        var result: [Int: String] = [:]
+        for row in rows { result[try row.int("version")] = try row.string("checksum") }
+        return result
+    }
+
+    private func record(_ migration: Migration, on connection: PostgresConnection) throws {
+        try connection.execute(
+            named: "migrate_record",
+            "INSERT INTO \(Self.historyTable) (version, name, checksum) VALUES ($1, $2, $3) ON CONFLICT (version) DO NOTHING",
+            parameters: [.int(migration.version), .text(migration.name), .text(migration.checksum)])
+    }
+
+    private func tableHasRows(_ table: String, on connection: PostgresConnection) throws -> Bool {
+        let exists = try connection.query(named: "migrate_table_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
+                                          parameters: [.text("public." + table)])
+        guard try exists.first?.decode("present", as: Bool.self) == true else { return false }
+        let rows = try connection.query(named: "migrate_table_has_rows",
+                                        "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS has_rows")
+        return try rows.first?.decode("has_rows", as: Bool.self) ?? false
+    }
+
+    private func indexExists(_ name: String, on connection: PostgresConnection) throws -> Bool {
+        let rows = try connection.query(named: "migrate_index_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
+                                        parameters: [.text("public." + name)])
+        return try rows.first?.decode("present", as: Bool.self) ?? false
+    }
+
+    /// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that `IF NOT EXISTS`
+    /// would keep; drop it so it is built again.
+    private func dropIfInvalid(_ index: IndexDefinition, on connection: PostgresConnection, concurrently: Bool) throws {
+        let rows = try connection.query(named: "migrate_index_valid", """
+            SELECT i.indisvalid AS valid FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname = $1 AND n.nspname = 'public'
+            """, parameters: [.text(index.name)])
+        guard let valid = try rows.first?.decode("valid", as: Bool.self), !valid else { return }
+        logger.warning("dropping an invalid index left by an interrupted build", metadata: ["index": "\(index.name)"])
+        try connection.executeScript(named: "drop_invalid_\(index.name)",
+                                     "DROP INDEX \(concurrently ? "CONCURRENTLY " : "")IF EXISTS \(try connection.quoteIdentifier(index.name))")
+    }
+}

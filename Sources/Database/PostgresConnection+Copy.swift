@@ -1,0 +1,52 @@
+import CLibPQ
+
+/// The open end of a `COPY … FROM STDIN`: send rows already in COPY text format.
+public struct CopyWriter: ~Copyable {
+    let connection: PostgresConnection
+    let statement: String
+
+    /// Sends bytes of COPY text (whole rows or not; the server joins them).
+    public func send(_ bytes: [UInt8]) throws {
+        guard !bytes.isEmpty else { return }
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count)) }
+        }
+        guard status == 1 else { throw connection.lostConnection(statement: statement) }
+    }
+}
+
+extension PostgresConnection {
+    /// Bulk-loads rows with `COPY table (columns) FROM STDIN` in text format. `body` sends the
+    /// rows; when it throws, the COPY is aborted and nothing it sent is kept.
+    /// - Returns: the number of rows the server loaded.
+    @discardableResult
+    public func copyIn(named name: String, table: String, columns: [String],
+                       _ body: (borrowing CopyWriter) throws -> Void) throws -> Int {
+        let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
+        let sql = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
+        let start = try run(named: name, sql, parameters: [])
+        PQclear(start)
+        let writer = CopyWriter(connection: self, statement: name)
+        do {
+            try body(writer)
+        } catch {
+            _ = PQputCopyEnd(handle, "aborted by growth-report")
+            drainResults()
+            throw error
+        }
+        guard PQputCopyEnd(handle, nil) == 1 else { throw lostConnection(statement: name) }
+        var loaded = 0
+        var failure: Error?
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            do {
+                try check(result, statement: name)
+                loaded += Int(String(cString: PQcmdTuples(result))) ?? 0
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        return loaded
+    }
+}

@@ -1,0 +1,226 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One libpq connection, owned by one task: the only code that calls `PQ*`.
+///
+/// Every value travels as a `$n` parameter (`PQexecParams`); statements carry a name that
+/// errors and logs use instead of their SQL. Session settings: `DateStyle=ISO`, the report's
+/// `TimeZone`, `statement_timeout` when given, `application_name=growth-report`.
+public final class PostgresConnection {
+    let handle: OpaquePointer
+    let masker: SecretMasker
+    let logger: Logger
+    /// Each distinct statement run so far (name and SQL), for the reproducibility record.
+    public private(set) var statementsRun: [(name: String, sql: String)] = []
+
+    /// Connects and applies the session settings.
+    /// - Throws: `DatabaseError` — `.invalidConfiguration` for a malformed URL (nothing is sent),
+    ///   `.connectionFailed`, `.authenticationFailed` or `.databaseMissing`.
+    public init(settings: ConnectionSettings, logger: Logger = Logger(label: "growth-report.database")) throws {
+        try settings.validate()
+        let masker = settings.masker()
+        // With expand_dbname the connection string may hold every setting; keywords after it win,
+        // so application_name is always ours.
+        var keywords: [String] = []
+        var values: [String] = []
+        if let connectionString = settings.connectionString {
+            keywords.append("dbname"); values.append(connectionString)
+        }
+        keywords.append("application_name"); values.append(settings.applicationName)
+        let connection = Self.withCStringArrays(keywords, values) { keywordPointers, valuePointers in
+            PQconnectdbParams(keywordPointers, valuePointers, 1)
+        }
+        guard let connection else {
+            throw DatabaseError(.connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(connection) == CONNECTION_OK else {
+            let message = masker(ConnectionSettings.oneLine(String(cString: PQerrorMessage(connection))))
+            PQfinish(connection)
+            throw DatabaseError(Self.classifyConnectionFailure(message), message: message)
+        }
+        self.handle = connection
+        self.masker = masker
+        self.logger = logger
+        logger.debug("connected", metadata: ["target": "\(masker(target))"])
+        var parameters: [PostgresValue] = [.text(settings.timeZone)]
+        var sql = "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
+            + "set_config('extra_float_digits', '3', false), set_config('TimeZone', $1, false)"
+        if let timeout = settings.statementTimeoutMilliseconds {
+            sql += ", set_config('statement_timeout', $2, false)"
+            parameters.append(.text("\(timeout)ms"))
+        }
+        try execute(named: "session_settings", sql, parameters: parameters)
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// `user@host:port/database` of the live connection, without the password.
+    public var target: String {
+        func text(_ pointer: UnsafeMutablePointer<CChar>?) -> String { pointer.map { String(cString: $0) } ?? "" }
+        return "\(text(PQuser(handle)))@\(text(PQhost(handle))):\(text(PQport(handle)))/\(text(PQdb(handle)))"
+    }
+
+    /// The server's version number, e.g. 150018.
+    public var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(named name: String, _ sql: String, parameters: [PostgresValue] = []) throws -> [PostgresRow] {
+        let result = try run(named: name, sql, parameters: parameters)
+        defer { PQclear(result) }
+        return rows(of: result, statement: name)
+    }
+
+    /// Runs one statement and maps each row.
+    public func query<T>(named name: String, _ sql: String, parameters: [PostgresValue] = [],
+                         _ transform: (PostgresRow) throws -> T) throws -> [T] {
+        try query(named: name, sql, parameters: parameters).map(transform)
+    }
+
+    /// Runs one statement for its effect; returns the number of rows it touched.
+    @discardableResult
+    public func execute(named name: String, _ sql: String, parameters: [PostgresValue] = []) throws -> Int {
+        let result = try run(named: name, sql, parameters: parameters)
+        defer { PQclear(result) }
+        return Int(String(cString: PQcmdTuples(result))) ?? 0
+    }
+
+    /// Runs a fixed script of several statements with no values in it (DDL). Values never go
+    /// through here: a script takes no parameters.
+    public func executeScript(named name: String, _ sql: String) throws {
+        record(name, sql)
+        let start = ContinuousClock.now
+        guard let result = PQexec(handle, sql) else { throw lostConnection(statement: name) }
+        defer { PQclear(result) }
+        try check(result, statement: name)
+        logger.debug("ran", metadata: ["statement": "\(name)", "elapsed": "\(ContinuousClock.now - start)"])
+    }
+
+    /// Quotes an identifier that comes from code (a table or column name), as libpq does.
+    public func quoteIdentifier(_ identifier: String) throws -> String {
+        guard let pointer = PQescapeIdentifier(handle, identifier, identifier.utf8.count) else {
+            throw DatabaseError(.invalidParameter, message: "cannot quote identifier '\(identifier)'")
+        }
+        defer { PQfreemem(pointer) }
+        return String(cString: pointer)
+    }
+
+    // MARK: - Internals shared by the extensions
+
+    func run(named name: String, _ sql: String, parameters: [PostgresValue]) throws -> OpaquePointer {
+        record(name, sql)
+        let encoded = try encode(parameters, statement: name)
+        let start = ContinuousClock.now
+        let result = Self.withOptionalCStrings(encoded.values) { valuePointers in
+            PQexecParams(handle, sql, Int32(parameters.count), encoded.types, valuePointers, nil, nil, 0)
+        }
+        guard let result else { throw lostConnection(statement: name) }
+        do { try check(result, statement: name) } catch { PQclear(result); throw error }
+        logger.debug("ran", metadata: ["statement": "\(name)", "elapsed": "\(ContinuousClock.now - start)"])
+        return result
+    }
+
+    func record(_ name: String, _ sql: String) {
+        if !statementsRun.contains(where: { $0.name == name && $0.sql == sql }) { statementsRun.append((name, sql)) }
+    }
+
+    func encode(_ parameters: [PostgresValue], statement: String) throws -> (types: [UInt32], values: [String?]) {
+        var types: [UInt32] = []
+        var values: [String?] = []
+        for (index, parameter) in parameters.enumerated() {
+            let text = parameter.encoded
+            if let text, text.utf8.contains(0) {
+                throw DatabaseError(.invalidParameter, statement: statement,
+                                    message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot hold")
+            }
+            types.append(parameter.typeOID)
+            values.append(text)
+        }
+        return (types, values)
+    }
+
+    /// Throws when `result` is an error; the message is masked and on one line.
+    func check(_ result: OpaquePointer, statement: String) throws {
+        switch PQresultStatus(result) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_EMPTY_QUERY:
+            return
+        default:
+            if PQstatus(handle) != CONNECTION_OK { throw lostConnection(statement: statement) }
+            func field(_ code: Int32) -> String? {
+                PQresultErrorField(result, code).map { String(cString: $0) }
+            }
+            let sqlState = field(Int32(UInt8(ascii: "C")))
+            var message = field(Int32(UInt8(ascii: "M"))) ?? String(cString: PQresultErrorMessage(result))
+            if let detail = field(Int32(UInt8(ascii: "D"))) { message += " (\(detail))" }
+            throw DatabaseError(.queryFailed, statement: statement, sqlState: sqlState,
+                                message: masker(ConnectionSettings.oneLine(message)))
+        }
+    }
+
+    func lostConnection(statement: String) -> DatabaseError {
+        let message = masker(ConnectionSettings.oneLine(String(cString: PQerrorMessage(handle))))
+        return DatabaseError(.connectionLost, statement: statement,
+                             message: message.isEmpty ? "no answer from the server" : message)
+    }
+
+    func rows(of result: OpaquePointer, statement: String) -> [PostgresRow] {
+        let columns = self.columns(of: result)
+        let rowCount = PQntuples(result)
+        var rows: [PostgresRow] = []
+        rows.reserveCapacity(Int(rowCount))
+        for row in 0..<rowCount { rows.append(self.row(row, of: result, columns: columns, statement: statement)) }
+        return rows
+    }
+
+    func columns(of result: OpaquePointer) -> PostgresRow.Columns {
+        PostgresRow.Columns(names: (0..<PQnfields(result)).map { String(cString: PQfname(result, $0)) })
+    }
+
+    func row(_ row: Int32, of result: OpaquePointer, columns: PostgresRow.Columns, statement: String) -> PostgresRow {
+        var values: [String?] = []
+        values.reserveCapacity(columns.names.count)
+        for column in 0..<Int32(columns.names.count) {
+            if PQgetisnull(result, row, column) == 1 {
+                values.append(nil)
+            } else {
+                let length = Int(PQgetlength(result, row, column))
+                let pointer = UnsafeRawPointer(PQgetvalue(result, row, column)!)
+                values.append(String(decoding: UnsafeRawBufferPointer(start: pointer, count: length), as: UTF8.self))
+            }
+        }
+        return PostgresRow(columns: columns, values: values, statement: statement)
+    }
+
+    static func classifyConnectionFailure(_ message: String) -> DatabaseError.Code {
+        let lowered = message.lowercased()
+        // Option values libpq checks only when it connects ("port=notaport"): still a malformed URL.
+        let malformed = ["invalid integer value", "invalid port number", "invalid connection option", "invalid value for parameter",
+                         "invalid sslmode value", "invalid target_session_attrs value", "invalid gssencmode value"]
+        if malformed.contains(where: lowered.contains) { return .invalidConfiguration }
+        if lowered.contains("database \"") && lowered.contains("does not exist") { return .databaseMissing }
+        let authentication = ["password authentication failed", "no password supplied", "authentication failed",
+                              "role \"", "pg_hba.conf", "password is required", "peer authentication"]
+        if authentication.contains(where: lowered.contains) { return .authenticationFailed }
+        return .connectionFailed
+    }
+
+    static func withCStringArrays<R>(_ keywords: [String], _ values: [String],
+                                     _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let keywordCopies = keywords.map { strdup($0) } + [nil]
+        let valueCopies = values.map { strdup($0) } + [nil]
+        defer { (keywordCopies + valueCopies).forEach { free($0) } }
+        let keywordPointers = keywordCopies.map { UnsafePointer($0) }
+        let valuePointers = valueCopies.map { UnsafePointer($0) }
+        return keywordPointers.withUnsafeBufferPointer { k in
+            valuePointers.withUnsafeBufferPointer { v in body(k.baseAddress!, v.baseAddress!) }
+        }
+    }
+
+    static func withOptionalCStrings<R>(_ values: [String?], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+        let copies = values.map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer($0) }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}

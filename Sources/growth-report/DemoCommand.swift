@@ -1,0 +1,57 @@
+import ArgumentParser
+import Database
+import Foundation
+import Seeding
+
+/// `growth-report demo`: a private PostgreSQL cluster with demo data, ready for the reports.
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a private PostgreSQL cluster under .growth-report/, migrate it and seed it with demo data.",
+        discussion: """
+            Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in
+            .growth-report/, as the unprivileged postgres user when run as root. A second run reuses
+            the cluster and its data.
+            """)
+
+    @Option(name: .customLong("as-of"), help: "The clock: demo data ends with the last complete ISO week before it.")
+    var asOf: AsOfOption?
+
+    @Flag(name: .long, help: "Print nothing but errors and the connection URL.")
+    var quiet = false
+
+    func run() throws {
+        Console.isQuiet = quiet
+        let endpoint = try DemoDatabase.start()
+        Console.progress("The private PostgreSQL cluster runs in \(ProjectPaths.clusterDirectory.path).")
+        let url = endpoint.url(database: PrivateClusterDatabase.name)
+        let database = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: PrivateClusterDatabase.name)))
+        let outcome = try Migrator().migrate(on: database)
+        try SchemaCheck.verify(on: database)
+        if !outcome.applied.isEmpty { Console.progress("Created the schema (migrations \(outcome.applied.map(String.init).joined(separator: ", "))).") }
+
+        let plan = SeedPlan(scale: .small, seed: 1, lastDay: (asOf ?? .now).lastCompleteWeekSunday.daysSinceEpoch)
+        if try DemoDatabase.holdsData(database) {
+            Console.progress("The demo database already holds data; keeping it (`growth-report db seed --replace` reseeds).")
+        } else {
+            try SeedCommand.seed(plan, mode: .emptyOnly, into: database)
+        }
+        Console.progress("""
+
+            The demo database is ready. Connect with:
+              psql '\(url)'
+            or point the reports at it:
+              export DATABASE_URL='\(url)'
+            Stop it with `growth-report db stop`; `growth-report db start` brings it back.
+            """)
+        Console.output(url)
+    }
+}
+
+extension DemoDatabase {
+    static func holdsData(_ database: PostgresConnection) throws -> Bool {
+        let rows = try database.query(named: "demo_has_data",
+                                      "SELECT EXISTS (SELECT 1 FROM viral_metrics) OR EXISTS (SELECT 1 FROM partnership_analytics) AS present")
+        return try rows.first?.decode("present", as: Bool.self) ?? false
+    }
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Seeding benchmark: `growth-report db seed` (generating as it goes) against psql's \copy of the
+# same rows from files, per table, in one run on one private cluster; plus the seeder's peak RSS.
+#
+#   benchmarks/seed.sh [small|medium|large]     (default large; writes benchmarks/results/seed-SCALE.md)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale="${1:-large}"
+as_of="2026-11-25"
+[ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
+swift build -c release --product growth-report >/dev/null
+bin="$PWD/.build/release/growth-report"
+
+work="$(mktemp -d /tmp/growth-report-bench-XXXXXX)"
+chmod 755 "$work"
+cleanup() { (cd "$work" && "$bin" db stop >/dev/null 2>&1) || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+cd "$work"
+url="$("$bin" db start --quiet)"
+socket="$(printf '%s' "$url" | sed -E 's/.*host=([^&]*).*/\1/' | sed 's/%2F/\//g')"
+port="$(printf '%s' "$url" | sed -E 's/.*port=([0-9]+).*/\1/')"
+conn() { printf 'host=%s port=%s user=postgres dbname=%s' "$socket" "$port" "$1"; }
+psql_admin() { psql -X -q -v ON_ERROR_STOP=1 "$(conn postgres)" "$@"; }
+for db in bench_seed bench_copy; do
+  psql_admin -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  "$bin" db migrate --quiet --database-url "$(conn $db)"
+done
+
+echo "Seeding ($scale) with growth-report…" >&2
+seed_log="$work/seed.log"
+"$bin" db seed --scale "$scale" --seed 1 --as-of "$as_of" --database-url "$(conn bench_seed)" 2> >(tee "$seed_log" >&2)
+
+echo "Writing the same rows to files…" >&2
+"$bin" db seed --scale "$scale" --seed 1 --as-of "$as_of" --copy-files "$work/files" >/dev/null
+
+echo "Loading the files with psql \\copy…" >&2
+declare -A copy_seconds
+while IFS=$'\t' read -r table columns file rows; do
+  start=$(date +%s.%N)
+  psql -X -q -v ON_ERROR_STOP=1 "$(conn bench_copy)" -c "\\copy $table ($columns) FROM '$file'"
+  end=$(date +%s.%N)
+  copy_seconds[$table]=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+done < "$work/files/manifest.tsv"
+
+out="$OLDPWD/benchmarks/results/seed-$scale.md"
+mkdir -p "$(dirname "$out")"
+{
+  echo "# db seed --scale $scale"
+  echo
+  echo "Reproduce: \`benchmarks/seed.sh $scale\` (release build, one private cluster, $(nproc) cores, $(date -u +%Y-%m-%d))."
+  echo
+  echo "| table | rows | seeder rows/s | psql \\\\copy rows/s | seeder time / \\\\copy time |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  while IFS=$'\t' read -r table columns file rows; do
+    line="$(grep -E "^  $table: [0-9,]+ rows in" "$seed_log" | tail -1)"
+    seeder_seconds="$(printf '%s' "$line" | sed -E 's/.* rows in ([0-9.]+) s.*/\1/')"
+    copy="${copy_seconds[$table]}"
+    awk -v t="$table" -v n="$rows" -v s="$seeder_seconds" -v c="$copy" \
+      'BEGIN { printf "| %s | %d | %.0f | %.0f | %.2f |\n", t, n, n / s, n / c, s / c }'
+  done < "$work/files/manifest.tsv"
+  echo
+  echo "Seeder: $(grep '^Seeded' "$seed_log")"
+} > "$out"
+cat "$out"
