@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C libraries, found by pkg-config.
@@ -26,6 +27,9 @@ let package = Package(
             "CLibPQ", "Digest", .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Statistics"),
+        .target(name: "Rendering", dependencies: [
+            "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .target(name: "Seeding", dependencies: ["Database"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.
         .target(name: "TestSupport", dependencies: ["Database"]),

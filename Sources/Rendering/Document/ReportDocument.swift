@@ -1,0 +1,91 @@
+import Foundation
+
+/// A report as the renderers see it: sections of typed tables, charts that point at table
+/// columns, callouts, a data-quality table and the reproducibility record. It knows nothing of
+/// statistics or SQL, so a new report needs no new renderer code.
+public struct ReportDocument: Sendable {
+    /// The report's id: `ab-test`, `partner-roi`, … — the HTML template's name and the base of file names.
+    public var report: String
+    public var title: String
+    public var subtitle: String?
+    /// How the period reads to a person, e.g. "2026-W47 · 16–22 Nov 2026".
+    public var periodLabel: String
+    /// Sentences at the top: the verdict, health warnings.
+    public var callouts: [Callout]
+    public var sections: [ReportSection]
+    /// Rows read and excluded, and why (`check`, `rows`); written as `<report>-data-quality.csv`.
+    public var dataQuality: ReportTable
+    public var reproducibility: Reproducibility
+
+    public init(report: String, title: String, subtitle: String? = nil, periodLabel: String,
+                callouts: [Callout] = [], sections: [ReportSection], dataQuality: ReportTable,
+                reproducibility: Reproducibility) {
+        self.report = report
+        self.title = title
+        self.subtitle = subtitle
+        self.periodLabel = periodLabel
+        self.callouts = callouts
+        self.sections = sections
+        self.dataQuality = dataQuality
+        self.reproducibility = reproducibility
+    }
+
+    /// Every table, in order: those of the sections, then the data-quality table.
+    public var tables: [ReportTable] { sections.flatMap(\.tables) + [dataQuality] }
+
+    public func table(named name: String) -> ReportTable? { tables.first { $0.name == name } }
+}
+
+/// A sentence that stands out: a verdict, a warning.
+public struct Callout: Sendable, Equatable {
+    public enum Tone: String, Sendable { case neutral, positive, warning, danger }
+    public var tone: Tone
+    public var title: String
+    public var text: String
+
+    public init(_ tone: Tone, title: String, text: String) {
+        self.tone = tone
+        self.title = title
+        self.text = text
+    }
+}
+
+/// A part of a report with its own heading (one A/B test, the partner table, …).
+public struct ReportSection: Sendable {
+    public var id: String
+    public var title: String
+    /// Plain sentences under the heading.
+    public var paragraphs: [String]
+    public var callouts: [Callout]
+    /// Label → value pairs shown as tiles (e.g. "Users" → "12,345").
+    public var facts: [Fact]
+    public var tables: [ReportTable]
+    public var charts: [ReportChart]
+
+    public init(id: String, title: String, paragraphs: [String] = [], callouts: [Callout] = [],
+                facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = []) {
+        self.id = id
+        self.title = title
+        self.paragraphs = paragraphs
+        self.callouts = callouts
+        self.facts = facts
+        self.tables = tables
+        self.charts = charts
+    }
+}
+
+/// A labelled value shown as a tile.
+public struct Fact: Sendable, Equatable {
+    public var label: String
+    public var value: ReportCell
+    public var format: CellFormat
+    /// A short note under the value ("+12 % vs previous week").
+    public var note: String?
+
+    public init(_ label: String, _ value: ReportCell, format: CellFormat, note: String? = nil) {
+        self.label = label
+        self.value = value
+        self.format = format
+        self.note = note
+    }
+}

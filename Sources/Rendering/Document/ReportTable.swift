@@ -1,0 +1,108 @@
+import Foundation
+
+/// A table with typed columns. `name` is the CSV file's base name (`ab-test` →
+/// `ab-test.csv`) and the XLSX sheet; column keys are the CSV header, exactly as SPEC §4 lists.
+public struct ReportTable: Sendable {
+    public var name: String
+    public var title: String
+    public var columns: [ReportColumn]
+    public var rows: [[ReportCell]]
+    /// Shown in the HTML report (a table may exist only for CSV/XLSX, e.g. a raw export).
+    public var isShownInHTML: Bool
+    /// The XLSX sheet's name when it should differ from `name` (Excel allows 31 characters).
+    public var sheetTitle: String?
+
+    public init(name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
+                isShownInHTML: Bool = true, sheetTitle: String? = nil) {
+        precondition(rows.allSatisfy { $0.count == columns.count }, "every row of \(name) needs \(columns.count) cells")
+        self.name = name
+        self.title = title
+        self.columns = columns
+        self.rows = rows
+        self.isShownInHTML = isShownInHTML
+        self.sheetTitle = sheetTitle
+    }
+
+    public func columnIndex(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }
+}
+
+/// A column: its CSV key, its human title and how its values are formatted.
+public struct ReportColumn: Sendable, Equatable {
+    public var key: String
+    public var title: String
+    public var format: CellFormat
+
+    public init(_ key: String, _ title: String, _ format: CellFormat) {
+        self.key = key
+        self.title = title
+        self.format = format
+    }
+}
+
+/// How a value is shown (HTML), formatted (XLSX) and written (CSV).
+public enum CellFormat: Sendable, Equatable {
+    case text
+    case integer
+    /// A plain number with this many decimals shown (CSV: shortest round-trip).
+    case decimal(places: Int)
+    /// A fraction shown as a percentage (0.125 → 12.5 %) with this many decimals.
+    case percent(places: Int)
+    /// An exact amount in this currency (CSV: two decimals).
+    case money(currency: String)
+    /// A probability, shown with enough significant digits for tiny values (1.2e-8).
+    case pValue
+    case boolean
+    case date
+    case timestamp
+}
+
+/// One value. `empty` is a blank cell (CSV: empty field; XLSX: blank; HTML: "n/a" or "—").
+public enum ReportCell: Sendable, Equatable {
+    case empty
+    case text(String)
+    case integer(Int)
+    /// A finite double; builders turn NaN and infinity into `empty` before they get here.
+    case number(Double)
+    case money(Decimal)
+    case boolean(Bool)
+    case date(ReportDate)
+    case timestamp(Date)
+
+    /// A number or `empty` when it is missing or not finite.
+    public static func number(_ value: Double?) -> ReportCell {
+        guard let value, value.isFinite else { return .empty }
+        return .number(value)
+    }
+
+    /// The value as a double, for charts.
+    public var doubleValue: Double? {
+        switch self {
+        case .integer(let value): Double(value)
+        case .number(let value): value
+        case .money(let value): NSDecimalNumber(decimal: value).doubleValue
+        default: nil
+        }
+    }
+}
+
+/// A calendar day with no time zone (`analytics_period`, ISO week starts).
+public struct ReportDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    public var year: Int
+    public var month: Int
+    public var day: Int
+
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
+    /// `2026-11-16`.
+    public var description: String {
+        String(format: "%04d-%02d-%02d", year, month, day)
+    }
+
+    public static func < (a: ReportDate, b: ReportDate) -> Bool {
+        (a.year, a.month, a.day) < (b.year, b.month, b.day)
+    }
+}
