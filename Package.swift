@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "Rendering", dependencies: [
             "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "Reports", dependencies: ["Database", "Statistics", "Rendering", "Digest"]),
         .target(name: "Seeding", dependencies: ["Database"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.
         .target(name: "TestSupport", dependencies: ["Database"]),
@@ -40,6 +41,7 @@ let package = Package(
         ]),
 
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
         .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "TestSupport"]),

@@ -17,6 +17,7 @@ public enum TransactionMode: Sendable {
 
 extension PostgresConnection {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
+    @discardableResult
     public func transaction<T>(_ mode: TransactionMode = .readWrite, _ body: () throws -> T) throws -> T {
         try execute(named: "begin", mode.beginStatement)
         let value: T

@@ -51,7 +51,7 @@ public enum PostgresValue: Sendable, Equatable {
     }
 
     /// `2026-11-16 10:00:00.123456+00`, rounded to the microsecond PostgreSQL stores.
-    static func isoTimestamp(_ date: Date) -> String {
+    public static func isoTimestamp(_ date: Date) -> String {
         let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         let totalMicros = Int64(micros)
         var seconds = totalMicros / 1_000_000

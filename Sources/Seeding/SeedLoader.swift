@@ -21,8 +21,8 @@ public struct SeedLoader {
         public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
     }
 
-    /// Rows sent so far for a table; called from the loading thread.
-    public typealias Progress = (_ table: String, _ rowsSent: Int, _ rowCount: Int, _ elapsed: Double) -> Void
+    /// Rows sent so far for a table, and whether the table is done.
+    public typealias Progress = (_ table: String, _ rowsSent: Int, _ rowCount: Int, _ elapsed: Double, _ isFinished: Bool) -> Void
 
     let plan: SeedPlan
     let mode: Mode
@@ -37,7 +37,8 @@ public struct SeedLoader {
     /// Loads every table of the plan.
     /// - Throws: `SeedError` when the database is not migrated, holds data (mode `.emptyOnly`)
     ///   or already holds this seed's rows (`.append`); `DatabaseError` from PostgreSQL.
-    public func load(into connection: PostgresConnection, progress: Progress = { _, _, _, _ in }) throws -> [TableResult] {
+    @discardableResult
+    public func load(into connection: PostgresConnection, progress: Progress = { _, _, _, _, _ in }) throws -> [TableResult] {
         do {
             try SchemaCheck.verify(on: connection)
         } catch let mismatch as SchemaMismatch {
@@ -136,7 +137,7 @@ public struct SeedLoader {
                     let now = elapsed()
                     if now - lastReport >= 0.5 {
                         lastReport = now
-                        progress(generator.table, sent, generator.rowCount, now)
+                        progress(generator.table, sent, generator.rowCount, now, false)
                     }
                 }
             }
@@ -150,7 +151,7 @@ public struct SeedLoader {
                                          "INSERT INTO \(generator.table) (\(columns)) SELECT \(columns) FROM \(target) \(upsert)")
         }
         let seconds = elapsed()
-        progress(generator.table, loaded, generator.rowCount, seconds)
+        progress(generator.table, loaded, generator.rowCount, seconds, true)
         return TableResult(table: generator.table, rows: loaded, seconds: seconds)
     }
 

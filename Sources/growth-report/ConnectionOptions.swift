@@ -37,15 +37,10 @@ struct ConnectionOptions: ParsableArguments {
         return settings
     }
 
-    /// Sets up logging and output once per run.
+    /// Applies --quiet and --verbose to output and logging.
     func bootstrap() {
         Console.isQuiet = quiet
-        let level: Logger.Level = verbose ? .debug : (quiet ? .error : .warning)
-        LoggingSystem.bootstrap { label in
-            var handler = MaskingLogHandler(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        Console.logLevel = verbose ? .debug : (quiet ? .error : .warning)
     }
 
     /// Connects with these settings.

@@ -1,11 +1,13 @@
 import Database
 import Foundation
+import Logging
 
 /// Progress and errors go to stderr, paths written to stdout; everything shown is masked.
 enum Console {
     /// Set once the connection settings are known, before anything is printed.
     nonisolated(unsafe) static var masker = SecretMasker.withEnvironment()
     nonisolated(unsafe) static var isQuiet = false
+    nonisolated(unsafe) static var logLevel: Logger.Level = .warning
 
     static func error(_ line: String) {
         write("growth-report: " + masker(line) + "\n")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 
 /// The `growth-report` command: parses, runs, and turns every failure into one line on stderr
 /// and the exit code of SPEC §5.
@@ -18,6 +19,8 @@ struct GrowthReport: ParsableCommand {
         subcommands: [DatabaseCommand.self, DemoCommand.self])
 
     static func main() {
+        // Every log line goes to stderr, masked; the level follows --verbose and --quiet.
+        LoggingSystem.bootstrap { MaskingLogHandler(label: $0) }
         let status: Int32
         do {
             var command = try parseAsRoot()

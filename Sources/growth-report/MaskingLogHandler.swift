@@ -4,7 +4,11 @@ import Logging
 /// Writes log lines to stderr after masking passwords in the message and every metadata value.
 struct MaskingLogHandler: LogHandler {
     let label: String
-    var logLevel: Logger.Level = .warning
+    /// One level for the whole run, set from --verbose / --quiet once they are parsed.
+    var logLevel: Logger.Level {
+        get { Console.logLevel }
+        set { Console.logLevel = newValue }
+    }
     var metadata: Logger.Metadata = [:]
 
     init(label: String) { self.label = label }

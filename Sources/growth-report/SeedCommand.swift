@@ -58,23 +58,22 @@ struct SeedCommand: ParsableCommand {
         let results: [SeedLoader.TableResult]
         var announced = false
         do {
-            results = try SeedLoader(plan: plan, mode: mode).load(into: database) { table, sent, total, elapsed in
+            results = try SeedLoader(plan: plan, mode: mode).load(into: database) { table, sent, total, elapsed, isFinished in
                 if !announced {
                     // Only once the checks have passed, so a refusal stays one line.
                     announced = true
                     Console.progress("Seeding \(plan.scale.rawValue) demo data (seed \(plan.seed)) for the 26 weeks ending \(lastDay)…")
                 }
-                let rate = elapsed > 0 ? Double(sent) / elapsed : 0
-                Console.transient("  \(table): \(Format.count(sent)) / \(Format.count(total)) rows"
-                    + " (\(total > 0 ? sent * 100 / total : 100) %), \(Format.count(Int(rate))) rows/s")
+                let rate = Format.count(Int(elapsed > 0 ? Double(sent) / elapsed : 0))
+                if isFinished {
+                    Console.transient("  \(table): \(Format.count(sent)) rows in \(Format.seconds(elapsed)), \(rate) rows/s", final: true)
+                } else {
+                    Console.transient("  \(table): \(Format.count(sent)) / \(Format.count(total)) rows"
+                        + " (\(total > 0 ? sent * 100 / total : 100) %), \(rate) rows/s")
+                }
             }
         } catch let error as SeedError {
             throw CommandFailure.data(error.description)
-        }
-        Console.transient("", final: false)
-        for result in results {
-            Console.progress("  \(result.table): \(Format.count(result.rows)) rows in \(Format.seconds(result.seconds)), "
-                + "\(Format.count(Int(result.rowsPerSecond))) rows/s")
         }
         let total = results.reduce(0) { $0 + $1.rows }
         let elapsed = start.duration(to: .now)

@@ -1,0 +1,194 @@
+import Database
+import Foundation
+
+/// What PostgreSQL counts for the readout: a handful of rows per run.
+public struct ABTestCounts: Sendable, Equatable {
+    public struct Variant: Sendable, Equatable {
+        public var name: String
+        public var users: Int
+        public var conversions: Int
+    }
+
+    public struct Test: Sendable, Equatable {
+        public var name: String
+        public var variants: [Variant]
+        /// Users seen in more than one variant, left out of every count.
+        public var multipleExposures: Int
+        /// Rows with a null e-mail or variant.
+        public var excludedRows: Int
+        /// Rows whose conversion came at or after the readout's end: not counted.
+        public var lateConversions: Int
+        public var rowsRead: Int
+        public var firstAssignment: Date
+        public var lastAssignment: Date
+    }
+
+    public var tests: [Test]
+    /// Rows created in the period with no test name: counted, belonging to no test.
+    public var rowsWithoutTest: Int
+}
+
+/// The options that change what is counted.
+public struct ABTestCountingOptions: Sendable {
+    /// Only this test, active in the period or not.
+    public var test: String?
+    /// Only conversions of this event; any event when nil.
+    public var event: String?
+    /// Conversions count only in [first assignment, first assignment + window).
+    public var conversionWindowSeconds: Int?
+
+    public init(test: String? = nil, event: String? = nil, conversionWindowSeconds: Int? = nil) {
+        self.test = test
+        self.event = event
+        self.conversionWindowSeconds = conversionWindowSeconds
+    }
+}
+
+extension PostgresConnection {
+    /// Counts users and conversions per variant of every test with an assignment in
+    /// `[start, end)` (or of `options.test`), cumulative from each test's first assignment to
+    /// `end`, in one statement: one pass over the running tests' rows.
+    ///
+    /// A user is a distinct non-null `user_email` of the test; users seen in several variants
+    /// are counted apart as multiple exposures. Without a conversion window a plain hash
+    /// aggregate does the work; with one, each user's first assignment comes from a window
+    /// function over the same rows.
+    public func abTestCounts(start: Date, end: Date, options: ABTestCountingOptions) throws -> ABTestCounts {
+        var parameters: [PostgresValue] = [
+            .timestamp(start), .timestamp(end), options.event.map(PostgresValue.text) ?? .null,
+            options.test.map(PostgresValue.text) ?? .null,
+        ]
+        let statement: (name: String, sql: String)
+        if let window = options.conversionWindowSeconds {
+            parameters.append(.int(window))
+            statement = ("ab_test_counts_windowed", ABTestSQL.countsWithWindow)
+        } else {
+            statement = ("ab_test_counts", ABTestSQL.counts)
+        }
+        let rows = try query(named: statement.name, statement.sql, parameters: parameters)
+        var tests: [String: ABTestCounts.Test] = [:]
+        var order: [String] = []
+        var rowsWithoutTest = 0
+        for row in rows {
+            switch try row.string("kind") {
+            case "test":
+                let name = try row.string("test_name")
+                order.append(name)
+                tests[name] = ABTestCounts.Test(
+                    name: name, variants: [], multipleExposures: try row.int("multiple_exposures"),
+                    excludedRows: try row.int("excluded_rows"), lateConversions: try row.int("late_conversions"), rowsRead: try row.int("rows_read"),
+                    firstAssignment: try row.timestamp("first_assignment"), lastAssignment: try row.timestamp("last_assignment"))
+            case "variant":
+                let name = try row.string("test_name")
+                tests[name]?.variants.append(ABTestCounts.Variant(
+                    name: try row.string("variant"), users: try row.int("users"), conversions: try row.int("conversions")))
+            default:
+                rowsWithoutTest = try row.int("rows_read")
+            }
+        }
+        return ABTestCounts(tests: order.compactMap { tests[$0] }, rowsWithoutTest: rowsWithoutTest)
+    }
+
+    /// Every test name in the table, for the error that lists them (a loose index scan over
+    /// `ab_test_assignments_test_created_idx`, so it stays fast on millions of rows).
+    public func abTestNames(limit: Int = 50) throws -> [String] {
+        try query(named: "ab_test_names", """
+            WITH RECURSIVE names AS (
+              SELECT min(test_name) AS name FROM ab_test_assignments
+              UNION ALL
+              SELECT (SELECT min(test_name) FROM ab_test_assignments WHERE test_name > names.name)
+              FROM names WHERE names.name IS NOT NULL
+            )
+            SELECT name FROM names WHERE name IS NOT NULL LIMIT $1
+            """, parameters: [.int(limit)]) { try $0.string("name") }
+    }
+}
+
+/// The counting statements. Parameters: $1 period start, $2 readout end, $3 event or NULL,
+/// $4 test or NULL, $5 conversion window in seconds or NULL.
+enum ABTestSQL {
+    /// The tests in scope and their rows before the end; shared by both statements.
+    private static let scope = """
+        active AS (
+          SELECT DISTINCT test_name FROM ab_test_assignments
+          WHERE $4::text IS NULL AND test_name IS NOT NULL AND created_at >= $1 AND created_at < $2
+          UNION
+          SELECT $4::text WHERE $4::text IS NOT NULL
+        ),
+        scoped AS MATERIALIZED (
+          SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
+          FROM ab_test_assignments a
+          WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < $2
+        )
+        """
+
+    /// The per-variant, per-test and no-test rows, from `per_user` (one row per test and user).
+    private static let results = """
+        variants AS (
+          SELECT test_name, variant,
+                 count(*) FILTER (WHERE NOT exposed_twice) AS users,
+                 count(*) FILTER (WHERE NOT exposed_twice AND converted) AS conversions
+          FROM per_user GROUP BY test_name, variant
+        ),
+        seen_variants AS (
+          SELECT DISTINCT test_name, variant FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+        ),
+        tests AS (
+          SELECT s.test_name, count(*) AS rows_read,
+                 count(*) FILTER (WHERE s.user_email IS NULL OR s.variant IS NULL) AS excluded_rows,
+                 count(*) FILTER (WHERE s.converted_at >= $2) AS late_conversions,
+                 min(s.created_at) AS first_assignment, max(s.created_at) AS last_assignment
+          FROM scoped s GROUP BY s.test_name
+        ),
+        exposures AS (
+          SELECT test_name, count(*) FILTER (WHERE exposed_twice) AS multiple_exposures FROM per_user GROUP BY test_name
+        )
+        SELECT 'test' AS kind, t.test_name, NULL AS variant, NULL::bigint AS users, NULL::bigint AS conversions,
+               coalesce(e.multiple_exposures, 0) AS multiple_exposures, t.excluded_rows, t.late_conversions, t.rows_read,
+               t.first_assignment, t.last_assignment
+        FROM tests t LEFT JOIN exposures e USING (test_name)
+        UNION ALL
+        SELECT 'variant', sv.test_name, sv.variant, coalesce(v.users, 0), coalesce(v.conversions, 0),
+               NULL, NULL, NULL, NULL, NULL, NULL
+        FROM seen_variants sv LEFT JOIN variants v USING (test_name, variant)
+        UNION ALL
+        SELECT 'no_test', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+               (SELECT count(*) FROM ab_test_assignments WHERE test_name IS NULL AND created_at >= $1 AND created_at < $2),
+               NULL, NULL
+        ORDER BY 2 NULLS LAST, 1, 3
+        """
+
+    /// A user converted when one of their rows has the event (any, or $3) with converted_at
+    /// before the end. Several variants of one user: min <> max, no DISTINCT needed, so the
+    /// aggregate can hash.
+    static let counts = """
+        WITH \(scope),
+        per_user AS (
+          SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
+                 bool_or(conversion_event IS NOT NULL AND converted_at IS NOT NULL AND converted_at < $2
+                         AND ($3::text IS NULL OR conversion_event = $3)) AS converted
+          FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+          GROUP BY test_name, user_email
+        ),
+        \(results)
+        """
+
+    /// As `counts`, with conversions only in [first assignment, first assignment + $5 seconds).
+    static let countsWithWindow = """
+        WITH \(scope),
+        with_first AS (
+          SELECT test_name, user_email, variant, conversion_event, converted_at,
+                 min(created_at) OVER (PARTITION BY test_name, user_email) AS first_assigned
+          FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+        ),
+        per_user AS (
+          SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
+                 bool_or(conversion_event IS NOT NULL AND converted_at IS NOT NULL AND converted_at < $2
+                         AND ($3::text IS NULL OR conversion_event = $3)
+                         AND converted_at >= first_assigned
+                         AND converted_at < first_assigned + make_interval(secs => $5::bigint)) AS converted
+          FROM with_first GROUP BY test_name, user_email
+        ),
+        \(results)
+        """
+}

@@ -1,0 +1,225 @@
+import Foundation
+import Statistics
+
+/// The statistics of every test in a readout, computed from counts (SPEC §4.3).
+public struct ABTestReadout: Sendable {
+    public struct VariantResult: Sendable, Equatable {
+        public var name: String
+        public var isControl: Bool
+        public var users: Int
+        public var conversions: Int
+        public var rate: Double?
+        public var rateInterval: ConfidenceInterval?
+        public var upliftAbsolute: Double?
+        public var upliftAbsoluteInterval: ConfidenceInterval?
+        public var upliftRelative: Double?
+        public var upliftRelativeInterval: ConfidenceInterval?
+        public var pValue: Double?
+        public var testUsed: String?
+        public var pValueSequential: Double?
+        public var pValueAdjusted: Double?
+        public var isSignificant: Bool?
+        public var chanceToBeatControl: Double?
+        public var expectedLoss: Double?
+        public var usersNeeded: Int?
+    }
+
+    public enum Verdict: Sendable, Equatable {
+        case sampleRatioMismatch
+        case ship(variant: String)
+        case doNotShip(worse: String)
+        case keepRunning(moreUsersPerVariant: Int)
+        case noEffect
+
+        /// The one-line verdict of SPEC §4.3, as written in CSV and XLSX.
+        public var text: String {
+            switch self {
+            case .sampleRatioMismatch: "SRM — results untrustworthy"
+            case .ship(let variant): "ship \(variant)"
+            case .doNotShip(let variant): "do not ship: \(variant) is worse"
+            case .keepRunning(let users): "keep running: about \(users) more users per variant"
+            case .noEffect: "no effect detected"
+            }
+        }
+    }
+
+    public struct TestResult: Sendable {
+        public var name: String
+        /// Control first, then the treatments in alphabetical order.
+        public var variants: [VariantResult]
+        public var users: Int
+        public var multipleExposures: Int
+        public var excludedRows: Int
+        public var lateConversions: Int
+        public var rowsRead: Int
+        public var firstAssignment: Date
+        public var lastAssignment: Date
+        public var plannedShares: [Double]
+        public var srmPValue: Double?
+        public var isSRMFlagged: Bool
+        public var omnibusPValue: Double?
+        public var verdict: Verdict
+
+        /// multiple_exposures / (users + multiple_exposures) > 1 %.
+        public var hasExposureWarning: Bool {
+            let total = users + multipleExposures
+            return total > 0 && Double(multipleExposures) / Double(total) > 0.01
+        }
+
+        public var control: VariantResult { variants[0] }
+        public var treatments: ArraySlice<VariantResult> { variants.dropFirst() }
+    }
+
+    public var tests: [TestResult]
+    public var settings: ABTestSettings
+    public var rowsWithoutTest: Int
+
+    /// - Throws: `ABTestError` for a test with one variant, no control, or weights that do not fit.
+    public init(counts: ABTestCounts, settings: ABTestSettings) throws {
+        self.settings = settings
+        self.rowsWithoutTest = counts.rowsWithoutTest
+        self.tests = try counts.tests.map { try Self.analyse($0, settings: settings) }
+    }
+
+    static func analyse(_ test: ABTestCounts.Test, settings: ABTestSettings) throws -> TestResult {
+        let names = test.variants.map(\.name)
+        guard names.count >= 2 else { throw ABTestError.oneVariant(test: test.name, variant: names.first) }
+        let controlName = settings.control ?? "control"
+        guard let control = test.variants.first(where: { $0.name == controlName }) else {
+            throw ABTestError.noControl(test: test.name, control: controlName, variants: names, wasGiven: settings.control != nil)
+        }
+        let ordered = [control] + test.variants.filter { $0.name != controlName }.sorted { $0.name < $1.name }
+        let shares: [Double]
+        if let weights = settings.weights {
+            switch weights.weights(for: ordered.map(\.name)) {
+            case .success(let values): shares = values
+            case .failure(let error): throw error
+            }
+        } else {
+            shares = Array(repeating: 1, count: ordered.count)
+        }
+        let total = shares.reduce(0, +)
+        let plannedShares = shares.map { $0 / total }
+
+        let controlProportion = Proportion(successes: control.conversions, trials: control.users)
+        var results = ordered.map { variant -> VariantResult in
+            let proportion = Proportion(successes: variant.conversions, trials: variant.users)
+            return VariantResult(
+                name: variant.name, isControl: variant.name == controlName, users: variant.users,
+                conversions: variant.conversions,
+                rate: variant.users > 0 ? proportion.rate : nil,
+                rateInterval: wilsonInterval(proportion, alpha: settings.alpha).definedValue)
+        }
+        for index in results.indices.dropFirst() {
+            compare(&results[index], control: controlProportion, settings: settings)
+        }
+        // Holm or BH over the treatments' p-values (sequential ones when asked); a treatment
+        // without a p-value takes no part and stays empty.
+        let comparable = results.indices.dropFirst().filter { results[$0].decisionPValue(settings) != nil }
+        if let adjusted = adjustedPValues(comparable.map { results[$0].decisionPValue(settings)! },
+                                          correction: settings.correction).definedValue {
+            for (index, value) in zip(comparable, adjusted) {
+                results[index].pValueAdjusted = value
+                results[index].isSignificant = value < settings.alpha
+            }
+        }
+
+        let users = results.reduce(0) { $0 + $1.users }
+        let srm = sampleRatioMismatch(users: results.map(\.users), weights: plannedShares).definedValue
+        let omnibus = results.count > 2
+            ? chiSquareIndependence(results.map { Proportion(successes: $0.conversions, trials: $0.users) }).definedValue?.pValue
+            : nil
+        var result = TestResult(
+            name: test.name, variants: results, users: users, multipleExposures: test.multipleExposures,
+            excludedRows: test.excludedRows, lateConversions: test.lateConversions, rowsRead: test.rowsRead,
+            firstAssignment: test.firstAssignment, lastAssignment: test.lastAssignment, plannedShares: plannedShares,
+            srmPValue: srm?.pValue, isSRMFlagged: srm?.isFlagged ?? false, omnibusPValue: omnibus, verdict: .noEffect)
+        result.verdict = verdict(for: result)
+        return result
+    }
+
+    static func compare(_ result: inout VariantResult, control: Proportion, settings: ABTestSettings) {
+        let treatment = Proportion(successes: result.conversions, trials: result.users)
+        if let absolute = absoluteUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
+            result.upliftAbsolute = absolute.estimate
+            result.upliftAbsoluteInterval = absolute.interval.definedValue
+        }
+        if let relative = relativeUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
+            result.upliftRelative = relative.estimate
+            result.upliftRelativeInterval = relative.interval.definedValue
+        }
+        if let comparison = compareConversionRates(control: control, treatment: treatment).definedValue {
+            result.pValue = comparison.pValue
+            result.testUsed = comparison.method.rawValue
+        }
+        if settings.isSequential {
+            result.pValueSequential = sequentialPValue(control: control, treatment: treatment, tau: settings.tau).definedValue
+        }
+        if let bayes = bayesianComparison(control: control, treatment: treatment).definedValue {
+            result.chanceToBeatControl = bayes.chanceToBeatControl
+            result.expectedLoss = bayes.expectedLoss
+        }
+        if control.trials > 0, treatment.trials > 0 {
+            let needed = settings.minimumDetectableEffect.map {
+                sampleSizePerVariant(baseline: control.rate, minimumDetectableEffect: $0, alpha: settings.alpha)
+            } ?? sampleSizePerVariant(baseline: control.rate, treatment: treatment.rate, alpha: settings.alpha)
+            result.usersNeeded = needed.definedValue
+        }
+    }
+
+    /// The first verdict of SPEC §4.3 that applies.
+    static func verdict(for test: TestResult) -> Verdict {
+        if test.isSRMFlagged { return .sampleRatioMismatch }
+        let significant = test.treatments.filter { $0.isSignificant == true }
+        if let best = significant.filter({ ($0.upliftAbsolute ?? 0) > 0 }).max(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
+            return .ship(variant: best.name)
+        }
+        if let worst = significant.filter({ ($0.upliftAbsolute ?? 0) < 0 }).min(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
+            return .doNotShip(worse: worst.name)
+        }
+        let shortfalls = test.treatments.compactMap { treatment -> Int? in
+            guard let needed = treatment.usersNeeded else { return nil }
+            return needed - treatment.users
+        }
+        if let largest = shortfalls.max(), largest > 0 { return .keepRunning(moreUsersPerVariant: largest) }
+        return .noEffect
+    }
+}
+
+extension ABTestReadout.VariantResult {
+    /// The p-value that decides significance: the sequential one with `--sequential`.
+    func decisionPValue(_ settings: ABTestSettings) -> Double? {
+        settings.isSequential ? pValueSequential : pValue
+    }
+}
+
+/// A readout that cannot be computed from these data or options.
+public enum ABTestError: Error, Sendable, Equatable, CustomStringConvertible {
+    case oneVariant(test: String, variant: String?)
+    case noControl(test: String, control: String, variants: [String], wasGiven: Bool)
+    case weightsDoNotFit(String)
+    case unknownTest(String, existing: [String])
+    case noAssignments(period: String)
+    case noAssignmentsBefore(test: String, end: String)
+
+    public var description: String {
+        switch self {
+        case .oneVariant(let test, let variant):
+            "Test '\(test)' has only one variant\(variant.map { " ('\($0)')" } ?? ""): there is nothing to compare."
+        case .noControl(let test, let control, let variants, let wasGiven):
+            wasGiven
+                ? "Test '\(test)' has no variant named '\(control)'; its variants are \(variants.joined(separator: ", "))."
+                : "Test '\(test)' has no variant named 'control'; name one with --control (its variants are \(variants.joined(separator: ", ")))."
+        case .weightsDoNotFit(let reason):
+            "\(reason)."
+        case .unknownTest(let test, let existing):
+            existing.isEmpty
+                ? "There is no test named '\(test)': the table holds no tests."
+                : "There is no test named '\(test)'; the tests are: \(existing.joined(separator: ", "))."
+        case .noAssignmentsBefore(let test, let end):
+            "Test '\(test)' has no assignments before \(end)."
+        case .noAssignments(let period):
+            "No test has assignments in \(period); choose another period, or name a test with --test."
+        }
+    }
+}

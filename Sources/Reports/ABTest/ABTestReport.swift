@@ -1,0 +1,57 @@
+import Database
+import Foundation
+import Rendering
+
+/// `ab-test`: counts in PostgreSQL inside one read-only snapshot, statistics in Swift, and the
+/// document the renderers write.
+public struct ABTestReport {
+    public var period: ReportPeriod
+    public var counting: ABTestCountingOptions
+    public var settings: ABTestSettings
+    /// End the readout at the as-of time instead of the period's end (`--live`).
+    public var isLive: Bool
+    public var asOf: Date
+
+    public init(period: ReportPeriod, counting: ABTestCountingOptions, settings: ABTestSettings, isLive: Bool, asOf: Date) {
+        self.period = period
+        self.counting = counting
+        self.settings = settings
+        self.isLive = isLive
+        self.asOf = asOf
+    }
+
+    /// When the readout ends.
+    public var readoutEnd: Date { isLive ? asOf : period.end }
+
+    /// Counts and analyses every test in scope.
+    /// - Throws: `ABTestError` (no test in range, unknown test, no control, one variant, weights
+    ///   that do not fit), `DatabaseError`.
+    public func readout(on connection: PostgresConnection) throws -> ABTestReadout {
+        let counts = try connection.transaction(.snapshot) { () -> ABTestCounts in
+            let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, options: counting)
+            if let test = counting.test, counts.tests.isEmpty {
+                let existing = try connection.abTestNames()
+                if existing.contains(test) { throw ABTestError.noAssignmentsBefore(test: test, end: PostgresValue.isoTimestamp(readoutEnd)) }
+                throw ABTestError.unknownTest(test, existing: existing)
+            }
+            return counts
+        }
+        guard !counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
+        return try ABTestReadout(counts: counts, settings: settings)
+    }
+
+    /// The options that shaped the numbers, for the reproducibility record.
+    public var recordedOptions: [Reproducibility.Setting] {
+        var options: [Reproducibility.Setting] = [
+            .init("alpha", "\(settings.alpha)"), .init("correction", settings.correction.rawValue),
+            .init("control", settings.control ?? "control"), .init("event", counting.event ?? "(any)"),
+            .init("conversion_window", counting.conversionWindowSeconds.map { "\($0)s" } ?? "(none)"),
+            .init("readout_end", isLive ? "as-of (live)" : "period end"),
+        ]
+        if let test = counting.test { options.append(.init("test", test)) }
+        if let weights = settings.weights { options.append(.init("weights", "\(weights)")) }
+        if let mde = settings.minimumDetectableEffect { options.append(.init("mde", "\(mde)")) }
+        if settings.isSequential { options.append(.init("sequential_tau", "\(settings.tau)")) }
+        return options
+    }
+}

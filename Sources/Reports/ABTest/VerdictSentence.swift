@@ -1,0 +1,79 @@
+import Foundation
+import Rendering
+
+/// The verdict and health warnings in words a non-statistician understands.
+enum VerdictSentence {
+    static func callout(for test: ABTestReadout.TestResult, settings: ABTestSettings) -> Callout {
+        let control = test.control
+        switch test.verdict {
+        case .sampleRatioMismatch:
+            return Callout(.danger, title: "Results untrustworthy",
+                           text: "Do not act on these numbers: the users were not split between the variants as planned, so something in the assignment or the logging is broken. Fix the split, then restart the test.")
+        case .ship(let name):
+            let variant = test.variants.first { $0.name == name }!
+            return Callout(.positive, title: "Ship \(name)",
+                           text: "\(name) converts at \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
+                               + "\(relativeClause(variant)). A difference this large would be very unlikely if \(name) made no difference"
+                               + " (adjusted p = \(pValue(variant.pValueAdjusted))); the chance that \(name) is better is \(percent(variant.chanceToBeatControl, places: 1)).")
+        case .doNotShip(let name):
+            let variant = test.variants.first { $0.name == name }!
+            return Callout(.danger, title: "Do not ship \(name)",
+                           text: "\(name) converts worse: \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
+                               + "\(relativeClause(variant)). This is unlikely to be chance (adjusted p = \(pValue(variant.pValueAdjusted))).")
+        case .keepRunning(let more):
+            return Callout(.warning, title: "Keep running",
+                           text: "No variant is reliably better or worse yet. To detect a difference of the size seen so far with 80 % power, each variant needs about \(grouped(more)) more users.")
+        case .noEffect:
+            return Callout(.neutral, title: "No effect detected",
+                           text: "The variants convert at about the same rate, and the test has enough users to have seen a difference of the size it looked for.")
+        }
+    }
+
+    static func sampleRatioBanner(_ test: ABTestReadout.TestResult) -> Callout {
+        let shares = test.variants.map { test.users > 0 ? Double($0.users) / Double(test.users) : 0 }
+        let observed = zip(test.variants, shares).map { "\($0.name) \(percent($1, places: 1))" }.joined(separator: ", ")
+        let planned = zip(test.variants, test.plannedShares).map { "\($0.name) \(percent($1, places: 1))" }.joined(separator: ", ")
+        return Callout(.danger, title: "Sample-ratio mismatch",
+                       text: "Users split \(observed), but the plan was \(planned) (p = \(pValue(test.srmPValue))). No variant should be called a winner until this is explained.")
+    }
+
+    static func exposureBanner(_ test: ABTestReadout.TestResult) -> Callout {
+        let share = Double(test.multipleExposures) / Double(test.users + test.multipleExposures)
+        return Callout(.warning, title: "Users in several variants",
+                       text: "\(grouped(test.multipleExposures)) users (\(percent(share, places: 1))) saw more than one variant and are left out of every count. Check that assignment is sticky.")
+    }
+
+    private static func relativeClause(_ variant: ABTestReadout.VariantResult) -> String {
+        guard let relative = variant.upliftRelative else { return "" }
+        var clause = " (\(signedPercent(relative)) relative"
+        if let interval = variant.upliftRelativeInterval {
+            clause += ", likely between \(signedPercent(interval.lower)) and \(signedPercent(interval.upper))"
+        }
+        return clause + ")"
+    }
+
+    static func percent(_ value: Double?, places: Int = 2) -> String {
+        guard let value else { return "n/a" }
+        return String(format: "%.\(places)f %%", value * 100)
+    }
+
+    static func signedPercent(_ value: Double) -> String {
+        String(format: "%+.1f %%", value * 100)
+    }
+
+    static func pValue(_ value: Double?) -> String {
+        guard let value else { return "n/a" }
+        if value < 0.0001 { return "< 0.0001" }
+        return String(format: "%.4f", value)
+    }
+
+    static func grouped(_ value: Int) -> String {
+        let digits = String(value)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
+            result.append(character)
+        }
+        return result
+    }
+}

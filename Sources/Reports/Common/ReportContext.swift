@@ -1,0 +1,37 @@
+import Database
+import Digest
+import Foundation
+import Rendering
+
+/// What every report builder receives besides its data: the period, the clock and the record
+/// of how the numbers were made.
+public struct ReportContext: Sendable {
+    public var period: ReportPeriod
+    public var asOf: Date
+    /// When the readout ends: the period's end, or the as-of time for a live A/B readout.
+    public var readoutEnd: Date
+    public var reproducibility: Reproducibility
+
+    public init(period: ReportPeriod, asOf: Date, readoutEnd: Date, reproducibility: Reproducibility) {
+        self.period = period
+        self.asOf = asOf
+        self.readoutEnd = readoutEnd
+        self.reproducibility = reproducibility
+    }
+
+    var readoutEndLabel: String {
+        readoutEnd == period.end ? "the end of \(period.humanLabel)" : "\(PostgresValue.isoTimestamp(readoutEnd)) (live)"
+    }
+
+    /// The record of SPEC §6 for a run on `connection`: options as given (already masked),
+    /// each statement's name with the SHA-256 of its SQL.
+    public static func reproducibility(period: ReportPeriod, asOf: Date, generatedAt: Date, toolVersion: String,
+                                       options: [Reproducibility.Setting], statements: [(name: String, sql: String)]) -> Reproducibility {
+        func reportDate(_ date: CalendarDate) -> ReportDate { ReportDate(year: date.year, month: date.month, day: date.day) }
+        return Reproducibility(
+            toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZone.identifier,
+            period: period.label, periodStart: reportDate(period.first), periodEnd: reportDate(period.last),
+            options: options,
+            statements: statements.map { Reproducibility.Setting($0.name, SHA256.hex(of: Array($0.sql.utf8))) })
+    }
+}
