@@ -27,7 +27,35 @@ public struct ConnectionSettings: Sendable {
 
     /// The masker for everything this connection may print.
     public func masker() -> SecretMasker {
-        SecretMasker.withEnvironment([passwordInConnectionString()].compactMap { $0 })
+        SecretMasker.withEnvironment([passwordInConnectionString()].compactMap { $0 } + rawPasswordCandidates())
+    }
+
+    /// The password as written, found without libpq: a URL's userinfo after its first ':' or a
+    /// conninfo `password=` value. It must be masked even when libpq cannot parse the string
+    /// and quotes the broken part in its error.
+    func rawPasswordCandidates() -> [String] {
+        guard let text = connectionString else { return [] }
+        var candidates: [String] = []
+        if let schemeEnd = text.range(of: "://") {
+            let rest = text[schemeEnd.upperBound...]
+            let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            if let at = authority.lastIndex(of: "@"), let colon = authority[..<at].firstIndex(of: ":") {
+                let raw = String(authority[authority.index(after: colon)..<at])
+                candidates.append(raw)
+                if let decoded = raw.removingPercentEncoding { candidates.append(decoded) }
+            }
+            if let query = text.range(of: "password=", options: .caseInsensitive) {
+                candidates.append(String(text[query.upperBound...].prefix { $0 != "&" && $0 != "#" }))
+            }
+        } else if let keyword = text.range(of: #"password\s*=\s*"#, options: [.regularExpression, .caseInsensitive]) {
+            let value = text[keyword.upperBound...]
+            if value.first == "'" {
+                candidates.append(String(value.dropFirst().prefix { $0 != "'" }))
+            } else {
+                candidates.append(String(value.prefix { !$0.isWhitespace }))
+            }
+        }
+        return candidates.filter { !$0.isEmpty }
     }
 
     /// Checks the connection string with libpq's own parser, without connecting.
@@ -47,7 +75,7 @@ public struct ConnectionSettings: Sendable {
             let reason = errorMessage.map { String(cString: $0) } ?? "libpq could not parse it"
             if let errorMessage { PQfreemem(errorMessage) }
             // libpq's reasons quote parts of the string; mask before anything keeps them.
-            let masker = SecretMasker.withEnvironment()
+            let masker = SecretMasker.withEnvironment(rawPasswordCandidates())
             throw DatabaseError(.invalidConfiguration, message: masker(Self.oneLine(reason)))
         }
         defer { PQconninfoFree(options) }

@@ -53,13 +53,15 @@ extension DatabaseError: LocalizedError, CustomStringConvertible {
         case .invalidConfiguration:
             "Invalid database URL: \(message); check --database-url or DATABASE_URL."
         case .connectionFailed:
-            "Could not connect to PostgreSQL: \(message); check --database-url or DATABASE_URL and that the server is running."
+            "Could not connect to PostgreSQL: \(message); check --database-url or DATABASE_URL."
         case .authenticationFailed:
             "PostgreSQL refused the credentials: \(message); check the user and password."
         case .databaseMissing:
-            "\(message); create it or check --database-url."
+            "Could not connect to PostgreSQL: \(message); create the database or check --database-url."
         case .connectionLost:
             "The connection to PostgreSQL was lost\(statement.map { " during '\($0)'" } ?? ""): \(message)"
+        case .queryFailed where sqlState == "57014":
+            "Query '\(statement ?? "?")' was cancelled (SQLSTATE 57014): \(message); raise --statement-timeout or check the server's load."
         case .queryFailed:
             "Query '\(statement ?? "?")' failed (SQLSTATE \(sqlState ?? "none")): \(message)"
         case .decodingFailed:

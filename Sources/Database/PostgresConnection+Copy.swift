@@ -47,6 +47,7 @@ extension PostgresConnection {
             }
         }
         if let failure { throw failure }
+        logger.debug("copied", metadata: ["statement": "\(name)", "rows": "\(loaded)"])
         return loaded
     }
 }

@@ -13,11 +13,16 @@ public final class PostgresConnection {
     let logger: Logger
     /// Each distinct statement run so far (name and SQL), for the reproducibility record.
     public private(set) var statementsRun: [(name: String, sql: String)] = []
+    /// When set, every query is first run under `EXPLAIN (ANALYZE, TIMING OFF)` and the server's
+    /// own planning and execution time recorded in `serverTimes`: what benchmarks compare to.
+    public var measuresServerTime = false
+    /// Planning + execution milliseconds of each measured statement, as PostgreSQL reports them.
+    public private(set) var serverTimes: [(name: String, milliseconds: Double)] = []
 
     /// Connects and applies the session settings.
     /// - Throws: `DatabaseError` — `.invalidConfiguration` for a malformed URL (nothing is sent),
     ///   `.connectionFailed`, `.authenticationFailed` or `.databaseMissing`.
-    public init(settings: ConnectionSettings, logger: Logger = Logger(label: "growth-report.database")) throws {
+    public init(settings: ConnectionSettings, logger: Logger = .silent("growth-report.database")) throws {
         try settings.validate()
         let masker = settings.masker()
         // With expand_dbname the connection string may hold every setting; keywords after it win,
@@ -44,8 +49,15 @@ public final class PostgresConnection {
         self.logger = logger
         logger.debug("connected", metadata: ["target": "\(masker(target))"])
         var parameters: [PostgresValue] = [.text(settings.timeZone)]
+        // Server notices ("relation … already exists, skipping") go to the debug log, not stderr.
+        PQsetNoticeProcessor(connection, { context, message in
+            guard let context, let message else { return }
+            let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
+            connection.logger.debug("server notice", metadata: ["notice": "\(connection.masker(String(cString: message)).trimmingCharacters(in: .whitespacesAndNewlines))"])
+        }, Unmanaged.passUnretained(self).toOpaque())
         var sql = "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
-            + "set_config('extra_float_digits', '3', false), set_config('TimeZone', $1, false)"
+            + "set_config('extra_float_digits', '3', false), set_config('client_min_messages', 'warning', false), "
+            + "set_config('TimeZone', $1, false)"
         if let timeout = settings.statementTimeoutMilliseconds {
             sql += ", set_config('statement_timeout', $2, false)"
             parameters.append(.text("\(timeout)ms"))
@@ -94,7 +106,7 @@ public final class PostgresConnection {
         guard let result = PQexec(handle, sql) else { throw lostConnection(statement: name) }
         defer { PQclear(result) }
         try check(result, statement: name)
-        logger.debug("ran", metadata: ["statement": "\(name)", "elapsed": "\(ContinuousClock.now - start)"])
+        logger.debug("ran", metadata: ["statement": "\(name)", "ms": "\(Self.milliseconds(since: start))"])
     }
 
     /// Quotes an identifier that comes from code (a table or column name), as libpq does.
@@ -110,6 +122,7 @@ public final class PostgresConnection {
 
     func run(named name: String, _ sql: String, parameters: [PostgresValue]) throws -> OpaquePointer {
         record(name, sql)
+        if measuresServerTime, Self.isQuery(sql) { try measureServerTime(named: name, sql, parameters: parameters) }
         let encoded = try encode(parameters, statement: name)
         let start = ContinuousClock.now
         let result = Self.withOptionalCStrings(encoded.values) { valuePointers in
@@ -117,11 +130,33 @@ public final class PostgresConnection {
         }
         guard let result else { throw lostConnection(statement: name) }
         do { try check(result, statement: name) } catch { PQclear(result); throw error }
-        logger.debug("ran", metadata: ["statement": "\(name)", "elapsed": "\(ContinuousClock.now - start)"])
+        logger.debug("ran", metadata: ["statement": "\(name)", "ms": "\(Self.milliseconds(since: start))"])
         return result
     }
 
+    static func milliseconds(since start: ContinuousClock.Instant) -> String {
+        let elapsed = ContinuousClock.now - start
+        let value = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return String(format: "%.1f", value)
+    }
+
+    static func isQuery(_ sql: String) -> Bool {
+        let head = sql.drop { $0.isWhitespace }.prefix(6).uppercased()
+        return head.hasPrefix("SELECT") || head.hasPrefix("WITH")
+    }
+
+    private func measureServerTime(named name: String, _ sql: String, parameters: [PostgresValue]) throws {
+        measuresServerTime = false
+        defer { measuresServerTime = true }
+        let plan = try query(named: "explain_\(name)", "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql, parameters: parameters)
+        guard let text = try plan.first?.decodeIfPresent("QUERY PLAN", as: String.self),
+              case .array(let entries)? = JSONValue(parsing: text), let first = entries.first,
+              let planning = first["Planning Time"]?.number, let execution = first["Execution Time"]?.number else { return }
+        serverTimes.append((name, planning + execution))
+    }
+
     func record(_ name: String, _ sql: String) {
+        if name.hasPrefix("explain_") { return }   // a measurement, not part of the report
         if !statementsRun.contains(where: { $0.name == name && $0.sql == sql }) { statementsRun.append((name, sql)) }
     }
 

@@ -42,7 +42,7 @@ public struct ClusterError: Error, Sendable, Equatable {
                 + "install them with: apt-get install postgresql"
         case .directoryNotWritable:
             return "Cannot write the private cluster folder \(path ?? "?")\(tail); "
-                + "run from a writable directory or fix its permissions."
+                + "run from a writable directory, or move away whatever is in the way."
         case .portInUse:
             if let port { return "Port \(port) is in use; omit --port or choose another." }
             return "No free port for PostgreSQL\(tail); stop other servers or choose one with --port."

@@ -176,7 +176,7 @@ public enum SeedError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notMigrated(let reason):
-            "The database is not ready for seeding: \(reason) Run `growth-report db migrate` first."
+            "The database is not ready for seeding. \(reason)"
         case .notEmpty(let tables):
             "The database already holds data (\(tables.joined(separator: ", "))); pass --append to add to it or --replace to empty the tables first."
         case .seedAlreadyLoaded(let seed):

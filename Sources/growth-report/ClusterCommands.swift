@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import Logging
 
 /// `growth-report db start`: starts (or reuses) the private cluster under `.growth-report/`.
 struct StartCommand: ParsableCommand {
@@ -11,15 +12,14 @@ struct StartCommand: ParsableCommand {
     @Option(help: "The port number of the Unix socket (default: the one used before, else a free one).")
     var port: Int?
 
-    @Flag(name: .long, help: "Print nothing but errors and the URL.")
-    var quiet = false
+    @OptionGroup var verbosity: VerbosityOptions
 
     func validate() throws {
         if let port, !(1024...65535).contains(port) { throw ValidationError("--port must be between 1024 and 65535.") }
     }
 
     func run() throws {
-        Console.isQuiet = quiet
+        verbosity.apply()
         let endpoint = try DemoDatabase.start(port: port)
         Console.progress("The private cluster is running (socket in \(endpoint.socketDirectory), port \(endpoint.port)).")
         Console.output(endpoint.url(database: PrivateClusterDatabase.name))
@@ -31,8 +31,11 @@ struct StopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop", abstract: "Stop the private PostgreSQL cluster under .growth-report/.")
 
+    @OptionGroup var verbosity: VerbosityOptions
+
     func run() throws {
-        let cluster = PrivateCluster(directory: ProjectPaths.clusterDirectory)
+        verbosity.apply()
+        let cluster = PrivateCluster(directory: ProjectPaths.clusterDirectory, logger: Logger(label: "growth-report.cluster"))
         guard try cluster.status().isRunning else {
             Console.progress("The private cluster is not running.")
             return
@@ -45,14 +48,20 @@ struct StopCommand: ParsableCommand {
 /// `growth-report db status`.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Say whether the private cluster runs, and how to connect to it.")
+        commandName: "status",
+        abstract: "Say whether the private cluster runs, and how to connect to it (exit 3 when it does not run).")
+
+    @OptionGroup var verbosity: VerbosityOptions
 
     func run() throws {
-        switch try PrivateCluster(directory: ProjectPaths.clusterDirectory).status() {
+        verbosity.apply()
+        switch try PrivateCluster(directory: ProjectPaths.clusterDirectory, logger: Logger(label: "growth-report.cluster")).status() {
         case .notCreated:
             Console.output("not created: `growth-report demo` or `growth-report db start` creates it in \(ProjectPaths.clusterDirectory.path)")
+            throw ExitCode(3)
         case .stopped:
             Console.output("stopped: `growth-report db start` starts it")
+            throw ExitCode(3)
         case .running(let endpoint):
             Console.output("running: \(endpoint.url(database: PrivateClusterDatabase.name))")
             Console.output("connect: psql '\(endpoint.url(database: PrivateClusterDatabase.name))'")
@@ -65,7 +74,8 @@ enum DemoDatabase {
     /// Starts the cluster and makes sure its database exists.
     static func start(port: Int? = nil) throws -> ClusterEndpoint {
         let directory = ProjectPaths.clusterDirectory
-        let endpoint = try PrivateCluster(directory: directory).start(ClusterOptions(port: port))
+        let endpoint = try PrivateCluster(directory: directory, logger: Logger(label: "growth-report.cluster"))
+            .start(ClusterOptions(port: port))
         let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
         let exists = try admin.query(named: "database_exists", "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS present",
                                      parameters: [.text(PrivateClusterDatabase.name)])

@@ -14,11 +14,11 @@ struct ConnectionOptions: ParsableArguments {
             help: ArgumentHelp("Cancel any statement running longer than this, e.g. 60s or 5m.", valueName: "duration"))
     var statementTimeout: DurationOption?
 
-    @Flag(name: .long, help: "Print nothing but errors and the paths written.")
-    var quiet = false
+    @OptionGroup var verbosity: VerbosityOptions
 
-    @Flag(name: .long, help: "Log each statement and connection detail to stderr (passwords masked).")
-    var verbose = false
+    /// For benchmarks: run each query under EXPLAIN ANALYZE first and print PostgreSQL's own time.
+    @Flag(name: .customLong("measure-server-time"), help: .hidden)
+    var measureServerTime = false
 
     /// The configured connection: the option, else DATABASE_URL, else libpq's environment, else
     /// the private cluster of `growth-report demo` when it is running.
@@ -38,20 +38,45 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     /// Applies --quiet and --verbose to output and logging.
-    func bootstrap() {
-        Console.isQuiet = quiet
-        Console.logLevel = verbose ? .debug : (quiet ? .error : .warning)
-    }
+    func bootstrap() { verbosity.apply() }
 
     /// Connects with these settings.
     func connect(timeZone: String = "UTC") throws -> PostgresConnection {
         let settings = try settings(timeZone: timeZone)
         let connection = try PostgresConnection(settings: settings, logger: Logger(label: "growth-report.database"))
-        if verbose { Console.progress("connected to \(connection.target)") }
+        connection.measuresServerTime = measureServerTime
         return connection
+    }
+
+    /// With --measure-server-time: one line per statement and the total, on stderr.
+    func printServerTimes(_ connection: PostgresConnection) {
+        guard measureServerTime else { return }
+        for (name, milliseconds) in connection.serverTimes {
+            Console.error("server time \(name) " + String(format: "%.1f ms", milliseconds))
+        }
+        let total = connection.serverTimes.reduce(0) { $0 + $1.milliseconds }
+        Console.error(String(format: "server time total %.1f ms", total))
     }
 
     static func libpqEnvironmentConfigured(_ environment: [String: String]) -> Bool {
         ["PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"].contains { environment[$0] != nil }
+    }
+}
+
+/// `--quiet` and `--verbose`, on every command.
+struct VerbosityOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print nothing but errors and results (paths written, URLs).")
+    var quiet = false
+
+    @Flag(name: .long, help: "Log each statement, connection and server step to stderr (passwords masked).")
+    var verbose = false
+
+    func validate() throws {
+        if quiet && verbose { throw ValidationError("--quiet and --verbose cannot be used together.") }
+    }
+
+    func apply() {
+        Console.isQuiet = quiet
+        Console.logLevel = verbose ? .debug : (quiet ? .error : .warning)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import Logging
 import Seeding
 
 /// `growth-report demo`: a private PostgreSQL cluster with demo data, ready for the reports.
@@ -8,31 +9,29 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Start a private PostgreSQL cluster under .growth-report/, migrate it and seed it with demo data.",
-        discussion: """
-            Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in
-            .growth-report/, as the unprivileged postgres user when run as root. A second run reuses
-            the cluster and its data.
-            """)
+        discussion: "Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in .growth-report/, as the unprivileged postgres user when run as root. A second run reuses the cluster and its data.")
 
     @Option(name: .customLong("as-of"), help: "The clock: demo data ends with the last complete ISO week before it.")
     var asOf: AsOfOption?
 
-    @Flag(name: .long, help: "Print nothing but errors and the connection URL.")
-    var quiet = false
+    @OptionGroup var verbosity: VerbosityOptions
 
     func run() throws {
-        Console.isQuiet = quiet
+        verbosity.apply()
         let endpoint = try DemoDatabase.start()
         Console.progress("The private PostgreSQL cluster runs in \(ProjectPaths.clusterDirectory.path).")
         let url = endpoint.url(database: PrivateClusterDatabase.name)
-        let database = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: PrivateClusterDatabase.name)))
-        let outcome = try Migrator().migrate(on: database)
+        let database = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: PrivateClusterDatabase.name)),
+                                              logger: Logger(label: "growth-report.database"))
+        let outcome = try Migrator(logger: Logger(label: "growth-report.migrate")).migrate(on: database)
         try SchemaCheck.verify(on: database)
         if !outcome.applied.isEmpty { Console.progress("Created the schema (migrations \(outcome.applied.map(String.init).joined(separator: ", "))).") }
 
         let plan = SeedPlan(scale: .small, seed: 1, lastDay: (asOf ?? .now).lastCompleteWeekSunday.daysSinceEpoch)
         if try DemoDatabase.holdsData(database) {
-            Console.progress("The demo database already holds data; keeping it (`growth-report db seed --replace` reseeds).")
+            let last = try database.query(named: "demo_last_day", "SELECT max(created_at)::date::text AS day FROM viral_metrics")
+                .first?.decodeIfPresent("day", as: String.self) ?? "?"
+            Console.progress("The demo database already holds data up to \(last); keeping it (`growth-report db seed --replace` reseeds).")
         } else {
             try SeedCommand.seed(plan, mode: .emptyOnly, into: database)
         }
@@ -43,6 +42,7 @@ struct DemoCommand: ParsableCommand {
             or point the reports at it:
               export DATABASE_URL='\(url)'
             Stop it with `growth-report db stop`; `growth-report db start` brings it back.
+            (growth-report is at \(CommandLine.arguments[0]).)
             """)
         Console.output(url)
     }

@@ -34,8 +34,8 @@ enum ExitStatus {
                 return (unavailable, error.description)
             case .decodingFailed: return (dataError, error.description)
             case .queryFailed:
-                // Cancelled by statement_timeout, or the server shutting down.
-                if let state = error.sqlState, state.hasPrefix("08") || state.hasPrefix("57P") {
+                // Cancelled by statement_timeout (57014), or the server shutting down: it did not answer.
+                if let state = error.sqlState, state.hasPrefix("08") || state.hasPrefix("57") {
                     return (unavailable, error.description)
                 }
                 return (internalError, error.description)

@@ -11,10 +11,7 @@ struct GrowthReport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "growth-report",
         abstract: "Partner ROI, viral growth, attribution and A/B test reports from PostgreSQL.",
-        discussion: """
-            Reports read the database named by --database-url, else DATABASE_URL, else libpq's PG*
-            variables and .pgpass, else the private cluster that `growth-report demo` starts.
-            """,
+        discussion: "Reports read the database named by --database-url, else DATABASE_URL, else libpq's PG* variables and .pgpass, else the private cluster that `growth-report demo` starts.",
         version: version,
         subcommands: [DatabaseCommand.self, DemoCommand.self])
 

@@ -1,16 +1,13 @@
 import ArgumentParser
 import Database
+import Logging
 
 /// `growth-report db migrate`: creates what is missing of the schema; never drops or rewrites data.
 struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Create the six tables and the report indexes that are missing (idempotent).",
-        discussion: """
-            Tables, and the indexes of empty tables, are created in one transaction. An index on a
-            table that already holds rows is built with CREATE INDEX CONCURRENTLY, so writers are
-            not blocked. Applied migrations are recorded in growth_report_migrations.
-            """)
+        discussion: "Tables, and the indexes of empty tables, are created in one transaction. An index on a table that already holds rows is built with CREATE INDEX CONCURRENTLY, so writers are not blocked. Applied migrations are recorded in growth_report_migrations.")
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -25,7 +22,7 @@ struct MigrateCommand: ParsableCommand {
             Console.output(try migrator.pendingSQL(on: database))
             return
         }
-        let outcome = try migrator.migrate(on: database)
+        let outcome = try Migrator(logger: Logger(label: "growth-report.migrate")).migrate(on: database)
         try SchemaCheck.verify(on: database)
         for version in outcome.changedSinceApplied {
             Console.error("warning: migration \(version) has changed since it was applied; its new definition was not run")

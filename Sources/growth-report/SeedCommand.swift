@@ -10,11 +10,7 @@ struct SeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load deterministic demo data into all six tables with COPY.",
-        discussion: """
-            The data covers the 26 ISO weeks that end with the last complete week before --as-of
-            (default: now). The same --scale, --seed and --as-of week give the same rows. All
-            tables load in one transaction: an interrupted seed leaves the database as it was.
-            """)
+        discussion: "The data covers the 26 ISO weeks that end with the last complete week before --as-of (default: now). The same --scale, --seed and --as-of week give the same rows. All tables load in one transaction: an interrupted seed leaves the database as it was.")
 
     @OptionGroup var connection: ConnectionOptions
 

@@ -22,6 +22,15 @@ import Testing
         #expect(!(result.stderr + result.stdout).contains("S3cret-Malformed"))
     }
 
+    @Test(arguments: ["postgresql://u:Leak%zzSecret@host/db", "postgresql://u:Leak%ZZ@host/db?password=Leak%zzSecret",
+                      "host=h password='Leak Secret' port=x"])
+    func aPasswordInsideTheBrokenPartIsStillMasked(_ url: String) throws {
+        let result = try CommandRunner.run(["db", "migrate", "--verbose", "--database-url", url])
+        #expect(result.status == 64)
+        #expect(result.errorLines.count == 1)
+        #expect(!result.stderr.contains("Leak"))
+    }
+
     @Test func malformedURLFromTheEnvironmentToo() throws {
         let result = try CommandRunner.run(["db", "migrate"], environment: ["DATABASE_URL": "postgres://x:Env-S3cret@[::1/db"])
         #expect(result.status == 64)

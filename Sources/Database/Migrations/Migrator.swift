@@ -25,7 +25,7 @@ public struct Migrator {
     let migrations: [Migration]
     let logger: Logger
 
-    public init(migrations: [Migration] = Schema.migrations, logger: Logger = Logger(label: "growth-report.migrate")) {
+    public init(migrations: [Migration] = Schema.migrations, logger: Logger = .silent("growth-report.migrate")) {
         self.migrations = migrations
         self.logger = logger
     }

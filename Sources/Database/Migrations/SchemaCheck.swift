@@ -45,7 +45,7 @@ public enum SchemaCheck {
         }
         for table in Schema.tables {
             guard let columns = actual[table] else {
-                if requireAll { throw SchemaMismatch(table: table, problem: "is missing") }
+                if requireAll { throw SchemaMismatch(table: table, problem: "is missing", isMissing: true) }
                 continue
             }
             for (column, type) in expectedColumns[table, default: [:]].sorted(by: { $0.key < $1.key }) {
@@ -64,8 +64,11 @@ public enum SchemaCheck {
 public struct SchemaMismatch: Error, Sendable, CustomStringConvertible {
     public var table: String
     public var problem: String
+    /// The table does not exist at all (`db migrate` creates it), rather than differing.
+    public var isMissing = false
 
     public var description: String {
-        "Table \(table) \(problem); the reports need the schema of `growth-report db migrate`."
+        if isMissing { return "Table \(table) is missing; run `growth-report db migrate` first." }
+        return "Table \(table) \(problem), so the reports cannot read it; rename or fix that table, then run `growth-report db migrate` again."
     }
 }

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Database
+import Foundation
+import Reports
+import Statistics
+
+extension MultipleTestingCorrection: ExpressibleByArgument {}
+
+/// `growth-report ab-test`: the A/B test readout (SPEC §4.3).
+struct ABTestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ab-test",
+        abstract: "Read out the A/B tests running in the period: rates, uplifts, p-values, verdicts.",
+        discussion: """
+            Each test with an assignment in the period (or the one --test names) is read cumulatively from
+            its first assignment to the period's end (--live: to --as-of). Users seen in several variants and
+            rows with no e-mail or variant are left out and counted. Writes HTML, CSV and XLSX to
+            OUTPUT/PERIOD/ and prints the paths.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var output: OutputOptions
+
+    @Option(help: "Only this test, whether or not it ran in the period.")
+    var test: String?
+
+    @Option(help: "Count only conversions of this event (default: any).")
+    var event: String?
+
+    @Option(help: "The control variant's name (default: the variant named control).")
+    var control: String?
+
+    @Option(help: "Significance level for p-values, intervals and users needed, in (0, 1).")
+    var alpha = 0.05
+
+    @Option(help: "Multiple-comparison correction: holm, bh or none.")
+    var correction: MultipleTestingCorrection = .holm
+
+    @Option(help: ArgumentHelp("Planned shares, e.g. control=50,B=50 or 50,50 (control first).", valueName: "shares"))
+    var weights: String?
+
+    @Option(help: "Relative minimum detectable effect for users needed, e.g. 0.05 for 5 %.")
+    var mde: Double?
+
+    @Option(name: .customLong("conversion-window"), help: ArgumentHelp("Count conversions only this long after a user's first assignment, e.g. 7d.", valueName: "duration"))
+    var conversionWindow: DurationOption?
+
+    @Flag(help: "Use always-valid p-values (mixture SPRT), safe to check every day.")
+    var sequential = false
+
+    @Option(help: "The mixing standard deviation τ of --sequential.")
+    var tau = 0.01
+
+    @Flag(help: "End the readout at --as-of (now) instead of the period's end, for running tests.")
+    var live = false
+
+    func validate() throws {
+        guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1 (exclusive), e.g. 0.05.") }
+        if let weights, VariantWeights(parsing: weights) == nil {
+            throw ValidationError("--weights '\(weights)' is not a list of positive shares such as control=50,B=50 or 50,50.")
+        }
+        if let mde, !(mde > 0 && mde.isFinite) { throw ValidationError("--mde must be a positive fraction, e.g. 0.05.") }
+        guard tau > 0, tau.isFinite else { throw ValidationError("--tau must be positive.") }
+        if let conversionWindow, conversionWindow.milliseconds < 1000 {
+            throw ValidationError("--conversion-window must be at least 1s.")
+        }
+    }
+
+    func run() throws {
+        connection.bootstrap()
+        let reportPeriod = try period.resolve()
+        let formats = try output.formats()
+        let report = ABTestReport(
+            period: reportPeriod,
+            counting: ABTestCountingOptions(test: test, event: event,
+                                            conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 }),
+            settings: ABTestSettings(alpha: alpha, correction: correction, control: control,
+                                     weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
+                                     isSequential: sequential, tau: tau),
+            isLive: live, asOf: period.clock)
+        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier)
+        let readout: ABTestReadout
+        do {
+            readout = try report.readout(on: database)
+        } catch let error as ABTestError {
+            switch error {
+            case .weightsDoNotFit: throw CommandFailure.usage(error.description)
+            default: throw CommandFailure.data(error.description)
+            }
+        }
+        let context = ReportContext(
+            period: reportPeriod, asOf: period.clock, readoutEnd: report.readoutEnd,
+            reproducibility: ReportContext.reproducibility(
+                period: reportPeriod, asOf: period.clock, generatedAt: Date(), toolVersion: GrowthReport.version,
+                options: report.recordedOptions, statements: database.statementsRun))
+        let document = ABTestDocument.make(readout, context: context)
+        try ReportFiles(options: output, formats: formats).write([document], period: reportPeriod)
+        connection.printServerTimes(database)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Reports
+
+/// `--week`, `--month`, `--from/--to`, `--timezone`, `--as-of` (SPEC §3).
+struct PeriodOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("An ISO week, e.g. 2026-W47 (default: the last complete week before --as-of).", valueName: "week"))
+    var week: String?
+
+    @Option(help: ArgumentHelp("A calendar month, e.g. 2026-11.", valueName: "month"))
+    var month: String?
+
+    @Option(help: ArgumentHelp("The first day, e.g. 2026-11-16 (with --to; both inclusive).", valueName: "date"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("The last day, e.g. 2026-11-22.", valueName: "date"))
+    var to: String?
+
+    @Option(help: ArgumentHelp("Period boundaries are midnight in this IANA zone.", valueName: "Area/City"))
+    var timezone = "UTC"
+
+    @Option(name: .customLong("as-of"), help: ArgumentHelp("The clock (default now): 2026-11-25 or 2026-11-25T10:00:00Z.", valueName: "timestamp"))
+    var asOf: AsOfOption?
+
+    var clock: Date { (asOf ?? .now).date }
+
+    /// - Throws: `CommandFailure.usage` with the period error's one line.
+    func resolve() throws -> ReportPeriod {
+        do {
+            return try PeriodSelection(week: week, month: month, from: from, to: to, timeZone: timezone, asOf: clock).resolve()
+        } catch let error as PeriodError {
+            throw CommandFailure.usage(error.description)
+        }
+    }
+}
+
+/// `--format`, `--output`, `--templates`, `--currency`, `--csv-bom`.
+struct OutputOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Formats to write, comma-separated: html, csv, xlsx (default: all).", valueName: "list"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("The folder reports go to; each period gets its own subfolder.", valueName: "dir"))
+    var output = "Output"
+
+    @Option(help: ArgumentHelp("A folder of Mustache templates that replace the bundled ones of the same name.", valueName: "dir"))
+    var templates: String?
+
+    @Option(help: ArgumentHelp("The currency of money columns (ISO 4217 code).", valueName: "code"))
+    var currency = "USD"
+
+    @Flag(name: .customLong("csv-bom"), help: "Start CSV files with the UTF-8 byte-order mark that Excel needs for non-ASCII text.")
+    var csvBOM = false
+
+    enum Format: String, CaseIterable { case html, csv, xlsx }
+
+    /// The formats asked for, in the order html, csv, xlsx.
+    func formats(supported: [Format] = Format.allCases) throws -> [Format] {
+        guard let format else { return supported }
+        var chosen: Set<Format> = []
+        for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard let value = Format(rawValue: name), supported.contains(value) else {
+                throw CommandFailure.usage("Unknown --format '\(name)'; choose from \(supported.map(\.rawValue).joined(separator: ", ")).")
+            }
+            chosen.insert(value)
+        }
+        guard !chosen.isEmpty else { throw CommandFailure.usage("--format names no format.") }
+        return supported.filter(chosen.contains)
+    }
+
+    func validate() throws {
+        let code = currency.uppercased()
+        guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }) else {
+            throw ValidationError("--currency '\(currency)' is not an ISO 4217 code such as USD or EUR.")
+        }
+    }
+}
