@@ -73,17 +73,18 @@ public final class OutputRun {
     }
 
     /// Lets `body` write the file at the staging URL it is given (libxlsxwriter writes to a
-    /// path). Errors of `body` are rethrown as they are, after the run is discarded.
+    /// path). Any error (an invalid or duplicate name, the body's own, a disk error) discards
+    /// the run, then is rethrown as it is.
     public func write(fileNamed name: String, report: String, _ body: (URL) throws -> Void) throws {
         guard state == .open else { throw OutputError(.runFinished, path: periodDirectory.path) }
-        guard Self.isPlainFileName(name), name != OutputManifest.fileName else {
-            throw OutputError(.invalidFileName, path: name)
-        }
-        guard !files.contains(where: { $0.path == name }) else {
-            throw OutputError(.duplicateFile, path: periodDirectory.appendingPathComponent(name).path)
-        }
-        let url = stagingDirectory.appendingPathComponent(name)
         do {
+            guard Self.isPlainFileName(name), name != OutputManifest.fileName else {
+                throw OutputError(.invalidFileName, path: name)
+            }
+            guard !files.contains(where: { $0.path == name }) else {
+                throw OutputError(.duplicateFile, path: periodDirectory.appendingPathComponent(name).path)
+            }
+            let url = stagingDirectory.appendingPathComponent(name)
             try body(url)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw OutputError(.fileNotWritten, path: periodDirectory.appendingPathComponent(name).path)
