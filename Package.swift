@@ -44,6 +44,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], resources: [.copy("Golden")]),
         .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "TestSupport"]),
     ]
 )
