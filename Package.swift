@@ -42,6 +42,7 @@ let package = Package(
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], resources: [.copy("Golden")]),
         .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "TestSupport"]),
     ]
 )

@@ -64,10 +64,13 @@ public struct ReportSection: Sendable {
     /// Rows of tables held elsewhere in the document, shown in this section (one A/B test's
     /// variants from the `ab-test` table). HTML only: CSV and XLSX write each table once.
     public var excerpts: [ReportTableExcerpt]
+    /// The section's results cannot be trusted (an A/B test with a sample-ratio mismatch):
+    /// nothing in it is emphasised as a win.
+    public var isUntrustworthy: Bool
 
     public init(id: String, title: String, paragraphs: [String] = [], callouts: [Callout] = [],
                 facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = [],
-                excerpts: [ReportTableExcerpt] = []) {
+                excerpts: [ReportTableExcerpt] = [], isUntrustworthy: Bool = false) {
         self.id = id
         self.title = title
         self.paragraphs = paragraphs
@@ -76,6 +79,7 @@ public struct ReportSection: Sendable {
         self.tables = tables
         self.charts = charts
         self.excerpts = excerpts
+        self.isUntrustworthy = isUntrustworthy
     }
 }
 
