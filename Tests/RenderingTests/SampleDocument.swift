@@ -27,7 +27,7 @@ enum SampleDocument {
         return [
             ReportColumn("test_name", "Test", .text),
             ReportColumn("variant", "Variant", .text),
-            ReportColumn("is_control", "Control", .boolean),
+            ReportColumn("is_control", "Control", .boolean, display: .hiddenInHTML),
             ReportColumn("users", "Users", .integer),
             ReportColumn("conversions", "Conversions", .integer),
             ReportColumn("conversion_rate", "Conversion rate", .percent(places: 2),
@@ -47,7 +47,7 @@ enum SampleDocument {
             ReportColumn("uplift_rel_ci_low", "Relative uplift CI low", .percent(places: 1), display: .hiddenInHTML),
             ReportColumn("uplift_rel_ci_high", "Relative uplift CI high", .percent(places: 1), display: .hiddenInHTML),
             ReportColumn("p_value", "p-value", .pValue, display: ColumnDisplay(emptyText: "—")),
-            ReportColumn("test_used", "Test used", .text),
+            ReportColumn("test_used", "Test used", .text, display: .hiddenInHTML),
             ReportColumn("p_value_adjusted", "Adjusted p", .pValue,
                          display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")),
             ReportColumn("significant", "Significant", .boolean,

@@ -273,10 +273,10 @@ private struct ChartCanvas {
         let rows = values.indices.filter { values[$0] != nil }
         var covered = rows.flatMap { [values[$0], data.lows[$0], data.highs[$0]].compactMap { $0 } }
         if let reference = chart.referenceValue, reference.isFinite { covered.append(reference) }
-        let scale = NiceScale(covering: covered, includesZero: false)
         let labelWidth = 150.0
         let left = labelWidth + 14
         let right = width - 14
+        let scale = fittingScale(covering: covered, across: right - left)
         var top = 8.0
         if chart.referenceValue != nil { top += 18 }
         let rowHeight = 44.0
@@ -358,6 +358,17 @@ private struct ChartCanvas {
                       "No values to plot")
             description.append("No values to plot.")
         }
+    }
+
+    /// The scale with the most ticks (up to six) whose labels fit side by side in `length`.
+    func fittingScale(covering values: [Double], across length: Double) -> NiceScale {
+        var scale = NiceScale(covering: values, includesZero: false, targetTicks: 6)
+        for target in [6, 5, 4, 3] {
+            scale = NiceScale(covering: values, includesZero: false, targetTicks: target)
+            let needed = scale.ticks.reduce(0.0) { $0 + Double(tickText($1, scale: scale).count) * 6.6 + 14 }
+            if needed <= length { break }
+        }
+        return scale
     }
 
     func intervalShort(_ index: Int, column: ReportColumn) -> String {

@@ -50,7 +50,8 @@ struct HTMLContextBuilder {
         let muted = section.isUntrustworthy
         var tables: [[String: Any]] = []
         for table in section.tables where table.isShownInHTML {
-            tables.append(tableContext(table, rows: nil, title: table.title, hidden: [], muted: muted))
+            tables.append(tableContext(table, rows: nil, title: table.title, hidden: [], muted: muted,
+                                       sectionTitle: section.title))
         }
         for excerpt in section.excerpts {
             guard let table = document.table(named: excerpt.table) else {
@@ -62,7 +63,7 @@ struct HTMLContextBuilder {
                                          message: "Section '\(section.id)' shows rows \(rows.lowerBound)..<\(rows.upperBound) of table '\(table.name)', which has \(table.rows.count).")
             }
             tables.append(tableContext(table, rows: excerpt.rows, title: excerpt.title ?? table.title,
-                                       hidden: Set(excerpt.hiddenColumns), muted: muted))
+                                       hidden: Set(excerpt.hiddenColumns), muted: muted, sectionTitle: section.title))
         }
         var chartContexts: [[String: Any]] = []
         for chart in section.charts {
@@ -81,6 +82,7 @@ struct HTMLContextBuilder {
             "id": section.id,
             "anchor": uniqueID("section-" + Self.slug(section.id)),
             "title": section.title.singleLine,
+            "isLongTitle": section.title.count > 80,
             "paragraphs": section.paragraphs,
             "hasParagraphs": !section.paragraphs.isEmpty,
             // Warnings first: a reader sees that a result is untrustworthy before the verdict.
@@ -123,7 +125,7 @@ struct HTMLContextBuilder {
     // MARK: Tables
 
     private mutating func tableContext(_ table: ReportTable, rows range: Range<Int>?, title: String,
-                                       hidden: Set<String>, muted: Bool) -> [String: Any] {
+                                       hidden: Set<String>, muted: Bool, sectionTitle: String? = nil) -> [String: Any] {
         let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML && !hidden.contains(table.columns[$0].key) }
         let columns: [[String: Any]] = shown.map { index in
             let column = table.columns[index]
@@ -137,6 +139,8 @@ struct HTMLContextBuilder {
             "id": uniqueID("table-" + Self.slug(table.name)),
             "name": table.name,
             "title": title.singleLine,
+            // A table that is all its section holds is not titled twice.
+            "hasTitle": title != sectionTitle,
             "columns": columns,
             "rows": rowContexts,
             "hasRows": !rowContexts.isEmpty,
@@ -160,10 +164,15 @@ struct HTMLContextBuilder {
            let low = row[lowIndex].doubleValue, let high = row[highIndex].doubleValue {
             detail = formatter.interval(low: low, high: high, format: column.format, display: display)
         }
+        let text = formatter.text(value, format: column.format, display: display)
+        // Long text is clamped to a few lines on screen; the full text is its tooltip.
+        let isLong = text.count > Self.longText
+        if isLong { classes.append("long") }
         return [
-            "text": formatter.text(value, format: column.format, display: display),
+            "text": text,
             "detail": detail,
             "class": classes.joined(separator: " "),
+            "isLong": isLong,
         ]
     }
 
@@ -183,6 +192,9 @@ struct HTMLContextBuilder {
         case .highlightWhen(let key): return isTrue(key) ? "highlight" : nil
         }
     }
+
+    /// Characters past which a text cell is clamped.
+    static let longText = 40
 
     static func isNumeric(_ format: CellFormat) -> Bool {
         switch format {
