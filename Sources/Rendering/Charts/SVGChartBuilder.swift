@@ -273,8 +273,10 @@ private struct ChartCanvas {
         let rows = values.indices.filter { values[$0] != nil }
         var covered = rows.flatMap { [values[$0], data.lows[$0], data.highs[$0]].compactMap { $0 } }
         if let reference = chart.referenceValue, reference.isFinite { covered.append(reference) }
-        let labelWidth = 150.0
-        let left = labelWidth + 14
+        // Narrower than the other charts, so its text stays legible when a phone scales it down.
+        width = 420
+        let labelWidth = 132.0
+        let left = labelWidth + 12
         let right = width - 14
         let scale = fittingScale(covering: covered, across: right - left)
         var top = 8.0
@@ -332,7 +334,7 @@ private struct ChartCanvas {
 
             body.open("g", ["class": "chart-row"])
             body.text("title", [:], "\(category): \(valueLabel)" + (interval.isEmpty ? "" : ", interval \(interval)"))
-            let shown = category.truncated(to: 20)
+            let shown = category.truncated(to: 17)
             body.text("text", ["x": "0", "y": SVGWriter.number(y - 3), "font-size": "\(Int(Self.labelSize))",
                                "font-weight": "600", "fill": "currentColor"], shown)
             body.text("text", ["x": "0", "y": SVGWriter.number(y + 13), "font-size": "11", "fill": "currentColor",
