@@ -7,7 +7,7 @@ struct HTMLRendererTests {
     let html: String
 
     init() throws {
-        html = try HTMLTestSupport.renderer().render(SampleDocument.document)
+        html = try HTMLTestSupport.renderer().render(HTMLSampleDocument.document)
     }
 
     @Test("matches the golden file (RECORD_GOLDEN=1 re-records)")
@@ -58,9 +58,9 @@ struct HTMLRendererTests {
     @Test("escapes every shown table value")
     func tableValuesEscaped() {
         let formatter = DisplayFormatter(timeZone: TimeZone(identifier: "Europe/Berlin")!)
-        let document = SampleDocument.document
+        let document = HTMLSampleDocument.document
         var checked = 0
-        for table in [SampleDocument.variants, SampleDocument.tests, SampleDocument.dataQuality] {
+        for table in [HTMLSampleDocument.variants, HTMLSampleDocument.tests, HTMLSampleDocument.dataQuality] {
             for row in table.rows {
                 for (column, cell) in zip(table.columns, row) where column.display.isShownInHTML {
                     if table.name == "ab-test", column.key == "test_name" { continue }   // hidden in excerpts
@@ -76,7 +76,7 @@ struct HTMLRendererTests {
         #expect(html.contains("Café, &quot;quoted&quot;\nnewline"))
         #expect(html.contains("=SUM(A1)"))
         #expect(html.contains("🚀 rocket"))
-        #expect(html.contains(SampleDocument.longTest))
+        #expect(html.contains(HTMLSampleDocument.longTest))
     }
 
     @Test("formats numbers for people")
@@ -143,7 +143,7 @@ struct HTMLRendererTests {
 
     @Test("renders a report without its own template with the generic one")
     func genericTemplate() throws {
-        var document = SampleDocument.document
+        var document = HTMLSampleDocument.document
         document.report = "partner-roi"
         let page = try HTMLTestSupport.renderer().render(document)
         #expect(page.contains("report-partner-roi"))
@@ -153,7 +153,7 @@ struct HTMLRendererTests {
 
     @Test("says which chart column is missing")
     func invalidChart() throws {
-        var document = SampleDocument.document
+        var document = HTMLSampleDocument.document
         document.sections[1].charts[0].valueColumns = ["no_such_column"]
         #expect {
             try HTMLTestSupport.renderer().render(document)

@@ -61,7 +61,7 @@ struct HTMLTemplateTests {
                                   to: folder, as: "ab-test.mustache")
         let renderer = try HTMLTestSupport.renderer(override: folder)
         #expect {
-            _ = try renderer.render(SampleDocument.document)
+            _ = try renderer.render(HTMLSampleDocument.document)
         } throws: { error in
             guard let error = error as? HTMLRenderingError else { return false }
             return error.code == .missingTemplate && error.line == 3
@@ -76,7 +76,7 @@ struct HTMLTemplateTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try HTMLTestSupport.write("<p>{{title}}</p>\n", to: folder, as: "layout.mustache")
         let renderer = HTMLRenderer(templates: try HTMLTemplates(bundledDirectory: folder))
-        var document = SampleDocument.document
+        var document = HTMLSampleDocument.document
         document.report = "partner-roi"
         #expect {
             _ = try renderer.render(document)
@@ -99,7 +99,7 @@ struct HTMLTemplateTests {
         let renderer = try HTMLTestSupport.renderer(override: folder)
         #expect(renderer.templates.path(ofTemplate: "facts") == folder.appendingPathComponent("facts.mustache").path)
         #expect(renderer.templates.path(ofTemplate: "table") == HTMLTestSupport.bundledTemplates.appendingPathComponent("table.mustache").path)
-        let html = try renderer.render(SampleDocument.document)
+        let html = try renderer.render(HTMLSampleDocument.document)
         #expect(html.contains("<ul class=\"house-facts\"><li>Users: 144,590</li>"))
         #expect(!html.contains("<dl class=\"facts\">"))
         #expect(html.contains("How to read this readout"))     // ab-test.mustache, bundled
@@ -111,7 +111,7 @@ struct HTMLTemplateTests {
         let folder = try HTMLTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try HTMLTestSupport.write("body { color: rebeccapurple; }\n", to: folder, as: "styles.css")
-        let html = try HTMLTestSupport.renderer(override: folder).render(SampleDocument.document)
+        let html = try HTMLTestSupport.renderer(override: folder).render(HTMLSampleDocument.document)
         #expect(html.contains("body { color: rebeccapurple; }"))
         #expect(!html.contains("--surface"))
     }
