@@ -2,8 +2,8 @@ import Foundation
 @testable import Rendering
 
 /// The A/B-test readout the HTML tests render, shaped as the readout builder makes it (a
-/// section per test showing its rows of the `ab-test` table, display hints on the columns): per-variant rows with intervals,
-/// uplifts, p-values (one as tiny as 3e-250), booleans and empty comparison cells on the control
+/// section per test showing its rows of the `ab-test` table, display hints on the columns):
+/// per-variant rows with intervals, uplifts, p-values (one as tiny as 3e-250), booleans and empty comparison cells on the control
 /// rows; per-test rows; a data-quality table; interval charts; and names that try to break
 /// every output (`=SUM(A1)`, `<script>alert(1)</script>`, quotes and a newline, emoji, a
 /// 500-character test name). Its generation time is fixed so rendered output is stable.
