@@ -24,11 +24,14 @@ public struct ReportChart: Sendable {
     public var highColumn: String?
     /// A line drawn across the chart at this value (e.g. zero uplift, the control's rate).
     public var referenceValue: Double?
+    /// What the reference line means, written beside it ("control 12.0 %", "no change").
+    public var referenceLabel: String?
     public var valueAxisTitle: String?
 
     public init(id: String, title: String, kind: Kind, table: String, rows: Range<Int>? = nil,
                 categoryColumn: String, valueColumns: [String], lowColumn: String? = nil,
-                highColumn: String? = nil, referenceValue: Double? = nil, valueAxisTitle: String? = nil) {
+                highColumn: String? = nil, referenceValue: Double? = nil, valueAxisTitle: String? = nil,
+                referenceLabel: String? = nil) {
         self.id = id
         self.title = title
         self.kind = kind
@@ -40,5 +43,6 @@ public struct ReportChart: Sendable {
         self.highColumn = highColumn
         self.referenceValue = referenceValue
         self.valueAxisTitle = valueAxisTitle
+        self.referenceLabel = referenceLabel
     }
 }

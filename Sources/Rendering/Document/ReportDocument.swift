@@ -64,9 +64,16 @@ public struct ReportSection: Sendable {
     public var facts: [Fact]
     public var tables: [ReportTable]
     public var charts: [ReportChart]
+    /// Rows of tables held elsewhere in the document, shown in this section (one A/B test's
+    /// variants from the `ab-test` table). HTML only: CSV and XLSX write each table once.
+    public var excerpts: [ReportTableExcerpt]
+    /// The section's results cannot be trusted (an A/B test with a sample-ratio mismatch):
+    /// nothing in it is emphasised as a win.
+    public var isUntrustworthy: Bool
 
     public init(id: String, title: String, paragraphs: [String] = [], callouts: [Callout] = [],
-                facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = []) {
+                facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = [],
+                excerpts: [ReportTableExcerpt] = [], isUntrustworthy: Bool = false) {
         self.id = id
         self.title = title
         self.paragraphs = paragraphs
@@ -74,6 +81,27 @@ public struct ReportSection: Sendable {
         self.facts = facts
         self.tables = tables
         self.charts = charts
+        self.excerpts = excerpts
+        self.isUntrustworthy = isUntrustworthy
+    }
+}
+
+/// Some rows of one of the document's tables, shown inside a section of the HTML report.
+public struct ReportTableExcerpt: Sendable, Equatable {
+    /// The `name` of the table.
+    public var table: String
+    /// Which rows (all when nil).
+    public var rows: Range<Int>?
+    /// The heading shown above the rows; the table's title when nil.
+    public var title: String?
+    /// Column keys left out, e.g. `test_name` inside that test's own section.
+    public var hiddenColumns: [String]
+
+    public init(table: String, rows: Range<Int>? = nil, title: String? = nil, hiddenColumns: [String] = []) {
+        self.table = table
+        self.rows = rows
+        self.title = title
+        self.hiddenColumns = hiddenColumns
     }
 }
 

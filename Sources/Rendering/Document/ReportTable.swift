@@ -35,12 +35,58 @@ public struct ReportColumn: Sendable, Equatable {
     public var key: String
     public var title: String
     public var format: CellFormat
+    /// How the HTML report presents the column; CSV and XLSX may ignore it.
+    public var display: ColumnDisplay
 
-    public init(_ key: String, _ title: String, _ format: CellFormat) {
+    public init(_ key: String, _ title: String, _ format: CellFormat, display: ColumnDisplay = ColumnDisplay()) {
         self.key = key
         self.title = title
         self.format = format
+        self.display = display
     }
+}
+
+/// Presentation hints for people-facing outputs (HTML); they never change a value.
+public struct ColumnDisplay: Sendable, Equatable {
+    /// Which values stand out in colour.
+    public enum Emphasis: Sendable, Equatable {
+        case none
+        /// Positive values tinted as good, negative as bad.
+        case sign
+        /// As `sign`, only in rows where the boolean column with this key is true
+        /// (an uplift tinted only when it is significant).
+        case signWhen(column: String)
+        /// The whole cell highlighted in rows where the boolean column with this key is true.
+        case highlightWhen(column: String)
+    }
+
+    /// Shown in the HTML table (the interval bounds are usually shown inside their value's cell).
+    public var isShownInHTML: Bool
+    /// A `+` before positive numbers (differences, uplifts).
+    public var showsSign: Bool
+    /// A percent column that is a difference of rates, shown in percentage points ("+1.2 pp").
+    public var isPercentagePoints: Bool
+    /// Keys of the columns holding this value's interval, shown under the value ("11.9 – 13.1 %").
+    public var intervalLowColumn: String?
+    public var intervalHighColumn: String?
+    public var emphasis: Emphasis
+    /// Replaces the default text of an empty cell ("n/a" for numbers, "—" otherwise).
+    public var emptyText: String?
+
+    public init(isShownInHTML: Bool = true, showsSign: Bool = false, isPercentagePoints: Bool = false,
+                intervalLowColumn: String? = nil, intervalHighColumn: String? = nil,
+                emphasis: Emphasis = .none, emptyText: String? = nil) {
+        self.isShownInHTML = isShownInHTML
+        self.showsSign = showsSign
+        self.isPercentagePoints = isPercentagePoints
+        self.intervalLowColumn = intervalLowColumn
+        self.intervalHighColumn = intervalHighColumn
+        self.emphasis = emphasis
+        self.emptyText = emptyText
+    }
+
+    /// Hidden from the HTML table.
+    public static let hiddenInHTML = ColumnDisplay(isShownInHTML: false)
 }
 
 /// How a value is shown (HTML), formatted (XLSX) and written (CSV).

@@ -1,0 +1,81 @@
+import Foundation
+
+/// Builds SVG markup as text. Every text node and attribute value goes through `escape`, so
+/// names from the data (`<script>`, quotes, ampersands) stay text.
+struct SVGWriter {
+    private(set) var markup = ""
+
+    /// Escapes the five characters that matter in XML and HTML text and quoted attributes.
+    static func escape(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            switch character {
+            case "&": result += "&amp;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            case "\"": result += "&quot;"
+            case "'": result += "&#39;"
+            default:
+                // Control characters are not allowed in XML 1.0; a newline becomes a space.
+                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
+                   scalar.value < 0x20 {
+                    result += " "
+                } else {
+                    result.append(character)
+                }
+            }
+        }
+        return result
+    }
+
+    /// A coordinate with at most one decimal, so output is short and stable.
+    static func number(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        if rounded == rounded.rounded() { return String(Int(rounded)) }
+        return String(format: "%.1f", rounded)
+    }
+
+    mutating func open(_ name: String, _ attributes: KeyValuePairs<String, String> = [:]) {
+        markup += "<" + name + Self.attributeText(attributes) + ">"
+    }
+
+    mutating func close(_ name: String) {
+        markup += "</" + name + ">"
+    }
+
+    /// An element with no children.
+    mutating func empty(_ name: String, _ attributes: KeyValuePairs<String, String>) {
+        markup += "<" + name + Self.attributeText(attributes) + "/>"
+    }
+
+    /// An element holding text.
+    mutating func text(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], _ content: String) {
+        markup += "<" + name + Self.attributeText(attributes) + ">" + Self.escape(content) + "</" + name + ">"
+    }
+
+    mutating func newline() {
+        markup += "\n"
+    }
+
+    private static func attributeText(_ attributes: KeyValuePairs<String, String>) -> String {
+        var text = ""
+        for (key, value) in attributes {
+            text += " " + key + "=\"" + escape(value) + "\""
+        }
+        return text
+    }
+}
+
+extension String {
+    /// At most `limit` characters; longer text ends in an ellipsis.
+    func truncated(to limit: Int) -> String {
+        guard count > limit, limit > 1 else { return self }
+        return String(prefix(limit - 1)).trimmingCharacters(in: .whitespaces) + "…"
+    }
+
+    /// The text on one line: newlines and tabs become spaces.
+    var singleLine: String {
+        String(map { $0.isNewline || $0 == "\t" ? " " : $0 })
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+@testable import Rendering
+
+@Suite("HTML report")
+struct HTMLRendererTests {
+    let html: String
+
+    init() throws {
+        html = try HTMLTestSupport.renderer().render(HTMLSampleDocument.document)
+    }
+
+    @Test("matches the golden file (RECORD_GOLDEN=1 re-records)")
+    func golden() throws {
+        let url = HTMLTestSupport.goldenDirectory.appendingPathComponent("ab-test.html")
+        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
+            try html.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let golden = try String(contentsOf: url, encoding: .utf8)
+        if golden != html {
+            let goldenLines = golden.components(separatedBy: "\n")
+            let lines = html.components(separatedBy: "\n")
+            let first = zip(goldenLines, lines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(goldenLines.count, lines.count)
+            Issue.record("""
+                Rendered HTML differs from Golden/ab-test.html at line \(first + 1):
+                golden:   \(first < goldenLines.count ? goldenLines[first] : "<end>")
+                rendered: \(first < lines.count ? lines[first] : "<end>")
+                Re-record with RECORD_GOLDEN=1 if the change is intended.
+                """)
+        }
+    }
+
+    @Test("has no script, no javascript: URL and no external reference")
+    func noScriptNoExternal() {
+        let lower = html.lowercased()
+        #expect(!lower.contains("<script"))
+        #expect(!lower.contains("javascript:"))
+        #expect(!lower.contains("http://"))
+        #expect(!lower.contains("https://"))
+        #expect(!lower.contains("url("))
+        #expect(!lower.contains("@import"))
+        #expect(!lower.contains("<link"))
+        #expect(!lower.contains("<img"))
+        #expect(html.contains("Content-Security-Policy"))
+        #expect(html.contains("default-src 'none'"))
+    }
+
+    @Test("is a complete HTML5 page")
+    func completePage() {
+        #expect(html.hasPrefix("<!DOCTYPE html>"))
+        #expect(html.contains("<meta charset=\"utf-8\">"))
+        #expect(html.contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"))
+        #expect(html.contains("<title>A/B test readout · 2026-W47 · 16–22 Nov 2026</title>"))
+        #expect(html.contains("<style>"))
+        #expect(html.hasSuffix("</html>\n"))
+    }
+
+    @Test("escapes every shown table value")
+    func tableValuesEscaped() {
+        let formatter = DisplayFormatter(timeZone: TimeZone(identifier: "Europe/Berlin")!)
+        let document = HTMLSampleDocument.document
+        var checked = 0
+        for table in [HTMLSampleDocument.variants, HTMLSampleDocument.tests, HTMLSampleDocument.dataQuality] {
+            for row in table.rows {
+                for (column, cell) in zip(table.columns, row) where column.display.isShownInHTML {
+                    if table.name == "ab-test", column.key == "test_name" { continue }   // hidden in excerpts
+                    let text = formatter.text(cell, format: column.format, display: column.display)
+                    #expect(html.contains(HTMLTestSupport.escaped(text)), "\(table.name).\(column.key): \(text)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 100)
+        #expect(document.sections.count == 5)
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(html.contains("Café, &quot;quoted&quot;\nnewline"))
+        #expect(html.contains("=SUM(A1)"))
+        #expect(html.contains("🚀 rocket"))
+        #expect(html.contains(HTMLSampleDocument.longTest))
+    }
+
+    @Test("formats numbers for people")
+    func peopleFormats() {
+        #expect(html.contains("<td class=\"num\">48,210</td>"))
+        #expect(html.contains("12.00\u{00A0}%<span class=\"ci\">11.71 – 12.29\u{00A0}%</span>"))
+        #expect(html.contains("+1.14\u{00A0}pp"))
+        #expect(html.contains("3.0e-250"))
+        #expect(html.contains("9.8e-8"))
+        #expect(html.contains("0.81"))
+        // The control row's comparisons are a dash, not "n/a".
+        #expect(html.contains("<td class=\"num empty\">—</td>"))
+    }
+
+    @Test("tints significant values, and none in a test with SRM")
+    func tints() throws {
+        let sections = html.components(separatedBy: "<section class=\"section")
+        let homepage = try #require(sections.first { $0.contains("id=\"section-homepage-cta\"") })
+        #expect(homepage.contains("class=\"num positive\""))
+        #expect(homepage.contains("class=\"num highlight\""))
+        let srm = try #require(sections.first { $0.contains("SRM — results untrustworthy") && $0.contains(" is-muted") })
+        #expect(!srm.contains(" positive\""))
+        #expect(!srm.contains(" highlight\""))
+        let long = try #require(sections.first { $0.contains("Do not ship") })
+        #expect(long.contains("class=\"num negative\""))
+    }
+
+    @Test("puts warnings before the verdict")
+    func warningsFirst() throws {
+        let srm = try #require(html.range(of: "SRM — results untrustworthy</p>"))
+        let exposures = try #require(html.range(of: "Many users saw both variants"))
+        let tiles = try #require(html.range(of: "<dl class=\"facts\">", range: srm.upperBound..<html.endIndex))
+        #expect(srm.lowerBound < exposures.lowerBound)
+        #expect(exposures.lowerBound < tiles.lowerBound)
+        #expect(html.contains("role=\"alert\""))
+    }
+
+    @Test("draws accessible, well-formed SVG charts")
+    func charts() {
+        let svgs = HTMLTestSupport.svgElements(in: html)
+        #expect(svgs.count == 8)
+        for svg in svgs {
+            #expect(HTMLTestSupport.xmlError(svg) == nil, "\(HTMLTestSupport.xmlError(svg) ?? "")")
+            #expect(svg.contains("role=\"img\""))
+            #expect(svg.contains("width=\"100%\""))
+            #expect(svg.contains("viewBox=\"0 0 "))
+            #expect(svg.contains("<title id="))
+            #expect(svg.contains("<desc id="))
+        }
+        #expect(!svgs.joined().contains("<script"))
+    }
+
+    @Test("states the reproducibility record in the footer")
+    func footer() {
+        #expect(html.contains("<footer class=\"report-footer\">"))
+        #expect(html.contains("2026-11-23 09:00:00 +01:00"))
+        #expect(html.contains("2026-11-23 00:00:00 +01:00"))
+        #expect(html.contains("Europe/Berlin"))
+        #expect(html.contains("2026-W47 (16 Nov 2026 – 22 Nov 2026)"))
+        #expect(html.contains("growth-report 0.4.0"))
+        #expect(html.contains("<dt>alpha</dt><dd><code>0.05</code></dd>"))
+        #expect(html.contains("5f1c0a6a9d3e4b27c8e0f91d2a7b6c3e4d5f60718293a4b5c6d7e8f90a1b2c3d"))
+    }
+
+    @Test("renders a report without its own template with the generic one")
+    func genericTemplate() throws {
+        var document = HTMLSampleDocument.document
+        document.report = "partner-roi"
+        let page = try HTMLTestSupport.renderer().render(document)
+        #expect(page.contains("report-partner-roi"))
+        #expect(!page.contains("How to read this readout"))
+        #expect(page.contains("Tests at a glance"))
+    }
+
+    @Test("says which chart column is missing")
+    func invalidChart() throws {
+        var document = HTMLSampleDocument.document
+        document.sections[1].charts[0].valueColumns = ["no_such_column"]
+        #expect {
+            try HTMLTestSupport.renderer().render(document)
+        } throws: { error in
+            (error as? HTMLRenderingError)?.code == .invalidDocument
+                && "\(error)".contains("no_such_column")
+        }
+    }
+}
