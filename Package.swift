@@ -35,7 +35,7 @@ let package = Package(
         // A real PostgreSQL for the tests, started by the same code as `demo`.
         .target(name: "TestSupport", dependencies: ["Database"]),
         .executableTarget(name: "growth-report", dependencies: [
-            "Database", "Seeding",
+            "Database", "Seeding", "Reports", "Rendering", "Statistics",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),

@@ -33,9 +33,6 @@ public struct ReportDocument: Sendable {
     /// Every table, in order: those of the sections, then the data-quality table.
     public var tables: [ReportTable] { sections.flatMap(\.tables) + [dataQuality] }
 
-    /// The tables written to CSV and XLSX files.
-    public var exportedTables: [ReportTable] { tables.filter(\.isExported) }
-
     public func table(named name: String) -> ReportTable? { tables.first { $0.name == name } }
 }
 

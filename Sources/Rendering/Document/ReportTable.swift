@@ -11,12 +11,9 @@ public struct ReportTable: Sendable {
     public var isShownInHTML: Bool
     /// The XLSX sheet's name when it should differ from `name` (Excel allows 31 characters).
     public var sheetTitle: String?
-    /// Written to CSV and XLSX. A per-section excerpt of an exported table (one A/B test's
-    /// variants) is shown in HTML only.
-    public var isExported: Bool
 
     public init(name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
-                isShownInHTML: Bool = true, sheetTitle: String? = nil, isExported: Bool = true) {
+                isShownInHTML: Bool = true, sheetTitle: String? = nil) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row of \(name) needs \(columns.count) cells")
         self.name = name
         self.title = title
@@ -24,7 +21,6 @@ public struct ReportTable: Sendable {
         self.rows = rows
         self.isShownInHTML = isShownInHTML
         self.sheetTitle = sheetTitle
-        self.isExported = isExported
     }
 
     public func columnIndex(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }

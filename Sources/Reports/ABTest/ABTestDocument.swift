@@ -10,19 +10,16 @@ public enum ABTestDocument {
         var offset = 0
         for test in readout.tests {
             let rows = offset..<(offset + test.variants.count)
-            sections.append(section(for: test, rows: rows, readout: readout, allVariants: variantTable))
+            sections.append(section(for: test, rows: rows, readout: readout))
             offset += test.variants.count
         }
-        let overview = ReportSection(
-            id: "all-tests", title: "All tests",
-            paragraphs: ["\(readout.tests.count) test\(readout.tests.count == 1 ? "" : "s") in this readout, each counted from its first assignment to \(context.readoutEndLabel)."],
-            tables: [testsTable(readout), variantTable.hiddenInHTML()])
+        let overview = ReportSection(id: "summary", title: "Tests at a glance", tables: [testsTable(readout), variantTable])
         return ReportDocument(
             report: "ab-test", title: "A/B test readout",
-            subtitle: readout.tests.count == 1 ? readout.tests[0].name : nil,
+            subtitle: "Cumulative results of \(readout.tests.count == 1 ? "the test" : "the running tests"), from each test’s first assignment to \(context.readoutEndLabel).",
             periodLabel: context.period.humanLabel,
             callouts: summaryCallouts(readout),
-            sections: sections + [overview],
+            sections: [overview] + sections,
             dataQuality: dataQuality(readout),
             reproducibility: context.reproducibility)
     }
@@ -30,28 +27,47 @@ public enum ABTestDocument {
     // MARK: - Tables
 
     static func variantsTable(_ readout: ABTestReadout) -> ReportTable {
+        let comparison = { (display: ColumnDisplay) -> ColumnDisplay in
+            var display = display
+            display.emptyText = "—"
+            return display
+        }
         var columns: [ReportColumn] = [
-            ReportColumn("test_name", "Test", .text), ReportColumn("variant", "Variant", .text),
-            ReportColumn("is_control", "Control", .boolean), ReportColumn("users", "Users", .integer),
+            ReportColumn("test_name", "Test", .text),
+            ReportColumn("variant", "Variant", .text),
+            ReportColumn("is_control", "Control", .boolean, display: .hiddenInHTML),
+            ReportColumn("users", "Users", .integer),
             ReportColumn("conversions", "Conversions", .integer),
-            ReportColumn("conversion_rate", "Conversion rate", .percent(places: 2)),
-            ReportColumn("rate_ci_low", "Rate CI low", .percent(places: 2)),
-            ReportColumn("rate_ci_high", "Rate CI high", .percent(places: 2)),
-            ReportColumn("uplift_abs", "Uplift (points)", .percent(places: 2)),
-            ReportColumn("uplift_abs_ci_low", "Uplift CI low", .percent(places: 2)),
-            ReportColumn("uplift_abs_ci_high", "Uplift CI high", .percent(places: 2)),
-            ReportColumn("uplift_rel", "Relative uplift", .percent(places: 1)),
-            ReportColumn("uplift_rel_ci_low", "Relative CI low", .percent(places: 1)),
-            ReportColumn("uplift_rel_ci_high", "Relative CI high", .percent(places: 1)),
-            ReportColumn("p_value", "p-value", .pValue), ReportColumn("test_used", "Test used", .text),
-            ReportColumn("p_value_adjusted", "Adjusted p-value", .pValue),
-            ReportColumn("significant", "Significant", .boolean),
-            ReportColumn("chance_to_beat_control", "Chance to beat control", .percent(places: 1)),
-            ReportColumn("expected_loss", "Expected loss", .percent(places: 3)),
-            ReportColumn("users_needed", "Users needed", .integer),
+            ReportColumn("conversion_rate", "Conversion rate", .percent(places: 2),
+                         display: ColumnDisplay(intervalLowColumn: "rate_ci_low", intervalHighColumn: "rate_ci_high")),
+            ReportColumn("rate_ci_low", "Rate CI low", .percent(places: 2), display: .hiddenInHTML),
+            ReportColumn("rate_ci_high", "Rate CI high", .percent(places: 2), display: .hiddenInHTML),
+            ReportColumn("uplift_abs", "Uplift", .percent(places: 2),
+                         display: comparison(ColumnDisplay(
+                             showsSign: true, isPercentagePoints: true, intervalLowColumn: "uplift_abs_ci_low",
+                             intervalHighColumn: "uplift_abs_ci_high", emphasis: .signWhen(column: "significant")))),
+            ReportColumn("uplift_abs_ci_low", "Uplift CI low", .percent(places: 2), display: .hiddenInHTML),
+            ReportColumn("uplift_abs_ci_high", "Uplift CI high", .percent(places: 2), display: .hiddenInHTML),
+            ReportColumn("uplift_rel", "Relative uplift", .percent(places: 1),
+                         display: comparison(ColumnDisplay(
+                             showsSign: true, intervalLowColumn: "uplift_rel_ci_low", intervalHighColumn: "uplift_rel_ci_high",
+                             emphasis: .signWhen(column: "significant")))),
+            ReportColumn("uplift_rel_ci_low", "Relative uplift CI low", .percent(places: 1), display: .hiddenInHTML),
+            ReportColumn("uplift_rel_ci_high", "Relative uplift CI high", .percent(places: 1), display: .hiddenInHTML),
+            ReportColumn("p_value", "p-value", .pValue, display: ColumnDisplay(emptyText: "—")),
+            ReportColumn("test_used", "Test used", .text, display: .hiddenInHTML),
+            ReportColumn("p_value_adjusted", "Adjusted p", .pValue,
+                         display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")),
+            ReportColumn("significant", "Significant", .boolean,
+                         display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")),
+            ReportColumn("chance_to_beat_control", "Chance to beat control", .percent(places: 1),
+                         display: ColumnDisplay(emptyText: "—")),
+            ReportColumn("expected_loss", "Expected loss", .percent(places: 3),
+                         display: ColumnDisplay(isPercentagePoints: true, emptyText: "—")),
+            ReportColumn("users_needed", "Users needed", .integer, display: ColumnDisplay(emptyText: "—")),
         ]
         if readout.settings.isSequential {
-            columns.append(ReportColumn("p_value_sequential", "Sequential p-value", .pValue))
+            columns.append(ReportColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")))
         }
         var rows: [[ReportCell]] = []
         for test in readout.tests {
@@ -80,7 +96,8 @@ public enum ABTestDocument {
                 rows.append(row)
             }
         }
-        return ReportTable(name: "ab-test", title: "Variants", columns: columns, rows: rows, sheetTitle: "Variants")
+        return ReportTable(name: "ab-test", title: "Variants", columns: columns, rows: rows, isShownInHTML: false,
+                           sheetTitle: "Variants")
     }
 
     static func testsTable(_ readout: ABTestReadout) -> ReportTable {
@@ -88,7 +105,8 @@ public enum ABTestDocument {
             ReportColumn("test_name", "Test", .text), ReportColumn("variants", "Variants", .integer),
             ReportColumn("users", "Users", .integer), ReportColumn("multiple_exposures", "Multiple exposures", .integer),
             ReportColumn("excluded_rows", "Excluded rows", .integer), ReportColumn("srm_p_value", "SRM p-value", .pValue),
-            ReportColumn("srm_flag", "SRM", .boolean), ReportColumn("omnibus_p_value", "Omnibus p-value", .pValue),
+            ReportColumn("srm_flag", "SRM", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))),
+            ReportColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")),
             ReportColumn("verdict", "Verdict", .text),
         ]
         let rows: [[ReportCell]] = readout.tests.map { test in
@@ -96,7 +114,7 @@ public enum ABTestDocument {
              .integer(test.excludedRows), .number(test.srmPValue), .boolean(test.isSRMFlagged), .number(test.omnibusPValue),
              .text(test.verdict.text)]
         }
-        return ReportTable(name: "ab-test-tests", title: "Tests", columns: columns, rows: rows, sheetTitle: "Tests")
+        return ReportTable(name: "ab-test-tests", title: "Tests at a glance", columns: columns, rows: rows, sheetTitle: "Tests")
     }
 
     static func dataQuality(_ readout: ABTestReadout) -> ReportTable {
@@ -116,54 +134,62 @@ public enum ABTestDocument {
 
     // MARK: - Sections
 
-    static func section(for test: ABTestReadout.TestResult, rows: Range<Int>, readout: ABTestReadout,
-                        allVariants: ReportTable) -> ReportSection {
-        let excerpt = ReportTable(
-            name: "ab-test:\(test.name)", title: "Variants of \(test.name)", columns: allVariants.columns.filter { $0.key != "test_name" },
-            rows: allVariants.rows[rows].map { Array($0.dropFirst()) }, isExported: false)
+    static func section(for test: ABTestReadout.TestResult, rows: Range<Int>, readout: ABTestReadout) -> ReportSection {
         let conversions = test.variants.reduce(0) { $0 + $1.conversions }
+        let exposureShare = test.users + test.multipleExposures > 0
+            ? Double(test.multipleExposures) / Double(test.users + test.multipleExposures) : 0
         let facts = [
             Fact("Users", .integer(test.users), format: .integer),
             Fact("Conversions", .integer(conversions), format: .integer),
-            Fact("Variants", .integer(test.variants.count), format: .integer),
-            Fact("Sample-ratio p-value", .number(test.srmPValue), format: .pValue,
-                 note: test.isSRMFlagged ? "mismatch" : "split as planned"),
+            Fact("Multiple exposures", .integer(test.multipleExposures), format: .integer,
+                 note: "\(VerdictSentence.percent(exposureShare, places: 1)) of users, left out"),
+            Fact("SRM p-value", .number(test.srmPValue), format: .pValue,
+                 note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
+            Fact("Excluded rows", .integer(test.excludedRows), format: .integer),
         ]
         var callouts = [VerdictSentence.callout(for: test, settings: readout.settings)]
         if test.isSRMFlagged { callouts.insert(VerdictSentence.sampleRatioBanner(test), at: 0) }
         if test.hasExposureWarning { callouts.append(VerdictSentence.exposureBanner(test)) }
-        var charts = [
-            ReportChart(id: "rate-\(rows.lowerBound)", title: "Conversion rate per variant", kind: .interval, table: "ab-test",
+        let level = VerdictSentence.percent(1 - readout.settings.alpha, places: 0)
+        let charts = [
+            ReportChart(id: "rate-\(rows.lowerBound)", title: "Conversion rate by variant", kind: .interval, table: "ab-test",
                         rows: rows, categoryColumn: "variant", valueColumns: ["conversion_rate"],
-                        lowColumn: "rate_ci_low", highColumn: "rate_ci_high",
-                        referenceValue: test.control.rate, valueAxisTitle: "Conversion rate"),
+                        lowColumn: "rate_ci_low", highColumn: "rate_ci_high", referenceValue: test.control.rate,
+                        valueAxisTitle: "Conversion rate (\(level) interval)",
+                        referenceLabel: "\(test.control.name) \(VerdictSentence.percent(test.control.rate))"),
+            ReportChart(id: "uplift-\(rows.lowerBound)", title: "Uplift vs control", kind: .interval, table: "ab-test",
+                        rows: rows, categoryColumn: "variant", valueColumns: ["uplift_abs"],
+                        lowColumn: "uplift_abs_ci_low", highColumn: "uplift_abs_ci_high", referenceValue: 0,
+                        valueAxisTitle: "Difference in conversion rate (pp)", referenceLabel: "no change"),
         ]
-        if rows.count > 1 {
-            charts.append(ReportChart(
-                id: "uplift-\(rows.lowerBound)", title: "Uplift against control", kind: .interval, table: "ab-test",
-                rows: (rows.lowerBound + 1)..<rows.upperBound, categoryColumn: "variant", valueColumns: ["uplift_rel"],
-                lowColumn: "uplift_rel_ci_low", highColumn: "uplift_rel_ci_high", referenceValue: 0,
-                valueAxisTitle: "Relative uplift"))
-        }
         let days = max(1, Int((test.lastAssignment.timeIntervalSince(test.firstAssignment) / 86_400).rounded(.up)))
         return ReportSection(
             id: "test-\(rows.lowerBound)", title: test.name,
             paragraphs: ["Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."],
-            callouts: callouts, facts: facts, tables: [excerpt], charts: charts)
+            callouts: callouts, facts: facts, charts: charts,
+            excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Per variant", hiddenColumns: ["test_name"])],
+            isUntrustworthy: test.isSRMFlagged)
     }
 
+    /// One sentence over all tests: how many to ship, not to ship, keep running, untrustworthy.
     static func summaryCallouts(_ readout: ABTestReadout) -> [Callout] {
-        let flagged = readout.tests.filter(\.isSRMFlagged).map(\.name)
-        guard !flagged.isEmpty else { return [] }
-        return [Callout(.danger, title: "Sample-ratio mismatch",
-                        text: "\(flagged.joined(separator: ", ")) \(flagged.count == 1 ? "has" : "have") a broken split between variants: \(flagged.count == 1 ? "its" : "their") results cannot be trusted.")]
-    }
-}
-
-extension ReportTable {
-    func hiddenInHTML() -> ReportTable {
-        var copy = self
-        copy.isShownInHTML = false
-        return copy
+        var ship = 0, worse = 0, running = 0, none = 0, broken = 0
+        for test in readout.tests {
+            switch test.verdict {
+            case .ship: ship += 1
+            case .doNotShip: worse += 1
+            case .keepRunning: running += 1
+            case .noEffect: none += 1
+            case .sampleRatioMismatch: broken += 1
+            }
+        }
+        let parts = [
+            (ship, "ready to ship"), (worse, "should not ship"), (running, "need\(running == 1 ? "s" : "") more users"),
+            (none, "show\(none == 1 ? "s" : "") no effect"), (broken, "cannot be trusted (sample-ratio mismatch)"),
+        ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+        let count = readout.tests.count
+        let sentence = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first ?? ""
+        return [Callout(broken > 0 ? .warning : .neutral, title: "\(count) test\(count == 1 ? "" : "s") in this readout",
+                        text: sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")]
     }
 }

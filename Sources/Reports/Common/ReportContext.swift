@@ -29,7 +29,7 @@ public struct ReportContext: Sendable {
                                        options: [Reproducibility.Setting], statements: [(name: String, sql: String)]) -> Reproducibility {
         func reportDate(_ date: CalendarDate) -> ReportDate { ReportDate(year: date.year, month: date.month, day: date.day) }
         return Reproducibility(
-            toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZone.identifier,
+            toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZoneName,
             period: period.label, periodStart: reportDate(period.first), periodEnd: reportDate(period.last),
             options: options,
             statements: statements.map { Reproducibility.Setting($0.name, SHA256.hex(of: Array($0.sql.utf8))) })

@@ -41,6 +41,9 @@ public struct ReportPeriod: Sendable, Equatable {
         }
     }
 
+    /// The zone's name as users write it (Foundation calls UTC "GMT").
+    public var timeZoneName: String { timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier }
+
     public var dayCount: Int { last.daysSinceEpoch - first.daysSinceEpoch + 1 }
 
     /// The first instant of `first` in the time zone.

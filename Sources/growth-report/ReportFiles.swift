@@ -1,0 +1,63 @@
+import Foundation
+import Rendering
+import Reports
+
+/// Writes documents in the chosen formats into `OUTPUT/PERIOD/` through one output run: every
+/// file staged, then renamed into place with `manifest.json` last; paths on stdout.
+struct ReportFiles {
+    let options: OutputOptions
+    let formats: [OutputOptions.Format]
+
+    init(options: OutputOptions, formats: [OutputOptions.Format]) {
+        self.options = options
+        self.formats = formats
+    }
+
+    /// - Throws: `CommandFailure` for a template problem (64) or an output that cannot be written (73).
+    @discardableResult
+    func write(_ documents: [ReportDocument], period: ReportPeriod, generatedAt: Date = Date(),
+               runOptions: [Reproducibility.Setting] = []) throws -> [URL] {
+        let timeZone = period.timeZone
+        let run: OutputRun
+        do {
+            run = try OutputRun(outputDirectory: URL(fileURLWithPath: options.output), period: period.label)
+        } catch let error as OutputError {
+            throw CommandFailure.cannotWrite(error.localizedDescription)
+        }
+        do {
+            let html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: options.templates) : nil
+            for document in documents {
+                if let html {
+                    let page = try html.render(document)
+                    try run.add(fileNamed: "\(document.report).html", report: document.report, bytes: Data(page.utf8))
+                }
+                if formats.contains(.csv) {
+                    try run.addCSV(for: document, options: CSVOptions(includesByteOrderMark: options.csvBOM, timeZone: timeZone))
+                }
+                if formats.contains(.xlsx) {
+                    try run.addXLSX(for: document, options: XLSXOptions(timeZone: timeZone))
+                }
+                run.record(document)
+            }
+            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions)
+            for path in paths { Console.output(Self.displayPath(path)) }
+            return paths
+        } catch let error as HTMLRenderingError {
+            run.discard()
+            throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
+                                 message: error.localizedDescription)
+        } catch let error as OutputError where error.isOutputUnwritable {
+            run.discard()
+            throw CommandFailure.cannotWrite(error.localizedDescription)
+        } catch {
+            run.discard()
+            throw error
+        }
+    }
+
+    /// Paths as the user would type them: relative to the current folder when inside it.
+    static func displayPath(_ url: URL) -> String {
+        let current = FileManager.default.currentDirectoryPath + "/"
+        return url.path.hasPrefix(current) ? String(url.path.dropFirst(current.count)) : url.path
+    }
+}
