@@ -95,7 +95,8 @@ struct ABTestCommand: ParsableCommand {
                 period: reportPeriod, asOf: period.clock, generatedAt: Date(), toolVersion: GrowthReport.version,
                 options: report.recordedOptions, statements: database.statementsRun))
         let document = ABTestDocument.make(readout, context: context)
-        try ReportFiles(options: output, formats: formats).write([document], period: reportPeriod)
+        try ReportFiles(options: output, formats: formats)
+            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
         connection.printServerTimes(database)
     }
 }

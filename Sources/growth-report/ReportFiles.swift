@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import Rendering
 import Reports
@@ -53,6 +54,14 @@ struct ReportFiles {
             run.discard()
             throw error
         }
+    }
+
+    /// The run as `manifest.json` records it: the command line and the database, passwords masked.
+    static func runOptions(database: PostgresConnection) -> [Reproducibility.Setting] {
+        [
+            .init("command", Console.masker((["growth-report"] + CommandLine.arguments.dropFirst()).joined(separator: " "))),
+            .init("database", Console.masker(database.target)),
+        ]
     }
 
     /// Paths as the user would type them: relative to the current folder when inside it.
