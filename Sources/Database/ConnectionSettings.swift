@@ -27,7 +27,12 @@ public struct ConnectionSettings: Sendable {
 
     /// The masker for everything this connection may print.
     public func masker() -> SecretMasker {
-        SecretMasker.withEnvironment([passwordInConnectionString()].compactMap { $0 } + rawPasswordCandidates())
+        SecretMasker.withEnvironment(secrets())
+    }
+
+    /// Every password this connection string holds, parsed or as written.
+    public func secrets() -> [String] {
+        [passwordInConnectionString()].compactMap { $0 } + rawPasswordCandidates()
     }
 
     /// The password as written, found without libpq: a URL's userinfo after its first ':' or a
@@ -43,6 +48,8 @@ public struct ConnectionSettings: Sendable {
                 let raw = String(authority[authority.index(after: colon)..<at])
                 candidates.append(raw)
                 if let decoded = raw.removingPercentEncoding { candidates.append(decoded) }
+                // libpq may split a password at '@' or '/': mask the pieces as well.
+                candidates += raw.split(whereSeparator: { $0 == "@" || $0 == "/" }).map(String.init)
             }
             if let query = text.range(of: "password=", options: .caseInsensitive) {
                 candidates.append(String(text[query.upperBound...].prefix { $0 != "&" && $0 != "#" }))
@@ -61,7 +68,24 @@ public struct ConnectionSettings: Sendable {
     /// Checks the connection string with libpq's own parser, without connecting.
     /// - Throws: `DatabaseError.invalidConfiguration` with libpq's reason.
     public func validate() throws {
+        try rejectAmbiguousURL()
         _ = try parsedOptions()
+    }
+
+    /// A URL whose password holds an unencoded '@' or '/' is read differently by libpq than
+    /// intended (part of the password becomes a host or port, and libpq's error would quote it):
+    /// refuse it without quoting anything.
+    func rejectAmbiguousURL() throws {
+        guard let text = connectionString, let schemeEnd = text.range(of: "://") else { return }
+        let rest = text[schemeEnd.upperBound...]
+        let beforeQuery = rest.prefix { $0 != "?" && $0 != "#" }
+        let netloc = beforeQuery.prefix { $0 != "/" }
+        let path = beforeQuery.dropFirst(netloc.count)
+        let atSigns = netloc.filter { $0 == "@" }.count
+        if atSigns > 1 || (path.contains("@") && netloc.contains(":")) {
+            throw DatabaseError(.invalidConfiguration,
+                                message: "the user or password contains an unencoded '@' or '/'; percent-encode them (%40, %2F)")
+        }
     }
 
     /// The options libpq reads from the connection string (keyword → value), empty without one.

@@ -69,7 +69,7 @@ struct ABTestCommand: ParsableCommand {
 
     func run() throws {
         connection.bootstrap()
-        let reportPeriod = try period.resolve()
+        let (reportPeriod, clock) = try period.resolve()
         let formats = try output.formats()
         let report = ABTestReport(
             period: reportPeriod,
@@ -78,8 +78,8 @@ struct ABTestCommand: ParsableCommand {
             settings: ABTestSettings(alpha: alpha, correction: correction, control: control,
                                      weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
                                      isSequential: sequential, tau: tau),
-            isLive: live, asOf: period.clock)
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier)
+            isLive: live, asOf: clock)
+        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let readout: ABTestReadout
         do {
             readout = try report.readout(on: database)
@@ -90,9 +90,9 @@ struct ABTestCommand: ParsableCommand {
             }
         }
         let context = ReportContext(
-            period: reportPeriod, asOf: period.clock, readoutEnd: report.readoutEnd,
+            period: reportPeriod, asOf: clock, readoutEnd: report.readoutEnd,
             reproducibility: ReportContext.reproducibility(
-                period: reportPeriod, asOf: period.clock, generatedAt: Date(), toolVersion: GrowthReport.version,
+                period: reportPeriod, asOf: clock, generatedAt: Date(), toolVersion: GrowthReport.version,
                 options: report.recordedOptions, statements: database.statementsRun))
         let document = ABTestDocument.make(readout, context: context)
         try ReportFiles(options: output, formats: formats)

@@ -10,6 +10,10 @@ struct ConnectionOptions: ParsableArguments {
                                valueName: "url"))
     var databaseURL: String?
 
+    @Option(name: .customLong("replica-url"),
+            help: ArgumentHelp("A streaming replica that reports read from instead (URL or conninfo).", valueName: "url"))
+    var replicaURL: String?
+
     @Option(name: .customLong("statement-timeout"),
             help: ArgumentHelp("Cancel any statement running longer than this, e.g. 60s or 5m.", valueName: "duration"))
     var statementTimeout: DurationOption?
@@ -20,11 +24,18 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .customLong("measure-server-time"), help: .hidden)
     var measureServerTime = false
 
+    func validate() throws {
+        if let statementTimeout, statementTimeout.milliseconds > Int(Int32.max) {
+            throw ValidationError("--statement-timeout can be at most 24 days (PostgreSQL's limit).")
+        }
+    }
+
     /// The configured connection: the option, else DATABASE_URL, else libpq's environment, else
     /// the private cluster of `growth-report demo` when it is running.
     func settings(environment: [String: String] = ProcessInfo.processInfo.environment,
-                  timeZone: String = "UTC") throws -> ConnectionSettings {
-        var connectionString = databaseURL ?? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+                  timeZone: String = "UTC", readsReplica: Bool = false) throws -> ConnectionSettings {
+        var connectionString = (readsReplica ? replicaURL : nil) ?? databaseURL
+            ?? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if connectionString == nil, !Self.libpqEnvironmentConfigured(environment),
            case .running(let endpoint)? = try? PrivateCluster(directory: ProjectPaths.clusterDirectory).status() {
             connectionString = endpoint.conninfo(database: PrivateClusterDatabase.name)
@@ -32,7 +43,10 @@ struct ConnectionOptions: ParsableArguments {
         let settings = ConnectionSettings(connectionString: connectionString,
                                           statementTimeoutMilliseconds: statementTimeout?.milliseconds,
                                           timeZone: timeZone)
-        Console.masker = settings.masker()
+        // Mask the passwords of every URL given, not only of the one used.
+        let others = [databaseURL, replicaURL, environment["DATABASE_URL"]].compactMap { $0 }
+            .flatMap { ConnectionSettings(connectionString: $0).secrets() }
+        Console.masker = settings.masker().adding(others)
         try settings.validate()
         return settings
     }
@@ -40,9 +54,9 @@ struct ConnectionOptions: ParsableArguments {
     /// Applies --quiet and --verbose to output and logging.
     func bootstrap() { verbosity.apply() }
 
-    /// Connects with these settings.
-    func connect(timeZone: String = "UTC") throws -> PostgresConnection {
-        let settings = try settings(timeZone: timeZone)
+    /// Connects with these settings; a report (`readsReplica`) goes to --replica-url when given.
+    func connect(timeZone: String = "UTC", readsReplica: Bool = false) throws -> PostgresConnection {
+        let settings = try settings(timeZone: timeZone, readsReplica: readsReplica)
         let connection = try PostgresConnection(settings: settings, logger: Logger(label: "growth-report.database"))
         connection.measuresServerTime = measureServerTime
         return connection

@@ -9,8 +9,10 @@ enum Console {
     nonisolated(unsafe) static var isQuiet = false
     nonisolated(unsafe) static var logLevel: Logger.Level = .warning
 
+    /// One line on stderr, whatever the message holds (names from the data may carry newlines).
     static func error(_ line: String) {
-        write("growth-report: " + masker(line) + "\n")
+        let single = line.map { $0.isNewline ? " " : String($0) }.joined()
+        write("growth-report: " + masker(single) + "\n")
     }
 
     /// A progress or status line; nothing with --quiet.

@@ -12,13 +12,13 @@ struct DurationOption: Sendable, Equatable, CustomStringConvertible {
         for unit in units where trimmed.hasSuffix(unit.suffix) {
             let number = trimmed.dropLast(unit.suffix.count)
             // "5ms" also ends in "s": only accept a suffix when what precedes it is a number.
-            if let value = Int(number), value >= 0, value <= Int(Int32.max) / unit.milliseconds {
+            if let value = Int(number), value >= 0, value <= Int.max / 1_000 / unit.milliseconds {
                 milliseconds = value * unit.milliseconds
                 description = trimmed
                 return
             }
         }
-        guard let seconds = Int(trimmed), seconds >= 0, seconds <= Int(Int32.max) / 1000 else { return nil }
+        guard let seconds = Int(trimmed), seconds >= 0, seconds <= Int.max / 1_000_000 else { return nil }
         milliseconds = seconds * 1000
         description = trimmed
     }

@@ -34,6 +34,10 @@ enum ExitStatus {
                 return (unavailable, error.description)
             case .decodingFailed: return (dataError, error.description)
             case .queryFailed:
+                // A table or column missing: the database was not migrated (or differs).
+                if error.sqlState == "42P01" || error.sqlState == "42703" {
+                    return (dataError, error.description + "; is the database migrated? Run `growth-report db migrate`.")
+                }
                 // Cancelled by statement_timeout (57014), or the server shutting down: it did not answer.
                 if let state = error.sqlState, state.hasPrefix("08") || state.hasPrefix("57") {
                     return (unavailable, error.description)

@@ -22,12 +22,15 @@ struct PeriodOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The clock (default now): 2026-11-25 or 2026-11-25T10:00:00Z.", valueName: "timestamp"))
     var asOf: AsOfOption?
 
-    var clock: Date { (asOf ?? .now).date }
-
+    /// The period and the run's clock, read once: `--as-of` (a bare date is midnight in
+    /// `--timezone`), else now.
     /// - Throws: `CommandFailure.usage` with the period error's one line.
-    func resolve() throws -> ReportPeriod {
+    func resolve() throws -> (period: ReportPeriod, asOf: Date) {
+        let zone = TimeZone(identifier: timezone) ?? TimeZone(identifier: "UTC")!
+        let clock = asOf?.instant(in: zone) ?? Date()
         do {
-            return try PeriodSelection(week: week, month: month, from: from, to: to, timeZone: timezone, asOf: clock).resolve()
+            let period = try PeriodSelection(week: week, month: month, from: from, to: to, timeZone: timezone, asOf: clock).resolve()
+            return (period, clock)
         } catch let error as PeriodError {
             throw CommandFailure.usage(error.description)
         }

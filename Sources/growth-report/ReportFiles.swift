@@ -47,12 +47,17 @@ struct ReportFiles {
             run.discard()
             throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
                                  message: error.localizedDescription)
-        } catch let error as OutputError where error.isOutputUnwritable {
+        } catch let error as XLSXError where error.code == .tooLarge {
             run.discard()
-            throw CommandFailure.cannotWrite(error.localizedDescription)
+            throw CommandFailure.data(error.localizedDescription)
+        } catch let error as OutputError where !error.isOutputUnwritable {
+            run.discard()
+            throw CommandFailure(exitCode: ExitStatus.internalError, message: error.localizedDescription)
         } catch {
+            // Anything else that failed while files were written (a full disk, a write error in
+            // libxlsxwriter, a folder that vanished) means the output could not be written.
             run.discard()
-            throw error
+            throw CommandFailure.cannotWrite("Could not write the report files: \(error.localizedDescription)")
         }
     }
 

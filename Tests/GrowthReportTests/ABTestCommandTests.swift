@@ -85,6 +85,21 @@ import Testing
         #expect((try? FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("2026-W47").path))?.isEmpty ?? true)
     }
 
+    @Test func longWindowsAndLocalDatesWork() throws {
+        let (connection, conninfo) = try Self.database("abwindow")
+        // A test with only a control so far is left out of a readout of all tests, and counted.
+        try Self.add(connection, test: "just_started", variant: "control", users: 5, converting: 0, prefix: "js")
+        let folder = try CommandRunner.temporaryDirectory("abwindow")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // Monday 23 Nov at midnight in Los Angeles: the default period is that zone's W47.
+        let result = try CommandRunner.run(["ab-test", "--timezone", "America/Los_Angeles", "--as-of", "2026-11-23",
+                                            "--conversion-window", "30d", "--format", "csv",
+                                            "--database-url", conninfo, "--output", folder.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        let quality = try String(contentsOf: folder.appendingPathComponent("2026-W47/ab-test-data-quality.csv"), encoding: .utf8)
+        #expect(quality.contains("tests left out: fewer than two variants with users,1\r\n"))
+    }
+
     @Test func aFailedRunKeepsThePreviousReport() throws {
         let (connection, conninfo) = try Self.database("abkeep")
         let folder = try CommandRunner.temporaryDirectory("abkeep")

@@ -31,6 +31,23 @@ import Testing
         #expect(!result.stderr.contains("Leak"))
     }
 
+    @Test(arguments: ["postgresql://alice:s3cr/etValue@db/app", "postgresql://alice:hunter@42xyz@db.example.com/app"])
+    func anUnencodedAtOrSlashInThePasswordIsRefusedWithoutQuotingIt(_ url: String) throws {
+        let result = try CommandRunner.run(["db", "migrate", "--database-url", url])
+        #expect(result.status == 64)
+        #expect(result.errorLines.count == 1)
+        #expect(result.stderr.contains("percent-encode"))
+        for piece in ["s3cr", "etValue", "hunter", "42xyz"] { #expect(!result.stderr.contains(piece)) }
+    }
+
+    @Test func anUnmigratedDatabaseSaysToMigrate() throws {
+        let conninfo = try TestDatabase.create("unmigrated")
+        let result = try CommandRunner.run(["ab-test", "--week", "2026-W47", "--database-url", conninfo])
+        #expect(result.status == 65)
+        #expect(result.errorLines.count == 1)
+        #expect(result.stderr.contains("db migrate"))
+    }
+
     @Test func malformedURLFromTheEnvironmentToo() throws {
         let result = try CommandRunner.run(["db", "migrate"], environment: ["DATABASE_URL": "postgres://x:Env-S3cret@[::1/db"])
         #expect(result.status == 64)

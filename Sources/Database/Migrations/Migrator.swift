@@ -54,7 +54,14 @@ public struct Migrator {
     /// Applies whatever is missing.
     @discardableResult
     public func migrate(on connection: PostgresConnection) throws -> Outcome {
-        try connection.execute(named: "migrate_lock", "SELECT pg_advisory_lock($1)", parameters: [.int(Self.lockKey)])
+        // Poll rather than block: a session waiting in pg_advisory_lock holds a snapshot that a
+        // concurrent CREATE INDEX CONCURRENTLY of the other run would wait for (a deadlock).
+        var announced = false
+        while try connection.query(named: "migrate_lock", "SELECT pg_try_advisory_lock($1) AS locked",
+                                   parameters: [.int(Self.lockKey)]).first?.decode("locked", as: Bool.self) != true {
+            if !announced { logger.info("waiting for another growth-report db migrate to finish"); announced = true }
+            Thread.sleep(forTimeInterval: 0.5)
+        }
         defer { _ = try? connection.execute(named: "migrate_unlock", "SELECT pg_advisory_unlock($1)", parameters: [.int(Self.lockKey)]) }
 
         var outcome = Outcome()

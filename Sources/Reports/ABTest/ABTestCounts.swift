@@ -89,6 +89,12 @@ extension PostgresConnection {
         return ABTestCounts(tests: order.compactMap { tests[$0] }, rowsWithoutTest: rowsWithoutTest)
     }
 
+    /// Whether any row names this test (the `(test_name, created_at)` index answers it).
+    public func abTestExists(_ test: String) throws -> Bool {
+        try query(named: "ab_test_exists", "SELECT EXISTS (SELECT 1 FROM ab_test_assignments WHERE test_name = $1) AS present",
+                  parameters: [.text(test)]).first?.decode("present", as: Bool.self) ?? false
+    }
+
     /// Every test name in the table, for the error that lists them (a loose index scan over
     /// `ab_test_assignments_test_created_idx`, so it stays fast on millions of rows).
     public func abTestNames(limit: Int = 50) throws -> [String] {

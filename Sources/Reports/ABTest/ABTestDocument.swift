@@ -125,6 +125,7 @@ public enum ABTestDocument {
             ("users excluded: seen in more than one variant", sum(\.multipleExposures)),
             ("conversions at or after the readout end (not counted)", sum(\.lateConversions)),
             ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
+            ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
         ]
         return ReportTable(
             name: "ab-test-data-quality", title: "Data quality",

@@ -73,12 +73,22 @@ public struct ABTestReadout: Sendable {
     public var tests: [TestResult]
     public var settings: ABTestSettings
     public var rowsWithoutTest: Int
+    /// Tests in the period with fewer than two variants to compare, left out of the readout.
+    public var testsWithoutComparison: [String]
 
-    /// - Throws: `ABTestError` for a test with one variant, no control, or weights that do not fit.
-    public init(counts: ABTestCounts, settings: ABTestSettings) throws {
+    /// - Parameter namedTest: the readout is of one test the user named, so a test that cannot
+    ///   be compared is an error rather than left out.
+    /// - Throws: `ABTestError` for a test with no control or weights that do not fit; for a
+    ///   test with one variant when it was named, or when no test is left.
+    public init(counts: ABTestCounts, settings: ABTestSettings, namedTest: Bool = false) throws {
         self.settings = settings
         self.rowsWithoutTest = counts.rowsWithoutTest
-        self.tests = try counts.tests.map { try Self.analyse($0, settings: settings) }
+        let comparable = counts.tests.filter { $0.variants.count >= 2 }
+        if namedTest || comparable.isEmpty, let single = counts.tests.first(where: { $0.variants.count < 2 }) {
+            throw ABTestError.oneVariant(test: single.name, variant: single.variants.first?.name)
+        }
+        self.testsWithoutComparison = counts.tests.filter { $0.variants.count < 2 }.map(\.name)
+        self.tests = try comparable.map { try Self.analyse($0, settings: settings) }
     }
 
     static func analyse(_ test: ABTestCounts.Test, settings: ABTestSettings) throws -> TestResult {
@@ -205,7 +215,8 @@ public enum ABTestError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .oneVariant(let test, let variant):
-            "Test '\(test)' has only one variant\(variant.map { " ('\($0)')" } ?? ""): there is nothing to compare."
+            variant.map { "Test '\(test)' has only one variant ('\($0)') with users: there is nothing to compare." }
+                ?? "Test '\(test)' has no variant with users (every row lacks an e-mail or a variant)."
         case .noControl(let test, let control, let variants, let wasGiven):
             wasGiven
                 ? "Test '\(test)' has no variant named '\(control)'; its variants are \(variants.joined(separator: ", "))."

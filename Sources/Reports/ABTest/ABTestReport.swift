@@ -30,14 +30,15 @@ public struct ABTestReport {
         let counts = try connection.transaction(.snapshot) { () -> ABTestCounts in
             let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, options: counting)
             if let test = counting.test, counts.tests.isEmpty {
-                let existing = try connection.abTestNames()
-                if existing.contains(test) { throw ABTestError.noAssignmentsBefore(test: test, end: PostgresValue.isoTimestamp(readoutEnd)) }
-                throw ABTestError.unknownTest(test, existing: existing)
+                if try connection.abTestExists(test) {
+                    throw ABTestError.noAssignmentsBefore(test: test, end: PostgresValue.isoTimestamp(readoutEnd))
+                }
+                throw ABTestError.unknownTest(test, existing: try connection.abTestNames())
             }
             return counts
         }
         guard !counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
-        return try ABTestReadout(counts: counts, settings: settings)
+        return try ABTestReadout(counts: counts, settings: settings, namedTest: counting.test != nil)
     }
 
     /// The options that shaped the numbers, for the reproducibility record.

@@ -21,11 +21,16 @@ enum VerdictSentence {
                            text: "\(name) converts worse: \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
                                + "\(relativeClause(variant)). This is unlikely to be chance (adjusted p = \(pValue(variant.pValueAdjusted))).")
         case .keepRunning(let more):
+            let size = settings.minimumDetectableEffect.map { "a \(signedPercent($0).dropFirst()) relative change" }
+                ?? "a difference of the size seen so far"
             return Callout(.warning, title: "Keep running",
-                           text: "No variant is reliably better or worse yet. To detect a difference of the size seen so far with 80 % power, each variant needs about \(grouped(more)) more users.")
+                           text: "No variant is reliably better or worse yet. To detect \(size) with 80 % power, each variant needs about \(grouped(more)) more users.")
         case .noEffect:
+            let sized = test.treatments.contains { $0.usersNeeded != nil }
             return Callout(.neutral, title: "No effect detected",
-                           text: "The variants convert at about the same rate, and the test has enough users to have seen a difference of the size it looked for.")
+                           text: sized
+                               ? "No variant converts reliably better or worse, and the test already has the users it needs to detect \(settings.minimumDetectableEffect == nil ? "a difference of the size seen" : "the effect it looks for")."
+                               : "No variant converts reliably better or worse. The rates are identical or there are too few users to size the test, so keep watching it.")
         }
     }
 
