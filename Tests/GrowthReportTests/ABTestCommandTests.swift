@@ -100,6 +100,21 @@ import Testing
         #expect(quality.contains("tests left out: fewer than two variants with users,1\r\n"))
     }
 
+    @Test func aBrokenTemplateOverrideNamesItsFileAndLine() throws {
+        let (_, conninfo) = try Self.database("abtpl")
+        let folder = try CommandRunner.temporaryDirectory("abtpl")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let templates = folder.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        try "<section>\n{{#callouts}}\n<p>{{title}}</p>\n".write(to: templates.appendingPathComponent("section.mustache"), atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(["ab-test", "--week", "2026-W47", "--templates", templates.path,
+                                            "--database-url", conninfo, "--output", folder.appendingPathComponent("out").path])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.errorLines.count == 1)
+        #expect(result.stderr.contains("section.mustache:2"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("out/2026-W47/ab-test.csv").path))
+    }
+
     @Test func aFailedRunKeepsThePreviousReport() throws {
         let (connection, conninfo) = try Self.database("abkeep")
         let folder = try CommandRunner.temporaryDirectory("abkeep")
