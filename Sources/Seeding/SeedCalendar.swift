@@ -1,3 +1,5 @@
+import Database
+
 /// The seeded stretch of time: 182 days (26 ISO weeks, Monday to Sunday) ending on `lastDay`.
 ///
 /// Generators work with day indexes 0..<182 relative to `firstDay`, so a different `lastDay`
@@ -18,7 +20,7 @@ struct SeedCalendar: Sendable {
         var text: [UInt8] = []
         text.reserveCapacity((Self.dayCount + 2 * Self.margin) * 10)
         for day in (firstDay - Self.margin)..<(lastDay + 1 + Self.margin) {
-            text.append(contentsOf: Self.isoDate(daysSinceEpoch: day).utf8)
+            text.append(contentsOf: CalendarDate(daysSinceEpoch: day).description.utf8)
         }
         dateText = text
     }
@@ -46,23 +48,6 @@ struct SeedCalendar: Sendable {
         writer.raw("+00")
     }
 
-    /// Proleptic Gregorian date of a day count (Hinnant's `civil_from_days`).
-    static func isoDate(daysSinceEpoch days: Int) -> String {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
-        }
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
-    }
 }
 
 /// Relative daily traffic: weekdays heavier than weekends, about 30 % growth over the 26
