@@ -61,7 +61,7 @@ func stirlingError(_ n: Double) -> Double {
     return (s0 - (s1 - (s2 - (s3 - s4 / nn) / nn) / nn) / nn) / n
 }
 
-/// `stirlingError(k / 2)` for k = 0…30 (k = 0 is a placeholder), computed with mpmath at 40 digits.
+/// `stirlingError(k / 2)` for k = 0…30 (the k = 0 entry is never read), computed with mpmath at 40 digits.
 private let stirlingErrorHalves: [Double] = [
     0.0,
     0.15342640972002734529, 0.08106146679532725822, 0.054814121051917653896,
