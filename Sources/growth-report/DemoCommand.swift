@@ -2,13 +2,14 @@ import ArgumentParser
 import Database
 import Foundation
 import Logging
+import Reports
 import Seeding
 
 /// `growth-report demo`: a private PostgreSQL cluster with demo data, ready for the reports.
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a private PostgreSQL cluster under .growth-report/, migrate it and seed it with demo data.",
+        abstract: "Start a private PostgreSQL cluster under .growth-report/, seed it with demo data, and write the reports of its last week to Output/.",
         discussion: "Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in .growth-report/, as the unprivileged postgres user when run as root. A second run reuses the cluster and its data.")
 
     @Option(name: .customLong("as-of"), help: "The clock: demo data ends with the last complete ISO week before it.")
@@ -29,12 +30,12 @@ struct DemoCommand: ParsableCommand {
 
         let plan = SeedPlan(scale: .small, seed: 1, lastDay: (asOf ?? .now).lastCompleteWeekSunday.daysSinceEpoch)
         if try DemoDatabase.holdsData(database) {
-            let last = try database.query(named: "demo_last_day", "SELECT max(created_at)::date::text AS day FROM viral_metrics")
-                .first?.decodeIfPresent("day", as: String.self) ?? "?"
+            let last = try DemoDatabase.lastSeededDay(database).map(\.description) ?? "?"
             Console.progress("The demo database already holds data up to \(last); keeping it (`growth-report db seed --replace` reseeds).")
         } else {
             try SeedCommand.seed(plan, mode: .emptyOnly, into: database)
         }
+        try writeReports(database: database, lastDay: try DemoDatabase.lastSeededDay(database) ?? CalendarDate(daysSinceEpoch: plan.lastDay))
         Console.progress("""
 
             The demo database is ready. Connect with:
@@ -48,7 +49,35 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
+extension DemoCommand {
+    /// The reports for the last seeded week, into `Output/<week>/`.
+    func writeReports(database: PostgresConnection, lastDay: CalendarDate) throws {
+        let (year, week) = ReportPeriod.isoWeek(of: lastDay)
+        let period = ReportPeriod.week(year: year, week: week, timeZone: TimeZone(identifier: "UTC")!)!
+        let asOf = period.end
+        let report = ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
+                                  isLive: false, asOf: asOf)
+        Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
+        let readout = try report.readout(on: database)
+        let context = ReportContext(
+            period: period, asOf: asOf, readoutEnd: report.readoutEnd,
+            reproducibility: ReportContext.reproducibility(
+                period: period, asOf: asOf, generatedAt: Date(), toolVersion: GrowthReport.version,
+                options: report.recordedOptions, statements: database.statementsRun))
+        let output = try OutputOptions.parse([])
+        try ReportFiles(options: output, formats: try output.formats())
+            .write([ABTestDocument.make(readout, context: context)], period: period,
+                   runOptions: ReportFiles.runOptions(database: database))
+    }
+}
+
 extension DemoDatabase {
+    /// The last day of the seeded data, or nil when the database holds none.
+    static func lastSeededDay(_ database: PostgresConnection) throws -> CalendarDate? {
+        try database.query(named: "demo_last_day", "SELECT max(analytics_period) AS day FROM partnership_analytics")
+            .first?.decodeIfPresent("day", as: CalendarDate.self)
+    }
+
     static func holdsData(_ database: PostgresConnection) throws -> Bool {
         let rows = try database.query(named: "demo_has_data",
                                       "SELECT EXISTS (SELECT 1 FROM viral_metrics) OR EXISTS (SELECT 1 FROM partnership_analytics) AS present")

@@ -13,8 +13,12 @@ import Testing
         }
         let first = try CommandRunner.run(["demo", "--as-of", "2026-11-25"], in: folder)
         #expect(first.status == 0, "\(first.stderr)")
-        let url = first.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        // stdout: the report files written for the last seeded week, then the database's URL.
+        let lines = first.stdout.split(separator: "\n").map(String.init)
+        let url = lines.last ?? ""
         #expect(url.hasPrefix("postgresql://"))
+        #expect(lines.contains("Output/2026-W47/ab-test.html") && lines.contains("Output/2026-W47/manifest.json"))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("Output/2026-W47/ab-test.xlsx").path))
         #expect(first.stderr.contains("psql"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".growth-report").path))
 
@@ -26,7 +30,7 @@ import Testing
 
         let second = try CommandRunner.run(["demo", "--as-of", "2026-11-25"], in: folder)
         #expect(second.status == 0)
-        #expect(second.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == url)
+        #expect(second.stdout.split(separator: "\n").last.map(String.init) == url)
         #expect(second.stderr.contains("already holds data"))
 
         let status = try CommandRunner.run(["db", "status"], in: folder)
