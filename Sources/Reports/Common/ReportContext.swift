@@ -20,7 +20,12 @@ public struct ReportContext: Sendable {
     }
 
     var readoutEndLabel: String {
-        readoutEnd == period.end ? "the end of \(period.humanLabel)" : "\(PostgresValue.isoTimestamp(readoutEnd)) (live)"
+        guard readoutEnd != period.end else { return "the end of \(period.humanLabel)" }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = period.timeZone
+        formatter.dateFormat = "d MMM yyyy HH:mm"
+        return "\(formatter.string(from: readoutEnd)) \(period.timeZoneName) (live)"
     }
 
     /// The record of SPEC §6 for a run on `connection`: options as given (already masked),
