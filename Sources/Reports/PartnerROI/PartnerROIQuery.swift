@@ -119,14 +119,15 @@ enum PartnerROISQL {
             let hasCost = "\(prefix)cost_rows > 0"
             if rollup {
                 columns += [
-                    "sum(\(prefix)customers) AS \(prefix)customers", "sum(\(prefix)revenue) AS \(prefix)revenue",
+                    "coalesce(sum(\(prefix)customers), 0) AS \(prefix)customers",
+                    "coalesce(sum(\(prefix)revenue), 0) AS \(prefix)revenue",
                     "sum(\(prefix)cost) AS \(prefix)cost",
                     "coalesce(sum(\(prefix)revenue) FILTER (WHERE \(hasCost)), 0) AS \(prefix)costed_revenue",
                     "coalesce(sum(\(prefix)customers) FILTER (WHERE \(hasCost)), 0) AS \(prefix)costed_customers",
                 ]
                 columns += ["rated_customers", "visitors", "rows_read", "null_type_rows", "unrated_rows", "null_customers_rows",
                             "null_revenue_rows", "cost_rows", "days_without_cost", "cost_rows_without_analytics"]
-                    .map { "sum(\(prefix)\($0)) AS \(prefix)\($0)" }
+                    .map { "coalesce(sum(\(prefix)\($0)), 0) AS \(prefix)\($0)" }
             } else {
                 columns += [
                     "\(prefix)customers", "\(prefix)revenue", "\(prefix)cost",
