@@ -112,34 +112,25 @@ enum PartnerROISQL {
         }.joined(separator: ",\n       ")
     }
 
-    /// The columns of a partner line, and the same summed over a rollup's partners.
+    /// The columns of a partner line, and the same summed over a rollup's partners. `costed_*`
+    /// count only partners with cost rows in that period; a rollup's cost stays NULL when none has.
     private static func outputColumns(rollup: Bool) -> String {
-        var columns: [String] = []
-        for prefix in ["", "prev_"] {
+        let additive = measures.map(\.name).filter { $0 != "cost" }
+        return ["", "prev_"].flatMap { prefix -> [String] in
             let hasCost = "\(prefix)cost_rows > 0"
             if rollup {
-                columns += [
-                    "coalesce(sum(\(prefix)customers), 0) AS \(prefix)customers",
-                    "coalesce(sum(\(prefix)revenue), 0) AS \(prefix)revenue",
+                return additive.map { "coalesce(sum(\(prefix)\($0)), 0) AS \(prefix)\($0)" } + [
                     "sum(\(prefix)cost) AS \(prefix)cost",
                     "coalesce(sum(\(prefix)revenue) FILTER (WHERE \(hasCost)), 0) AS \(prefix)costed_revenue",
                     "coalesce(sum(\(prefix)customers) FILTER (WHERE \(hasCost)), 0) AS \(prefix)costed_customers",
                 ]
-                columns += ["rated_customers", "visitors", "rows_read", "null_type_rows", "unrated_rows", "null_customers_rows",
-                            "null_revenue_rows", "cost_rows", "days_without_cost", "cost_rows_without_analytics"]
-                    .map { "coalesce(sum(\(prefix)\($0)), 0) AS \(prefix)\($0)" }
-            } else {
-                columns += [
-                    "\(prefix)customers", "\(prefix)revenue", "\(prefix)cost",
-                    "CASE WHEN \(hasCost) THEN \(prefix)revenue ELSE 0 END AS \(prefix)costed_revenue",
-                    "CASE WHEN \(hasCost) THEN \(prefix)customers ELSE 0 END AS \(prefix)costed_customers",
-                ]
-                columns += ["rated_customers", "visitors", "rows_read", "null_type_rows", "unrated_rows", "null_customers_rows",
-                            "null_revenue_rows", "cost_rows", "days_without_cost", "cost_rows_without_analytics"]
-                    .map { "\(prefix)\($0)" }
             }
-        }
-        return columns.joined(separator: ", ")
+            return additive.map { "\(prefix)\($0)" } + [
+                "\(prefix)cost",
+                "CASE WHEN \(hasCost) THEN \(prefix)revenue ELSE 0 END AS \(prefix)costed_revenue",
+                "CASE WHEN \(hasCost) THEN \(prefix)customers ELSE 0 END AS \(prefix)costed_customers",
+            ]
+        }.joined(separator: ", ")
     }
 
     /// Partner lines ranked by revenue (ties by name, byte order), then a line per type and the
@@ -190,6 +181,6 @@ enum PartnerROISQL {
                \(outputColumns(rollup: true))
         FROM partners
         GROUP BY GROUPING SETS ((partner_type), ())
-        ORDER BY 1, 2, 6 DESC, 4
+        ORDER BY kind, rank, revenue DESC, partner_type
         """
 }
