@@ -1,0 +1,90 @@
+import Foundation
+
+/// One period's sums for a partner, a partner type or all partners, exact as PostgreSQL summed
+/// them, and the ratios SPEC §4.1 derives from them.
+///
+/// For a single partner `costedRevenue` and `costedCustomers` are its revenue and customers
+/// when it has cost rows and zero otherwise; for a rollup they are the sums over the partners
+/// that have cost rows, so `roi` and `cac` never mix partners of unknown cost with known spend.
+public struct PartnerROIFigures: Sendable, Equatable {
+    public var customers: Int
+    public var revenue: Decimal
+    /// Σ cost; nil when no partner in scope has a cost row in the period.
+    public var cost: Decimal?
+    /// Revenue of the partners with cost rows.
+    public var costedRevenue: Decimal
+    /// Customers of the partners with cost rows.
+    public var costedCustomers: Int
+    /// Customers of the rows that carry a conversion rate above zero.
+    public var ratedCustomers: Int
+    /// Σ customers_acquired / (conversion_rate / 100) over those rows.
+    public var visitors: Decimal
+
+    public init(customers: Int = 0, revenue: Decimal = 0, cost: Decimal? = nil, costedRevenue: Decimal = 0,
+                costedCustomers: Int = 0, ratedCustomers: Int = 0, visitors: Decimal = 0) {
+        self.customers = customers
+        self.revenue = revenue
+        self.cost = cost
+        self.costedRevenue = costedRevenue
+        self.costedCustomers = costedCustomers
+        self.ratedCustomers = ratedCustomers
+        self.visitors = visitors
+    }
+
+    /// Nothing at all: a partner absent from the period.
+    public static let zero = PartnerROIFigures()
+
+    /// (revenue − cost) / cost over the partners with cost; nil when the cost is unknown or zero.
+    public var roi: Double? {
+        guard let cost, cost > 0 else { return nil }
+        return Self.double((costedRevenue - cost) / cost)
+    }
+
+    /// cost / customers over the partners with cost; nil when the cost is unknown or zero, or
+    /// those partners brought no customers.
+    public var cac: Double? {
+        guard let cost, cost > 0, costedCustomers > 0 else { return nil }
+        return Self.double(cost / Decimal(costedCustomers))
+    }
+
+    public var revenuePerCustomer: Double? {
+        guard customers > 0 else { return nil }
+        return Self.double(revenue / Decimal(customers))
+    }
+
+    /// Re-derived from counts (SPEC §4.1), a fraction: Σ customers of rated rows / Σ visitors.
+    public var conversionRate: Double? {
+        guard visitors > 0 else { return nil }
+        return Self.double(Decimal(ratedCustomers) / visitors)
+    }
+
+    /// A relative change (x − previous) / previous; nil when previous is zero.
+    public static func change(_ value: Decimal, from previous: Decimal) -> Double? {
+        guard previous != 0 else { return nil }
+        return double((value - previous) / previous)
+    }
+
+    /// The nearest double, through the decimal text (NSDecimalNumber's `doubleValue` can be
+    /// one unit off).
+    static func double(_ value: Decimal) -> Double? {
+        guard !value.isNaN else { return nil }
+        return Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue
+    }
+}
+
+/// Rows read and set aside in one period, summed over the partners in scope.
+public struct PartnerROIQuality: Sendable, Equatable {
+    public var rowsRead = 0
+    public var nullTypeRows = 0
+    /// Rows with a null, zero or negative conversion rate: no visitors derived from them.
+    public var unratedRows = 0
+    public var nullCustomersRows = 0
+    public var nullRevenueRows = 0
+    public var costRows = 0
+    /// Partner-days with analytics rows and no cost row.
+    public var daysWithoutCost = 0
+    /// Cost rows on days the partner has no analytics rows.
+    public var costRowsWithoutAnalytics = 0
+
+    public init() {}
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import Reports
+
+/// `growth-report partner-roi`: the weekly partner ROI report (SPEC §4.1).
+struct PartnerROICommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partner-roi",
+        abstract: "Customers, revenue, cost and ROI per partner and partner type, beside the previous period.",
+        discussion: """
+            Sums partnership_analytics and partner_costs for the period and the previous one of the same
+            length in PostgreSQL, in one read-only snapshot. Partners are ranked by revenue; conversion rates
+            are re-derived from implied visitors; ROI and CAC are empty where the cost is unknown or zero.
+            Writes HTML, CSV and XLSX to OUTPUT/PERIOD/ and prints the paths.
+            """)
+
+    @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var period: PeriodOptions
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        connection.bootstrap()
+        let (reportPeriod, clock) = try period.resolve()
+        let formats = try output.formats()
+        let report = PartnerROIReport(period: reportPeriod)
+        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
+        let results = try report.results(on: database)
+        let context = ReportContext(
+            period: reportPeriod, asOf: clock, readoutEnd: reportPeriod.end,
+            reproducibility: ReportContext.reproducibility(
+                period: reportPeriod, asOf: clock, generatedAt: Date(), toolVersion: GrowthReport.version,
+                options: report.recordedOptions + [.init("currency", output.currency.uppercased())],
+                statements: database.statementsRun))
+        let document = PartnerROIDocument.make(results, context: context, currency: output.currency.uppercased())
+        try ReportFiles(options: output, formats: formats)
+            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
+        connection.printServerTimes(database)
+    }
+}
