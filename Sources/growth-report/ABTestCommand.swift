@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import Rendering
 import Reports
 import Statistics
 
@@ -80,21 +81,15 @@ struct ABTestCommand: ParsableCommand {
                                      isSequential: sequential, tau: tau),
             isLive: live, asOf: clock)
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let readout: ABTestReadout
+        let document: ReportDocument
         do {
-            readout = try report.readout(on: database)
+            document = try DocumentFactory.abTest(report, asOf: clock, database: database)
         } catch let error as ABTestError {
             switch error {
             case .weightsDoNotFit: throw CommandFailure.usage(error.description)
             default: throw CommandFailure.data(error.description)
             }
         }
-        let context = ReportContext(
-            period: reportPeriod, asOf: clock, readoutEnd: report.readoutEnd,
-            reproducibility: ReportContext.reproducibility(
-                period: reportPeriod, asOf: clock, generatedAt: Date(), toolVersion: GrowthReport.version,
-                options: report.recordedOptions, statements: database.statementsRun))
-        let document = ABTestDocument.make(readout, context: context)
         try ReportFiles(options: output, formats: formats)
             .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
         connection.printServerTimes(database)

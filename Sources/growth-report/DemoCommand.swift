@@ -55,19 +55,15 @@ extension DemoCommand {
         let (year, week) = ReportPeriod.isoWeek(of: lastDay)
         let period = ReportPeriod.week(year: year, week: week, timeZone: TimeZone(identifier: "UTC")!)!
         let asOf = period.end
-        let report = ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
-                                  isLive: false, asOf: asOf)
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
-        let readout = try report.readout(on: database)
-        let context = ReportContext(
-            period: period, asOf: asOf, readoutEnd: report.readoutEnd,
-            reproducibility: ReportContext.reproducibility(
-                period: period, asOf: asOf, generatedAt: Date(), toolVersion: GrowthReport.version,
-                options: report.recordedOptions, statements: database.statementsRun))
         let output = try OutputOptions.parse([])
+        let documents = [
+            try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: output.currency, database: database),
+            try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
+                                                    isLive: false, asOf: asOf), asOf: asOf, database: database),
+        ]
         try ReportFiles(options: output, formats: try output.formats())
-            .write([ABTestDocument.make(readout, context: context)], period: period,
-                   runOptions: ReportFiles.runOptions(database: database))
+            .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database))
     }
 }
 

@@ -22,16 +22,9 @@ struct PartnerROICommand: ParsableCommand {
         connection.bootstrap()
         let (reportPeriod, clock) = try period.resolve()
         let formats = try output.formats()
-        let report = PartnerROIReport(period: reportPeriod)
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let results = try report.results(on: database)
-        let context = ReportContext(
-            period: reportPeriod, asOf: clock, readoutEnd: reportPeriod.end,
-            reproducibility: ReportContext.reproducibility(
-                period: reportPeriod, asOf: clock, generatedAt: Date(), toolVersion: GrowthReport.version,
-                options: report.recordedOptions + [.init("currency", output.currency.uppercased())],
-                statements: database.statementsRun))
-        let document = PartnerROIDocument.make(results, context: context, currency: output.currency.uppercased())
+        let document = try DocumentFactory.partnerROI(period: reportPeriod, asOf: clock, currency: output.currency.uppercased(),
+                                                      database: database)
         try ReportFiles(options: output, formats: formats)
             .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
         connection.printServerTimes(database)

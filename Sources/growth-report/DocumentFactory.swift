@@ -1,0 +1,37 @@
+import Database
+import Foundation
+import Rendering
+import Reports
+
+/// Builds each report's document from a connection: shared by the report commands and `demo`.
+enum DocumentFactory {
+    /// The A/B readout. Throws `ABTestError` for data that stops it.
+    static func abTest(_ report: ABTestReport, asOf: Date, database: PostgresConnection) throws -> ReportDocument {
+        let firstStatement = database.statementsRun.count
+        let readout = try report.readout(on: database)
+        let context = self.context(period: report.period, asOf: asOf, readoutEnd: report.readoutEnd,
+                                   options: report.recordedOptions, database: database, since: firstStatement)
+        return ABTestDocument.make(readout, context: context)
+    }
+
+    /// Partner ROI with its previous period.
+    static func partnerROI(period: ReportPeriod, asOf: Date, currency: String, database: PostgresConnection) throws -> ReportDocument {
+        let firstStatement = database.statementsRun.count
+        let report = PartnerROIReport(period: period)
+        let results = try report.results(on: database)
+        let context = self.context(period: period, asOf: asOf, readoutEnd: period.end,
+                                   options: report.recordedOptions + [.init("currency", currency)],
+                                   database: database, since: firstStatement)
+        return PartnerROIDocument.make(results, context: context, currency: currency)
+    }
+
+    /// The context of one report: the statements it ran on `database` since `since`.
+    static func context(period: ReportPeriod, asOf: Date, readoutEnd: Date, options: [Reproducibility.Setting],
+                        database: PostgresConnection, since: Int) -> ReportContext {
+        ReportContext(
+            period: period, asOf: asOf, readoutEnd: readoutEnd,
+            reproducibility: ReportContext.reproducibility(
+                period: period, asOf: asOf, generatedAt: Date(), toolVersion: GrowthReport.version, options: options,
+                statements: Array(database.statementsRun[since...])))
+    }
+}
