@@ -8,7 +8,7 @@ public enum AttributionDocument {
     public static func make(_ readout: AttributionReport.Readout, context: ReportContext, currency: String) -> ReportDocument {
         let current = readout.current, previous = readout.previous
         let previousLabel = context.period.previous.humanLabel
-        var sections = [overview(readout, currency: currency, previousLabel: previousLabel)]
+        var sections = [overview(readout, currency: currency, previousLabel: shortLabel(context.period.previous))]
         if current.conversions > 0 {
             sections.append(ReportSection(
                 id: "revenue", title: "Credited revenue by channel",
@@ -198,6 +198,14 @@ public enum AttributionDocument {
         let parts = leaders.map { "\($0.model.title.lowercased()): \($0.channel)" }
         return [Callout(.neutral, title: "The models disagree on the leading channel",
                         text: "Most credited conversions — " + parts.joined(separator: "; ") + ". Early touches weigh more under first touch and position-based, late ones under last touch and time decay.")]
+    }
+
+    /// `2026-W46`, `2026-10`, or "the previous 7 days": short enough for a tile's note.
+    static func shortLabel(_ period: ReportPeriod) -> String {
+        switch period.kind {
+        case .days: "the previous \(period.dayCount) day\(period.dayCount == 1 ? "" : "s")"
+        default: period.label
+        }
     }
 
     // MARK: - Arithmetic
