@@ -61,6 +61,8 @@ extension DemoCommand {
             try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: output.currency, database: database),
             try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
                                                     isLive: false, asOf: asOf), asOf: asOf, database: database),
+            try DocumentFactory.attribution(AttributionReport(period: period, options: AttributionOptions()), asOf: asOf,
+                                            currency: output.currency, database: database),
         ]
         try ReportFiles(options: output, formats: try output.formats())
             .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database))

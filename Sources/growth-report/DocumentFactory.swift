@@ -25,6 +25,16 @@ enum DocumentFactory {
         return PartnerROIDocument.make(results, context: context, currency: currency)
     }
 
+    /// Attribution under the five models, with the previous period.
+    static func attribution(_ report: AttributionReport, asOf: Date, currency: String,
+                            database: PostgresConnection) throws -> ReportDocument {
+        let firstStatement = database.statementsRun.count
+        let readout = try report.readout(on: database)
+        let context = self.context(period: report.period, asOf: asOf, readoutEnd: report.period.end,
+                                   options: report.recordedOptions, database: database, since: firstStatement)
+        return AttributionDocument.make(readout, context: context, currency: currency)
+    }
+
     /// The context of one report: the statements it ran on `database` since `since`.
     static func context(period: ReportPeriod, asOf: Date, readoutEnd: Date, options: [Reproducibility.Setting],
                         database: PostgresConnection, since: Int) -> ReportContext {

@@ -178,7 +178,7 @@ struct HTMLTemplateTests {
     @Test("every bundled template parses and the report templates reach only existing partials")
     func bundled() throws {
         let templates = try HTMLTemplates(bundledDirectory: HTMLTestSupport.bundledTemplates)
-        #expect(templates.templateNames == ["ab-test", "callouts", "chart", "facts", "footer", "layout", "report", "section", "table"])
+        #expect(templates.templateNames == ["ab-test", "attribution", "callouts", "chart", "facts", "footer", "layout", "report", "section", "table"])
         #expect(templates.templateName(forReport: "ab-test") == "ab-test")
         #expect(templates.templateName(forReport: "viral") == "report")
     }

@@ -18,6 +18,18 @@ import Testing
         try OutputManifest.decode(try #require(contents(folder.appendingPathComponent("manifest.json"))))
     }
 
+    @Test func tablesNotWrittenAsCSVAddNoFile() throws {
+        let output = try TabularGolden.temporaryDirectory("output-nocsv")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var document = SampleDocument.document
+        let pivot = ReportTable(name: "ab-test-pivot", title: "Pivot", columns: [ReportColumn("k", "K", .text)],
+                                rows: [[.text("v")]], isWrittenAsCSV: false)
+        document.sections[0].tables.append(pivot)
+        let run = try OutputRun(outputDirectory: output.appendingPathComponent("Output"), period: "2026-W47")
+        #expect(try run.addCSV(for: document) == ["ab-test.csv", "ab-test-tests.csv", "ab-test-data-quality.csv"])
+        run.discard()
+    }
+
     @Test func filesLandWithTheirHashesInTheManifest() throws {
         let output = try TabularGolden.temporaryDirectory("output")
         defer { try? FileManager.default.removeItem(at: output) }

@@ -1,0 +1,55 @@
+import Database
+import Foundation
+import Rendering
+
+/// `attribution`: both periods credited in PostgreSQL inside one read-only snapshot, revenue
+/// rounded in Swift, and the document the renderers write.
+public struct AttributionReport: Sendable {
+    public var period: ReportPeriod
+    public var options: AttributionOptions
+
+    public init(period: ReportPeriod, options: AttributionOptions) {
+        self.period = period
+        self.options = options
+    }
+
+    /// The current and the previous period, read from one snapshot.
+    public struct Readout: Sendable, Equatable {
+        public var current: AttributionResult
+        public var previous: AttributionResult
+        public var counts: AttributionConversionCounts
+        public var options: AttributionOptions
+    }
+
+    /// - Throws: `DatabaseError`.
+    public func readout(on connection: PostgresConnection) throws -> Readout {
+        try connection.transaction(.snapshot) {
+            let current = try connection.attributionCredits(start: period.start, end: period.end, options: options)
+            let previousPeriod = period.previous
+            let previous = try connection.attributionCredits(start: previousPeriod.start, end: previousPeriod.end, options: options)
+            let counts = try connection.attributionConversionCounts(start: period.start, end: period.end, event: options.event)
+            return Readout(current: AttributionResult(credits: current), previous: AttributionResult(credits: previous),
+                           counts: counts, options: options)
+        }
+    }
+
+    /// The options that shaped the numbers, for the reproducibility record.
+    public var recordedOptions: [Reproducibility.Setting] {
+        [
+            .init("event", options.event ?? "(any)"),
+            .init("lookback", Self.durationText(options.lookbackSeconds)),
+            .init("half_life", Self.durationText(options.halfLifeSeconds)),
+            .init("previous_period", period.previous.label),
+        ]
+    }
+
+    /// `30d`, `12h`, `90m` or `45s`: the largest unit that divides the duration.
+    public static func durationText(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        guard Double(whole) == seconds else { return "\(seconds)s" }
+        for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] where whole != 0 && whole % size == 0 {
+            return "\(whole / size)\(unit)"
+        }
+        return "\(whole)s"
+    }
+}
