@@ -11,9 +11,12 @@ public struct ReportTable: Sendable {
     public var isShownInHTML: Bool
     /// The XLSX sheet's name when it should differ from `name` (Excel allows 31 characters).
     public var sheetTitle: String?
+    /// Written as `<name>.csv`. Off for a table that only people read (a comparison with the
+    /// previous period, which SPEC §3 puts in HTML and XLSX and keeps out of the CSV columns).
+    public var isWrittenAsCSV: Bool
 
     public init(name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
-                isShownInHTML: Bool = true, sheetTitle: String? = nil) {
+                isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row of \(name) needs \(columns.count) cells")
         self.name = name
         self.title = title
@@ -21,6 +24,7 @@ public struct ReportTable: Sendable {
         self.rows = rows
         self.isShownInHTML = isShownInHTML
         self.sheetTitle = sheetTitle
+        self.isWrittenAsCSV = isWrittenAsCSV
     }
 
     public func columnIndex(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }

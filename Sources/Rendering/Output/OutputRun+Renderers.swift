@@ -1,13 +1,14 @@
 import Foundation
 
 extension OutputRun {
-    /// Adds one CSV file per table of `document` (`<table.name>.csv`) and records the report.
+    /// Adds one CSV file per table of `document` (`<table.name>.csv`; tables not written as CSV
+    /// left out) and records the report.
     /// Returns the file names.
     @discardableResult
     public func addCSV(for document: ReportDocument, options: CSVOptions = CSVOptions()) throws -> [String] {
         record(document)
         let writer = CSVWriter(options: options)
-        return try document.tables.map { table in
+        return try document.tables.filter(\.isWrittenAsCSV).map { table in
             let name = CSVWriter.fileName(for: table)
             try write(fileNamed: name, report: document.report) { url in try writer.write(table, to: url) }
             return name
