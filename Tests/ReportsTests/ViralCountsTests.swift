@@ -198,8 +198,8 @@ import Testing
             """)
         try fixture.connection.execute(named: "fixture_analyze", "ANALYZE viral_metrics")
         _ = try ViralReport(period: Self.week47).readout(on: fixture.connection)
-        let reportStatements = fixture.connection.statementsRun.filter { ["viral_breakdown", "viral_totals", "viral_trend"].contains($0.name) }
-        #expect(reportStatements.count == 3)
+        let reportStatements = fixture.connection.statementsRun.filter { ["viral_breakdown", "viral_totals", "viral_quality", "viral_trend"].contains($0.name) }
+        #expect(reportStatements.count == 4)
         for (name, sql) in reportStatements {
             var parameters: [PostgresValue] = [.timestamp(Self.week47.start), .timestamp(Self.week47.end)]
             if name == "viral_trend" { parameters.append(.textArray([PostgresValue.isoTimestamp(Self.week47.start)])) }

@@ -106,22 +106,38 @@ public struct ViralDataQuality: Sendable, Equatable {
     /// Values (a key of a row) that were not numbers and counted as 0.
     public var malformedValues: Int { impressions.total + clicks.total + conversions.total }
 
-    init(row: PostgresRow) throws {
-        func problems(_ key: String) throws -> KeyProblems {
-            KeyProblems(missing: try row.int("\(key)_missing"), null: try row.int("\(key)_null"),
-                        string: try row.int("\(key)_string"), boolean: try row.int("\(key)_boolean"),
-                        nested: try row.int("\(key)_nested"))
+    /// Adds up the rows of the `viral_quality` statement (one per combination of JSON types).
+    init(rows: [PostgresRow]) throws {
+        for row in rows {
+            let count = try row.int("row_count")
+            rowsRead += count
+            switch try row.decodeIfPresent("reach_type", as: String.self) {
+            case nil: reachNull += count
+            case "object": break
+            default: reachNotObject += count
+            }
+            impressions.add(count, type: try row.decodeIfPresent("impressions_type"))
+            clicks.add(count, type: try row.decodeIfPresent("clicks_type"))
+            conversions.add(count, type: try row.decodeIfPresent("conversions_type"))
+            unusualNumbers += try row.int("unusual_numbers")
+            withoutEmail += try row.int("without_email")
+            withoutPlatform += try row.int("without_platform")
+            withoutActionType += try row.int("without_action")
         }
-        rowsRead = try row.int("actions")
-        impressions = try problems("impressions")
-        clicks = try problems("clicks")
-        conversions = try problems("conversions")
-        unusualNumbers = try row.int("unusual_numbers")
-        withoutEmail = try row.int("without_email")
-        withoutPlatform = try row.int("without_platform")
-        withoutActionType = try row.int("without_action")
-        reachNull = try row.int("reach_null")
-        reachNotObject = try row.int("reach_not_object")
+    }
+}
+
+extension ViralDataQuality.KeyProblems {
+    /// Counts `rows` values of the JSON type `type` (`jsonb_typeof`; nil when missing).
+    mutating func add(_ rows: Int, type: String?) {
+        switch type {
+        case nil: missing += rows
+        case "number": break
+        case "null": null += rows
+        case "string": string += rows
+        case "boolean": boolean += rows
+        default: nested += rows   // object or array
+        }
     }
 }
 
@@ -169,8 +185,8 @@ public struct ViralTopUser: Sendable, Equatable {
 }
 
 extension PostgresConnection {
-    /// Per platform × action, in total and data quality for `[start, end)`: two statements over
-    /// the same index range.
+    /// Per platform × action, in total and data quality for `[start, end)`: three statements
+    /// over the same index range.
     public func viralPeriodCounts(start: Date, end: Date) throws -> ViralPeriodCounts {
         let parameters: [PostgresValue] = [.timestamp(start), .timestamp(end)]
         let groups = try query(named: "viral_breakdown", ViralSQL.breakdown, parameters: parameters) { row in
@@ -180,7 +196,8 @@ extension PostgresConnection {
         guard let totals = try query(named: "viral_totals", ViralSQL.totals, parameters: parameters).first else {
             throw DatabaseError(.decodingFailed, statement: "viral_totals", message: "an aggregate without GROUP BY returned no row")
         }
-        return ViralPeriodCounts(groups: groups, total: try ViralTally(row: totals), quality: try ViralDataQuality(row: totals))
+        let quality = try ViralDataQuality(rows: query(named: "viral_quality", ViralSQL.quality, parameters: parameters))
+        return ViralPeriodCounts(groups: groups, total: try ViralTally(row: totals), quality: quality)
     }
 
     /// The weeks `weeks` (consecutive, in order) with their counts; a week without rows has
