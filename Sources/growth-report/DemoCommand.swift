@@ -59,6 +59,8 @@ extension DemoCommand {
         let output = try OutputOptions.parse([])
         let documents = [
             try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: output.currency, database: database),
+            try DocumentFactory.viral(ViralReport(period: period), asOf: asOf,
+                                      database: database),
             try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
                                                     isLive: false, asOf: asOf), asOf: asOf, database: database),
             try DocumentFactory.attribution(AttributionReport(period: period, options: AttributionOptions()), asOf: asOf,

@@ -35,6 +35,15 @@ enum DocumentFactory {
         return AttributionDocument.make(readout, context: context, currency: currency)
     }
 
+    /// Viral growth with the previous period and the 8-week trend.
+    static func viral(_ report: ViralReport, asOf: Date, database: PostgresConnection) throws -> ReportDocument {
+        let firstStatement = database.statementsRun.count
+        let readout = try report.readout(on: database)
+        let context = self.context(period: report.period, asOf: asOf, readoutEnd: report.period.end,
+                                   options: report.recordedOptions, database: database, since: firstStatement)
+        return ViralDocument.make(readout, context: context)
+    }
+
     /// The context of one report: the statements it ran on `database` since `since`.
     static func context(period: ReportPeriod, asOf: Date, readoutEnd: Date, options: [Reproducibility.Setting],
                         database: PostgresConnection, since: Int) -> ReportContext {

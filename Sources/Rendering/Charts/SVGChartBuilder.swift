@@ -90,10 +90,11 @@ private struct ChartCanvas {
         let left = max(32, Double(tickLabels.map(\.count).max() ?? 0) * 6.6 + 10)
         let right = width - 8
         let slot = (right - left) / Double(max(1, slots))
-        // Category labels: level when they fit their slot, else slanted.
+        // Category labels: level when they fit their slot, else slanted (showing up to 14
+        // characters, e.g. a whole ISO week label such as 2026-W47).
         let labelEvery = max(1, Int((Double(slots) / ((right - left) / 34)).rounded(.up)))
         let fitting = Int(slot * Double(labelEvery) / Self.characterWidth)
-        let slanted = fitting < 7 && data.categories.contains { $0.count > fitting }
+        let slanted = fitting < 14 && data.categories.contains { $0.count > fitting }
         let plotHeight = 220.0
         let bottomSpace = slanted ? 78.0 : 28.0
         let bottom = top + plotHeight

@@ -1,0 +1,62 @@
+import Database
+import Foundation
+import Rendering
+
+/// `viral`: counts of the period, of the previous period and of the 8-week trend, read in one
+/// `REPEATABLE READ READ ONLY` snapshot; ratios in Swift (SPEC §4.2).
+public struct ViralReport: Sendable {
+    /// Weeks in the trend.
+    public static let trendWeekCount = 8
+    /// Users listed with `--show-emails`.
+    public static let defaultTopUserLimit = 50
+
+    public var period: ReportPeriod
+    /// List the most active users by e-mail (`--show-emails`); otherwise no e-mail is even read.
+    public var showsEmails: Bool
+    public var topUserLimit: Int
+
+    public init(period: ReportPeriod, showsEmails: Bool = false, topUserLimit: Int = ViralReport.defaultTopUserLimit) {
+        self.period = period
+        self.showsEmails = showsEmails
+        self.topUserLimit = topUserLimit
+    }
+
+    /// The 8 ISO weeks ending with the week that holds the period's last day, oldest first,
+    /// bounded by midnights in the period's time zone.
+    public var trendWeeks: [(label: String, start: Date, end: Date)] {
+        let lastMonday = period.last.adding(days: 1 - period.last.isoWeekday)
+        return (0..<Self.trendWeekCount).reversed().map { back in
+            let monday = lastMonday.adding(days: -7 * back)
+            let (year, week) = ReportPeriod.isoWeek(of: monday)
+            return (String(format: "%04d-W%02d", year, week),
+                    ReportPeriod.startOfDay(monday, in: period.timeZone),
+                    ReportPeriod.startOfDay(monday.adding(days: 7), in: period.timeZone))
+        }
+    }
+
+    /// Reads everything the report needs.
+    /// - Throws: `DatabaseError`.
+    public func readout(on connection: PostgresConnection) throws -> ViralReadout {
+        let previousPeriod = period.previous
+        let weeks = trendWeeks
+        return try connection.transaction(.snapshot) {
+            let current = try connection.viralPeriodCounts(start: period.start, end: period.end)
+            let previous = try connection.viralPeriodCounts(start: previousPeriod.start, end: previousPeriod.end)
+            let trend = try connection.viralTrend(weeks: weeks)
+            let topUsers = showsEmails
+                ? try connection.viralTopUsers(start: period.start, end: period.end, limit: topUserLimit) : nil
+            return ViralReadout(period: period, previousPeriod: previousPeriod, current: current, previous: previous,
+                                trend: trend, topUsers: topUsers)
+        }
+    }
+
+    /// The options that shaped the output, for the reproducibility record.
+    public var recordedOptions: [Reproducibility.Setting] {
+        let weeks = trendWeeks
+        return [
+            .init("previous_period", period.previous.label),
+            .init("trend_weeks", "\(weeks.first!.label) – \(weeks.last!.label)"),
+            .init("show_emails", showsEmails ? "yes (top \(topUserLimit) users)" : "no"),
+        ]
+    }
+}
