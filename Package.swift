@@ -45,6 +45,7 @@ let package = Package(
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], resources: [.copy("Golden")]),
-        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "TestSupport"]),
+        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "TestSupport"],
+                    exclude: ["Golden"]),
     ]
 )

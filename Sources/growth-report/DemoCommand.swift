@@ -57,15 +57,7 @@ extension DemoCommand {
         let asOf = period.end
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
         let output = try OutputOptions.parse([])
-        let documents = [
-            try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: output.currency, database: database),
-            try DocumentFactory.viral(ViralReport(period: period), asOf: asOf,
-                                      database: database),
-            try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
-                                                    isLive: false, asOf: asOf), asOf: asOf, database: database),
-            try DocumentFactory.attribution(AttributionReport(period: period, options: AttributionOptions()), asOf: asOf,
-                                            currency: output.currency, database: database),
-        ]
+        let documents = try WeeklyCommand.documents(period: period, asOf: asOf, currency: output.currency, database: database)
         try ReportFiles(options: output, formats: try output.formats())
             .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database))
     }
