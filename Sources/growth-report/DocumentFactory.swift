@@ -44,6 +44,16 @@ enum DocumentFactory {
         return ViralDocument.make(readout, context: context)
     }
 
+    /// The executive summary: the partner, viral and A/B models plus `real_time_metrics`.
+    static func execSummary(_ report: ExecSummaryReport, currency: String, database: PostgresConnection) throws -> ReportDocument {
+        let firstStatement = database.statementsRun.count
+        let readout = try report.readout(on: database)
+        let context = self.context(period: report.period, asOf: report.asOf, readoutEnd: report.period.end,
+                                   options: report.recordedOptions + [.init("currency", currency)],
+                                   database: database, since: firstStatement)
+        return ExecSummaryDocument.make(readout, context: context, currency: currency)
+    }
+
     /// The context of one report: the statements it ran on `database` since `since`.
     static func context(period: ReportPeriod, asOf: Date, readoutEnd: Date, options: [Reproducibility.Setting],
                         database: PostgresConnection, since: Int) -> ReportContext {

@@ -14,7 +14,7 @@ struct GrowthReport: ParsableCommand {
         discussion: "Reports read the database named by --database-url, else DATABASE_URL, else libpq's PG* variables and .pgpass, else the private cluster that `growth-report demo` starts.",
         version: version,
         subcommands: [PartnerROICommand.self, ViralCommand.self, ABTestCommand.self, AttributionCommand.self,
-                      WeeklyCommand.self, DatabaseCommand.self, DemoCommand.self])
+                      ExecSummaryCommand.self, WeeklyCommand.self, DatabaseCommand.self, DemoCommand.self])
 
     static func main() {
         // Every log line goes to stderr, masked; the level follows --verbose and --quiet.

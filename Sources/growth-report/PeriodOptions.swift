@@ -54,10 +54,17 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with the UTF-8 byte-order mark that Excel needs for non-ASCII text.")
     var csvBOM = false
 
-    enum Format: String, CaseIterable { case html, csv, xlsx }
+    enum Format: String, CaseIterable {
+        case html, csv, xlsx
+        /// The e-mail message: `exec-summary` only.
+        case eml
 
-    /// The formats asked for, in the order html, csv, xlsx.
-    func formats(supported: [Format] = Format.allCases) throws -> [Format] {
+        /// The formats every report writes.
+        static let reportFormats: [Format] = [.html, .csv, .xlsx]
+    }
+
+    /// The formats asked for, in the order html, csv, xlsx, eml.
+    func formats(supported: [Format] = Format.reportFormats) throws -> [Format] {
         guard let format else { return supported }
         var chosen: Set<Format> = []
         for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {

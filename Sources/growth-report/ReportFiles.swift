@@ -17,7 +17,7 @@ struct ReportFiles {
     /// - Throws: `CommandFailure` for a template problem (64) or an output that cannot be written (73).
     @discardableResult
     func write(_ documents: [ReportDocument], period: ReportPeriod, generatedAt: Date = Date(),
-               runOptions: [Reproducibility.Setting] = []) throws -> [URL] {
+               runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
         let timeZone = period.timeZone
         let run: OutputRun
         do {
@@ -38,6 +38,10 @@ struct ReportFiles {
                 if formats.contains(.xlsx) {
                     try run.addXLSX(for: document, options: XLSXOptions(timeZone: timeZone))
                 }
+                if formats.contains(.eml), let mail {
+                    let message = try mail.message(for: document, timeZone: timeZone, date: generatedAt, templates: options.templates)
+                    try run.add(fileNamed: "\(document.report).eml", report: document.report, bytes: message.data())
+                }
                 run.record(document)
             }
             let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions)
@@ -47,6 +51,9 @@ struct ReportFiles {
             run.discard()
             throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
                                  message: error.localizedDescription)
+        } catch let error as MailHeaderError {
+            run.discard()
+            throw CommandFailure.usage(error.description)
         } catch let error as XLSXError where error.code == .tooLarge {
             run.discard()
             throw CommandFailure.data(error.localizedDescription)

@@ -1,0 +1,176 @@
+import Foundation
+import Mustache
+
+/// Renders a document as HTML made for e-mail clients (SPEC §6, EML): the template
+/// `email/<report>.mustache`, table layout, inline styles, charts as table-based bars, no
+/// script, no SVG and nothing fetched from elsewhere.
+///
+/// The template is found in the `email` folder of the bundled templates; a `--templates`
+/// folder's `email/` subfolder replaces files of the same name.
+public struct EmailRenderer: Sendable {
+    /// Gmail clips a message whose HTML is larger than this.
+    public static let maximumHTMLBytes = 102 * 1024
+    public static let folderName = "email"
+
+    let library: MustacheLibrary
+    let names: Set<String>
+
+    /// - Throws: `HTMLRenderingError` when no template folder is found or a template does not parse.
+    public init(templatesDirectory: String? = nil, locator: TemplateLocator = TemplateLocator()) throws {
+        var folders: [URL] = []
+        if let bundled = try locator.bundledDirectory() { folders.append(bundled.appendingPathComponent(Self.folderName)) }
+        if let templatesDirectory {
+            let base = URL(fileURLWithPath: templatesDirectory,
+                           relativeTo: URL(fileURLWithPath: locator.currentDirectory, isDirectory: true)).standardizedFileURL
+            folders.append(base.appendingPathComponent(Self.folderName))
+        }
+        var files: [String: URL] = [:]
+        for folder in folders {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+            for name in names where name.hasSuffix(".mustache") { files[name] = folder.appendingPathComponent(name) }
+        }
+        var library = MustacheLibrary()
+        var registered: Set<String> = []
+        for (fileName, url) in files.sorted(by: { $0.key < $1.key }) {
+            guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+                throw HTMLRenderingError(.templateUnreadable, file: url.path, message: "cannot be read as UTF-8 text.")
+            }
+            let name = String(fileName.dropLast(".mustache".count))
+            library.register(try HTMLTemplates.parse(text, path: url.path), named: name)
+            registered.insert(name)
+        }
+        self.library = library
+        self.names = registered
+    }
+
+    /// The e-mail HTML of `document`.
+    /// - Throws: `HTMLRenderingError` when the report has no e-mail template or the HTML is
+    ///   larger than Gmail shows unclipped.
+    public func render(_ document: ReportDocument, timeZone: TimeZone) throws -> String {
+        guard names.contains(document.report), let html = library.render(EmailContext.make(document, timeZone: timeZone),
+                                                                        withTemplate: document.report) else {
+            throw HTMLRenderingError(.missingTemplate, file: "\(Self.folderName)/\(document.report).mustache",
+                                     message: "no e-mail template for the \(document.report) report.")
+        }
+        guard html.utf8.count <= Self.maximumHTMLBytes else {
+            throw HTMLRenderingError(.invalidDocument,
+                                     message: "The e-mail HTML is \(html.utf8.count / 1024) KB, over the \(Self.maximumHTMLBytes / 1024) KB past which Gmail clips a message.")
+        }
+        return html
+    }
+}
+
+/// The context of an e-mail template: every value a pre-formatted string, colours inline.
+enum EmailContext {
+    static let tilesPerRow = 3
+
+    static func make(_ document: ReportDocument, timeZone: TimeZone) -> [String: Any] {
+        let formatter = DisplayFormatter(timeZone: timeZone)
+        func tileRows(_ facts: [Fact]) -> [[String: Any]] {
+            stride(from: 0, to: facts.count, by: tilesPerRow).map { start -> [String: Any] in
+                let tiles = facts[start..<min(start + tilesPerRow, facts.count)].map { fact -> [String: Any] in
+                    ["label": fact.label, "value": formatter.text(fact.value, format: fact.format),
+                     "note": fact.note ?? "", "noteColor": noteColor(fact.note)]
+                }
+                return ["tiles": tiles]
+            }
+        }
+        let sections = document.sections.map { section -> [String: Any] in
+            let tables = section.tables.filter(\.isShownInHTML).map { table(for: $0, formatter: formatter) }
+            let bars = section.charts.filter { $0.kind == .bar }.compactMap { chart in
+                document.table(named: chart.table).flatMap { barChart(chart, table: $0, formatter: formatter) }
+            }
+            return [
+                "id": section.id, "title": section.title, "paragraphs": section.paragraphs,
+                "callouts": section.callouts.map(callout), "hasCallouts": !section.callouts.isEmpty,
+                "tables": tables, "bars": bars, "hasFacts": !section.facts.isEmpty, "tileRows": tileRows(section.facts),
+            ]
+        }
+        let record = document.reproducibility
+        return [
+            "title": document.title, "subtitle": document.subtitle ?? false, "periodLabel": document.periodLabel,
+            "callouts": document.callouts.map(callout), "hasCallouts": !document.callouts.isEmpty,
+            "sections": sections,
+            "dataAsOf": formatter.timestamp(record.dataAsOf), "generatedAt": formatter.timestamp(record.generatedAt),
+            "timeZone": record.timeZone, "period": record.period, "toolVersion": record.toolVersion,
+        ]
+    }
+
+    /// Green for a rise, red for a fall, grey otherwise (the note starts with its sign).
+    static func noteColor(_ note: String?) -> String {
+        guard let first = note?.first else { return "#6b7280" }
+        if first == "+" { return "#15803d" }
+        if String(first) == DisplayFormatter.minus { return "#b91c1c" }
+        return "#6b7280"
+    }
+
+    static func callout(_ callout: Callout) -> [String: Any] {
+        let (border, background): (String, String) = switch callout.tone {
+        case .neutral: ("#6b7280", "#f3f4f6")
+        case .positive: ("#15803d", "#ecfdf5")
+        case .warning: ("#b45309", "#fffbeb")
+        case .danger: ("#b91c1c", "#fef2f2")
+        }
+        return ["title": callout.title, "text": callout.text, "border": border, "background": background, "tone": callout.tone.rawValue]
+    }
+
+    static func table(for table: ReportTable, formatter: DisplayFormatter) -> [String: Any] {
+        let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML }
+        func isNumeric(_ format: CellFormat) -> Bool {
+            switch format {
+            case .integer, .decimal, .percent, .money, .pValue: true
+            default: false
+            }
+        }
+        let headers = shown.map { index -> [String: Any] in
+            ["text": table.columns[index].title, "align": isNumeric(table.columns[index].format) ? "right" : "left"]
+        }
+        let rows = table.rows.map { row -> [String: Any] in
+            let cells = shown.map { index -> [String: Any] in
+                let column = table.columns[index]
+                var style = ""
+                switch column.display.emphasis {
+                case .none: break
+                case .sign:
+                    style = signStyle(row[index])
+                case .signWhen(let key):
+                    if let flag = table.columnIndex(key), row[flag] == .boolean(true) { style = signStyle(row[index]) }
+                case .highlightWhen(let key):
+                    if let flag = table.columnIndex(key), row[flag] == .boolean(true) {
+                        style = "background-color:#fef2f2;color:#b91c1c;font-weight:bold;"
+                    }
+                }
+                return ["text": formatter.text(row[index], format: column.format, display: column.display),
+                        "align": isNumeric(column.format) ? "right" : "left", "style": style]
+            }
+            return ["cells": cells]
+        }
+        return ["title": table.title, "headers": headers, "rows": rows, "hasRows": !rows.isEmpty,
+                "columnCount": String(max(shown.count, 1))]
+    }
+
+    static func signStyle(_ cell: ReportCell) -> String {
+        guard let value = cell.doubleValue, value != 0 else { return "" }
+        return value > 0 ? "color:#15803d;" : "color:#b91c1c;"
+    }
+
+    /// A bar chart as rows of a table: label, a bar whose width is its share of the largest
+    /// value, and the value.
+    static func barChart(_ chart: ReportChart, table: ReportTable, formatter: DisplayFormatter) -> [String: Any]? {
+        guard let category = table.columnIndex(chart.categoryColumn), let valueKey = chart.valueColumns.first,
+              let valueIndex = table.columnIndex(valueKey) else { return nil }
+        let rows = chart.rows.map { Array(table.rows[$0]) } ?? table.rows
+        let values = rows.map { $0[valueIndex].doubleValue ?? 0 }
+        let largest = values.map { abs($0) }.max() ?? 0
+        guard largest > 0 else { return nil }
+        let column = table.columns[valueIndex]
+        let bars = zip(rows, values).map { row, value -> [String: Any] in
+            let width = max(1, Int((abs(value) / largest * 100).rounded()))
+            return ["label": formatter.text(row[category], format: table.columns[category].format),
+                    "value": formatter.text(row[valueIndex], format: column.format),
+                    "width": String(width), "rest": String(100 - width), "hasRest": width < 100,
+                    "color": value < 0 ? "#b91c1c" : "#2563eb"]
+        }
+        return ["title": chart.title, "items": bars]
+    }
+}

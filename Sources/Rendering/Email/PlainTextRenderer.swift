@@ -1,0 +1,72 @@
+import Foundation
+
+/// The plain-text part of an e-mail: the same document as text that reads well on its own
+/// (headings underlined, figures as "label: value", tables as aligned columns).
+public struct PlainTextRenderer: Sendable {
+    public var timeZone: TimeZone
+    /// Tables wider than this are written as one "column: value" block per row.
+    public var width = 78
+
+    public init(timeZone: TimeZone) {
+        self.timeZone = timeZone
+    }
+
+    public func render(_ document: ReportDocument) -> String {
+        let formatter = DisplayFormatter(timeZone: timeZone)
+        var lines: [String] = []
+        func heading(_ text: String, _ rule: Character) {
+            lines += [text, String(repeating: rule, count: min(text.count, width)), ""]
+        }
+        heading("\(document.title) — \(document.periodLabel)", "=")
+        if let subtitle = document.subtitle { lines += [subtitle, ""] }
+        for callout in document.callouts { lines += ["! \(callout.title): \(callout.text)", ""] }
+        for section in document.sections {
+            heading(section.title, "-")
+            for paragraph in section.paragraphs { lines += [paragraph, ""] }
+            for callout in section.callouts { lines += ["! \(callout.title): \(callout.text)", ""] }
+            if !section.facts.isEmpty {
+                let labelWidth = section.facts.map(\.label.count).max() ?? 0
+                for fact in section.facts {
+                    let value = formatter.text(fact.value, format: fact.format)
+                    let padded = fact.label + ":" + String(repeating: " ", count: labelWidth - fact.label.count + 1)
+                    lines.append("  \(padded)\(value)" + (fact.note.map { "  (\($0))" } ?? ""))
+                }
+                lines.append("")
+            }
+            for table in section.tables where table.isShownInHTML {
+                lines += self.table(table, formatter: formatter)
+                lines.append("")
+            }
+        }
+        let record = document.reproducibility
+        lines += ["--", "Data as of \(formatter.timestamp(record.dataAsOf)) (\(record.timeZone)), period \(record.period).",
+                  "growth-report \(record.toolVersion); generated \(formatter.timestamp(record.generatedAt)).", ""]
+        return lines.joined(separator: "\n")
+    }
+
+    func table(_ table: ReportTable, formatter: DisplayFormatter) -> [String] {
+        let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML }
+        guard !table.rows.isEmpty else { return ["\(table.title): none."] }
+        let header = shown.map { table.columns[$0].title }
+        let body = table.rows.map { row in
+            shown.map { formatter.text(row[$0], format: table.columns[$0].format, display: table.columns[$0].display) }
+        }
+        let widths = shown.indices.map { column in ([header[column]] + body.map { $0[column] }).map(\.count).max() ?? 0 }
+        if widths.reduce(0, +) + 2 * (widths.count - 1) + 2 > width {
+            // Too wide for a text mail: one block per row.
+            var lines: [String] = []
+            for row in body {
+                for (index, value) in row.enumerated() { lines.append("  \(header[index]): \(value)") }
+                lines.append("")
+            }
+            return Array(lines.dropLast())
+        }
+        func line(_ cells: [String]) -> String {
+            let padded = cells.enumerated().map { index, cell in
+                cell + String(repeating: " ", count: widths[index] - cell.count)
+            }
+            return "  " + padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }
+        return [line(header), "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + body.map(line)
+    }
+}

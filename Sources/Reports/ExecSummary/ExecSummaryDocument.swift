@@ -1,0 +1,217 @@
+import Foundation
+import Rendering
+
+/// The executive summary's document: KPI tiles with their change, the top partners, the
+/// experiments worth attention and the real-time metrics.
+public enum ExecSummaryDocument {
+    public static let report = "exec-summary"
+
+    public static func make(_ readout: ExecSummaryReadout, context: ReportContext, currency: String) -> ReportDocument {
+        let kpis = kpis(readout)
+        let money = CellFormat.money(currency: currency)
+        let formatter = DisplayFormatter(timeZone: readout.period.timeZone)
+        let previous = readout.period.previous.label
+        let facts = kpis.map { kpi -> Fact in
+            let format = kpi.format == .money(currency: "") ? money : kpi.format
+            let note: String
+            if let change = kpi.change {
+                note = kpi.changeIsDifference
+                    ? "\(kpi.format == .percent(places: 1) ? formatter.percent(change, places: 1, showsSign: true, points: true) : formatter.number(change, format: .decimal(places: 3), display: ColumnDisplay(showsSign: true))) vs \(previous)"
+                    : "\(formatter.percent(change, places: 1, showsSign: true)) vs \(previous)"
+            } else if kpi.previous != .empty {
+                note = "\(formatter.text(kpi.previous, format: format)) in \(previous)"
+            } else {
+                note = "no figure for \(previous)"
+            }
+            return Fact(kpi.label, kpi.value, format: format, note: note)
+        }
+        let experiments = readout.notableExperiments
+        var sections = [
+            ReportSection(id: "kpis", title: "Key figures",
+                          paragraphs: ["\(readout.period.humanLabel), each figure beside the previous period (\(readout.period.previous.humanLabel))."],
+                          facts: facts, tables: [kpiTable(kpis, currency: currency)]),
+            ReportSection(id: "partners", title: "Top partners",
+                          paragraphs: ["The \(readout.topPartners.count) partners with the most revenue in the period."],
+                          tables: [partnerTable(readout, currency: currency)],
+                          charts: readout.topPartners.isEmpty ? [] : [
+                            ReportChart(id: "partner-revenue", title: "Revenue by partner", kind: .bar, table: "exec-summary-partners",
+                                        categoryColumn: "partner_name", valueColumns: ["revenue"], valueAxisTitle: "Revenue (\(currency))"),
+                          ]),
+            ReportSection(id: "experiments", title: "Experiments",
+                          paragraphs: [experimentsSentence(readout, experiments)],
+                          callouts: experiments.filter(\.isSRMFlagged).map {
+                              Callout(.danger, title: "\($0.test): sample-ratio mismatch",
+                                      text: "The split of users does not match the plan, so its results cannot be trusted; no winner is named.")
+                          },
+                          tables: [experimentTable(experiments)],
+                          isUntrustworthy: experiments.contains(where: \.isSRMFlagged)),
+            ReportSection(id: "real-time", title: "Real-time metrics",
+                          paragraphs: ["Current values from real_time_metrics; a value last updated more than 24 hours before \(formatter.timestamp(readout.asOf)) is marked stale."],
+                          callouts: staleCallouts(readout),
+                          tables: [realTimeTable(readout)]),
+        ]
+        if readout.realTimeMetrics.isEmpty { sections[3].paragraphs.append("The table holds no metrics.") }
+        return ReportDocument(
+            report: report, title: "Executive summary",
+            subtitle: "Customers, partner revenue, viral growth and experiments at a glance, beside the previous period.",
+            periodLabel: context.period.humanLabel,
+            callouts: [],
+            sections: sections,
+            dataQuality: dataQuality(readout),
+            reproducibility: context.reproducibility)
+    }
+
+    /// One KPI: its value now and in the previous period, and the change (relative, or a
+    /// difference for ratios such as ROI).
+    struct KPI {
+        var key: String
+        var label: String
+        var value: ReportCell
+        var previous: ReportCell
+        var change: Double?
+        var changeIsDifference: Bool
+        /// `.money(currency: "")` stands for the report's currency.
+        var format: CellFormat
+    }
+
+    static func kpis(_ readout: ExecSummaryReadout) -> [KPI] {
+        let total = readout.partners.total
+        let now = readout.viral.current.total, before = readout.viral.previous.total
+        func shares(_ counts: ViralPeriodCounts) -> Int {
+            counts.groups.filter { $0.actionType == "share" }.reduce(0) { $0 + $1.tally.actions }
+        }
+        let roiChange: Double? = {
+            guard let a = total.current.roi, let b = total.previous.roi else { return nil }
+            return a - b
+        }()
+        let kChange: Double? = {
+            guard let a = now.kFactor, let b = before.kFactor else { return nil }
+            return a - b
+        }()
+        let sharesNow = shares(readout.viral.current), sharesBefore = shares(readout.viral.previous)
+        return [
+            KPI(key: "new_customers", label: "New customers", value: .integer(total.current.customers),
+                previous: .integer(total.previous.customers), change: total.customersChange, changeIsDifference: false, format: .integer),
+            KPI(key: "partner_revenue", label: "Partner revenue", value: .money(total.current.revenue),
+                previous: .money(total.previous.revenue), change: total.revenueChange, changeIsDifference: false,
+                format: .money(currency: "")),
+            KPI(key: "blended_roi", label: "Blended ROI", value: .number(total.current.roi), previous: .number(total.previous.roi),
+                change: roiChange, changeIsDifference: true, format: .percent(places: 1)),
+            KPI(key: "viral_conversions", label: "Viral conversions", value: .number(now.conversions),
+                previous: .number(before.conversions), change: ViralReadout.change(now.conversions, from: before.conversions),
+                changeIsDifference: false, format: .decimal(places: 0)),
+            KPI(key: "k_factor", label: "K-factor", value: .number(now.kFactor), previous: .number(before.kFactor),
+                change: kChange, changeIsDifference: true, format: .decimal(places: 3)),
+            KPI(key: "shares", label: "Shares", value: .integer(sharesNow), previous: .integer(sharesBefore),
+                change: ViralReadout.change(Double(sharesNow), from: Double(sharesBefore)), changeIsDifference: false, format: .integer),
+        ]
+    }
+
+    static func kpiTable(_ kpis: [KPI], currency: String) -> ReportTable {
+        ReportTable(
+            name: "exec-summary-kpis", title: "Key figures",
+            columns: [
+                ReportColumn("kpi", "KPI", .text),
+                ReportColumn("label", "Label", .text),
+                ReportColumn("value", "Value", .decimal(places: 3)),
+                ReportColumn("previous_value", "Previous period", .decimal(places: 3)),
+                ReportColumn("change", "Change", .decimal(places: 3), display: ColumnDisplay(showsSign: true, emphasis: .sign)),
+                ReportColumn("change_type", "Change type", .text),
+            ],
+            rows: kpis.map { kpi in
+                func plain(_ cell: ReportCell) -> ReportCell {
+                    if case .money(let amount) = cell { return .number(Double(amount.description)) }
+                    return cell
+                }
+                return [.text(kpi.key), .text(kpi.label), plain(kpi.value), plain(kpi.previous), .number(kpi.change),
+                        .text(kpi.changeIsDifference ? "difference" : "relative")]
+            },
+            isShownInHTML: false, sheetTitle: "KPIs")
+    }
+
+    static func partnerTable(_ readout: ExecSummaryReadout, currency: String) -> ReportTable {
+        ReportTable(
+            name: "exec-summary-partners", title: "Top partners",
+            columns: [
+                ReportColumn("rank", "#", .integer),
+                ReportColumn("partner_name", "Partner", .text),
+                ReportColumn("partner_type", "Type", .text),
+                ReportColumn("revenue", "Revenue", .money(currency: currency)),
+                ReportColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)),
+                ReportColumn("customers", "Customers", .integer),
+                ReportColumn("roi", "ROI", .percent(places: 1)),
+            ],
+            rows: readout.topPartners.enumerated().map { index, line in
+                [.integer(index + 1), line.partnerName.map(ReportCell.text) ?? .empty, line.partnerType.map(ReportCell.text) ?? .empty,
+                 .money(line.current.revenue), .number(line.revenueChange), .integer(line.current.customers), .number(line.current.roi)]
+            },
+            sheetTitle: "Top partners")
+    }
+
+    static func experimentsSentence(_ readout: ExecSummaryReadout, _ experiments: [ExecSummaryReadout.Experiment]) -> String {
+        guard let all = readout.experiments else { return "No A/B test ran in the period." }
+        let significant = experiments.filter(\.isSignificant).count
+        let unhealthy = experiments.filter { $0.health != "ok" }.count
+        return "\(all.tests.count) tests ran; \(significant) reached significance and \(unhealthy) show a health problem. " +
+            "A test with a sample-ratio mismatch is never shown as a winner."
+    }
+
+    static func experimentTable(_ experiments: [ExecSummaryReadout.Experiment]) -> ReportTable {
+        ReportTable(
+            name: "exec-summary-experiments", title: "Experiments to note",
+            columns: [
+                ReportColumn("test_name", "Test", .text),
+                ReportColumn("verdict", "Verdict", .text),
+                ReportColumn("users", "Users", .integer),
+                ReportColumn("uplift_relative", "Uplift", .percent(places: 1),
+                             display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")),
+                ReportColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("is_significant", "Significant", .boolean),
+                ReportColumn("srm_flag", "SRM", .boolean),
+                ReportColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))),
+            ],
+            rows: experiments.map { test in
+                [.text(test.test), .text(test.verdict), .integer(test.users), .number(test.upliftRelative), .number(test.pValue),
+                 .boolean(test.isSignificant), .boolean(test.isSRMFlagged), .text(test.health)]
+            },
+            sheetTitle: "Experiments")
+    }
+
+    static func realTimeTable(_ readout: ExecSummaryReadout) -> ReportTable {
+        ReportTable(
+            name: "exec-summary-real-time", title: "Real-time metrics",
+            columns: [
+                ReportColumn("metric_name", "Metric", .text),
+                ReportColumn("metric_value", "Value", .decimal(places: 2)),
+                ReportColumn("last_updated", "Last updated", .timestamp),
+                ReportColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))),
+            ],
+            rows: readout.realTimeMetrics.map { metric in
+                [.text(metric.name), .number(metric.value.flatMap { Double($0.description) }),
+                 metric.lastUpdated.map(ReportCell.timestamp) ?? .empty, .boolean(metric.isStale(asOf: readout.asOf))]
+            },
+            sheetTitle: "Real-time")
+    }
+
+    static func staleCallouts(_ readout: ExecSummaryReadout) -> [Callout] {
+        let stale = readout.realTimeMetrics.filter { $0.isStale(asOf: readout.asOf) }
+        guard !stale.isEmpty else { return [] }
+        return [Callout(.warning, title: "\(stale.count) stale metric\(stale.count == 1 ? "" : "s")",
+                        text: "Not updated in the 24 hours before the as-of time: \(stale.map(\.name).joined(separator: ", ")).")]
+    }
+
+    static func dataQuality(_ readout: ExecSummaryReadout) -> ReportTable {
+        let rows: [(String, Int)] = [
+            ("partnership_analytics rows read: period", readout.partners.total.quality.rowsRead),
+            ("viral_metrics rows read: period", readout.viral.current.quality.rowsRead),
+            ("ab_test_assignments rows read", readout.experiments?.tests.reduce(0) { $0 + $1.rowsRead } ?? 0),
+            ("real_time_metrics rows", readout.realTimeMetrics.count),
+            ("real_time_metrics rows stale (over 24 h)", readout.realTimeMetrics.filter { $0.isStale(asOf: readout.asOf) }.count),
+            ("real_time_metrics rows without a value", readout.realTimeMetrics.filter { $0.value == nil }.count),
+        ]
+        return ReportTable(
+            name: "exec-summary-data-quality", title: "Data quality",
+            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
+            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// What the executive summary shows, from the other reports' models.
+public struct ExecSummaryReadout: Sendable {
+    public var period: ReportPeriod
+    public var asOf: Date
+    public var partners: PartnerROIResults
+    public var viral: ViralReadout
+    /// Nil when no A/B test ran in the period.
+    public var experiments: ABTestReadout?
+    public var realTimeMetrics: [RealTimeMetric]
+    public var topPartnerCount: Int
+
+    public init(period: ReportPeriod, asOf: Date, partners: PartnerROIResults, viral: ViralReadout,
+                experiments: ABTestReadout?, realTimeMetrics: [RealTimeMetric], topPartnerCount: Int) {
+        self.period = period
+        self.asOf = asOf
+        self.partners = partners
+        self.viral = viral
+        self.experiments = experiments
+        self.realTimeMetrics = realTimeMetrics
+        self.topPartnerCount = topPartnerCount
+    }
+
+    /// The partners with the most revenue in the period.
+    public var topPartners: [PartnerROILine] {
+        Array(partners.partners.filter { $0.current.revenue > 0 || $0.current.customers > 0 }.prefix(topPartnerCount))
+    }
+
+    /// An experiment worth an executive's attention: significant, or with a health problem.
+    public struct Experiment: Sendable, Equatable {
+        public var test: String
+        public var verdict: String
+        /// The best treatment's relative uplift against control (nil under SRM: not shown as a result).
+        public var upliftRelative: Double?
+        public var pValue: Double?
+        public var users: Int
+        public var isSignificant: Bool
+        public var isSRMFlagged: Bool
+        public var hasExposureWarning: Bool
+        /// What is wrong with it, in words; empty when healthy.
+        public var health: String
+    }
+
+    /// Tests that reached significance, and tests with health problems (SRM, users in several
+    /// variants). A test flagged for SRM is never called a winner: its verdict is the SRM one
+    /// and no uplift is shown.
+    public var notableExperiments: [Experiment] {
+        guard let experiments else { return [] }
+        return experiments.tests.compactMap { test in
+            let significant = test.treatments.filter { $0.isSignificant == true }
+            guard !significant.isEmpty || test.isSRMFlagged || test.hasExposureWarning else { return nil }
+            var problems: [String] = []
+            if test.isSRMFlagged { problems.append("sample-ratio mismatch") }
+            if test.hasExposureWarning { problems.append("users in several variants") }
+            let best = significant.max { abs($0.upliftRelative ?? 0) < abs($1.upliftRelative ?? 0) }
+            return Experiment(
+                test: test.name,
+                verdict: test.isSRMFlagged ? ABTestReadout.Verdict.sampleRatioMismatch.text : test.verdict.text,
+                upliftRelative: test.isSRMFlagged ? nil : best?.upliftRelative,
+                pValue: test.isSRMFlagged ? nil : (best?.pValueAdjusted ?? best?.pValue),
+                users: test.users,
+                isSignificant: !test.isSRMFlagged && !significant.isEmpty,
+                isSRMFlagged: test.isSRMFlagged, hasExposureWarning: test.hasExposureWarning,
+                health: problems.isEmpty ? "ok" : problems.joined(separator: "; "))
+        }
+    }
+}

@@ -1,0 +1,88 @@
+import Database
+import Foundation
+import Rendering
+
+/// `exec-summary`: one page for executives built from the other reports' models (partner ROI,
+/// viral, the A/B readout) plus `real_time_metrics` (SPEC §4.5). Each model reads its own
+/// read-only snapshot and already holds the previous period.
+public struct ExecSummaryReport {
+    /// A real-time metric older than this before the as-of time is stale.
+    public static let staleAfter: TimeInterval = 24 * 60 * 60
+    /// Partners listed in the top-partners table.
+    public static let defaultTopPartnerCount = 5
+
+    public var period: ReportPeriod
+    public var asOf: Date
+    public var topPartnerCount: Int
+
+    public init(period: ReportPeriod, asOf: Date, topPartnerCount: Int = ExecSummaryReport.defaultTopPartnerCount) {
+        self.period = period
+        self.asOf = asOf
+        self.topPartnerCount = topPartnerCount
+    }
+
+    /// Reads every part of the summary. A period in which no A/B test ran has no experiments.
+    /// - Throws: `DatabaseError`; `ABTestError` other than "no assignments".
+    public func readout(on connection: PostgresConnection) throws -> ExecSummaryReadout {
+        let partners = try PartnerROIReport(period: period).results(on: connection)
+        let viral = try ViralReport(period: period).readout(on: connection)
+        let experiments: ABTestReadout?
+        do {
+            experiments = try ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
+                                           isLive: false, asOf: asOf).readout(on: connection)
+        } catch let error as ABTestError {
+            guard case .noAssignments = error else { throw error }
+            experiments = nil
+        }
+        let metrics = try connection.transaction(.snapshot) {
+            try connection.realTimeMetrics()
+        }
+        return ExecSummaryReadout(period: period, asOf: asOf, partners: partners, viral: viral, experiments: experiments,
+                                  realTimeMetrics: metrics, topPartnerCount: topPartnerCount)
+    }
+
+    /// The options that shaped the output, for the reproducibility record.
+    public var recordedOptions: [Reproducibility.Setting] {
+        [.init("previous_period", period.previous.label),
+         .init("top_partners", String(topPartnerCount)),
+         .init("stale_after", "24 h before the as-of time"),
+         .init("experiments", "A/B readout with the default alpha and correction")]
+    }
+}
+
+/// One row of `real_time_metrics`.
+public struct RealTimeMetric: Sendable, Equatable {
+    public var name: String
+    public var value: Decimal?
+    public var lastUpdated: Date?
+
+    public init(name: String, value: Decimal?, lastUpdated: Date?) {
+        self.name = name
+        self.value = value
+        self.lastUpdated = lastUpdated
+    }
+
+    /// Stale when last updated more than 24 h before `asOf`, or never.
+    public func isStale(asOf: Date) -> Bool {
+        guard let lastUpdated else { return true }
+        return lastUpdated < asOf.addingTimeInterval(-ExecSummaryReport.staleAfter)
+    }
+}
+
+enum ExecSummarySQL {
+    static let realTimeMetrics = """
+        SELECT metric_name, metric_value, last_updated
+        FROM real_time_metrics
+        ORDER BY metric_name COLLATE "C"
+        """
+}
+
+extension PostgresConnection {
+    /// Every row of `real_time_metrics` (a small table of current values), by name.
+    public func realTimeMetrics() throws -> [RealTimeMetric] {
+        try query(named: "real_time_metrics", ExecSummarySQL.realTimeMetrics).map { row in
+            RealTimeMetric(name: try row.string("metric_name"), value: try row.decodeIfPresent("metric_value"),
+                           lastUpdated: try row.decodeIfPresent("last_updated"))
+        }
+    }
+}
