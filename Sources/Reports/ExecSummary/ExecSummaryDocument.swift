@@ -78,7 +78,7 @@ public enum ExecSummaryDocument {
         let total = readout.partners.total
         let now = readout.viral.current.total, before = readout.viral.previous.total
         func shares(_ counts: ViralPeriodCounts) -> Int {
-            counts.groups.filter { $0.actionType == "share" }.reduce(0) { $0 + $1.tally.actions }
+            counts.groups.filter { $0.actionType?.hasSuffix("share") == true }.reduce(0) { $0 + $1.tally.actions }
         }
         let roiChange: Double? = {
             guard let a = total.current.roi, let b = total.previous.roi else { return nil }
@@ -167,7 +167,7 @@ public enum ExecSummaryDocument {
                              display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")),
                 ReportColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")),
                 ReportColumn("is_significant", "Significant", .boolean),
-                ReportColumn("srm_flag", "SRM", .boolean),
+                ReportColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML),
                 ReportColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))),
             ],
             rows: experiments.map { test in
