@@ -35,6 +35,15 @@ import Testing
         let realTime = try String(contentsOf: pack.appendingPathComponent("exec-summary-real-time.csv"), encoding: .utf8)
         #expect(realTime.components(separatedBy: .newlines).contains { $0.hasPrefix("fresh_metric,") && $0.hasSuffix(",false") })
         #expect(realTime.components(separatedBy: .newlines).contains { $0.hasPrefix("stale_metric,") && $0.hasSuffix(",true") })
+        // A test flagged for a sample-ratio mismatch is never shown as significant or with an uplift.
+        let experiments = try String(contentsOf: pack.appendingPathComponent("exec-summary-experiments.csv"), encoding: .utf8)
+            .components(separatedBy: .newlines).filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
+        #expect(experiments.first == ["test_name", "verdict", "users", "uplift_relative", "p_value", "is_significant", "srm_flag", "health"])
+        let flagged = experiments.dropFirst().filter { $0.count == 8 && $0[6] == "true" }
+        #expect(!flagged.isEmpty, "the small seed has a test with SRM")
+        for row in flagged {
+            #expect(row[3] == "" && row[4] == "" && row[5] == "false" && row[1].hasPrefix("SRM"), "\(row)")
+        }
         let browser = try String(contentsOf: pack.appendingPathComponent("exec-summary.html"), encoding: .utf8)
         #expect(browser.contains("<svg"))
 
