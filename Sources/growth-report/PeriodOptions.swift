@@ -39,7 +39,7 @@ struct PeriodOptions: ParsableArguments {
 
 /// `--format`, `--output`, `--templates`, `--currency`, `--csv-bom`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Formats to write, comma-separated: html, csv, xlsx (default: all).", valueName: "list"))
+    @Option(help: ArgumentHelp("Formats to write, comma-separated: html, csv, xlsx, and eml for exec-summary (default: all the report supports).", valueName: "list"))
     var format: String?
 
     @Option(help: ArgumentHelp("The folder reports go to; each period gets its own subfolder.", valueName: "dir"))

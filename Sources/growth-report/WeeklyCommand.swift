@@ -46,6 +46,9 @@ struct WeeklyCommand: ParsableCommand {
             try DocumentFactory.attribution(AttributionReport(period: period, options: AttributionOptions()), asOf: asOf,
                                             currency: currency, database: database)
         }
+        try build("exec-summary") {
+            try DocumentFactory.execSummary(ExecSummaryReport(period: period, asOf: asOf), currency: currency, database: database)
+        }
         do {
             try build("ab-test") {
                 try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
