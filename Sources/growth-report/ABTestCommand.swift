@@ -83,7 +83,7 @@ struct ABTestCommand: ParsableCommand {
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let document: ReportDocument
         do {
-            document = try DocumentFactory.abTest(report, asOf: clock, database: database)
+            document = try DocumentFactory.abTest(report, asOf: clock, database: database).document
         } catch let error as ABTestError {
             switch error {
             case .weightsDoNotFit: throw CommandFailure.usage(error.description)

@@ -24,7 +24,7 @@ struct PartnerROICommand: ParsableCommand {
         let formats = try output.formats()
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let document = try DocumentFactory.partnerROI(period: reportPeriod, asOf: clock, currency: output.currency.uppercased(),
-                                                      database: database)
+                                                      database: database).document
         try ReportFiles(options: output, formats: formats)
             .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
         connection.printServerTimes(database)

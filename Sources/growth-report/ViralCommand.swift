@@ -36,7 +36,7 @@ struct ViralCommand: ParsableCommand {
         let formats = try output.formats()
         let report = ViralReport(period: reportPeriod, showsEmails: showEmails, topUserLimit: topUsers)
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document = try DocumentFactory.viral(report, asOf: clock, database: database)
+        let document = try DocumentFactory.viral(report, asOf: clock, database: database).document
         try ReportFiles(options: output, formats: formats)
             .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
         connection.printServerTimes(database)

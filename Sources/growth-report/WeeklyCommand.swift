@@ -33,31 +33,39 @@ struct WeeklyCommand: ParsableCommand {
     /// said so, when no test ran in the period.
     static func documents(period: ReportPeriod, asOf: Date, currency: String, database: PostgresConnection) throws -> [ReportDocument] {
         var documents: [ReportDocument] = []
-        func build(_ name: String, _ make: () throws -> ReportDocument) rethrows {
+        func timed<T>(_ name: String, _ make: () throws -> T) rethrows -> T {
             let start = ContinuousClock.now
-            documents.append(try make())
+            let value = try make()
             let elapsed = start.duration(to: .now)
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
             Console.progress("\(name): built in \(Format.seconds(seconds))")
+            return value
         }
-        try build("partner-roi") { try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: currency, database: database) }
-        try build("viral") { try DocumentFactory.viral(ViralReport(period: period), asOf: asOf, database: database) }
-        try build("attribution") {
+        let firstStatement = database.statementsRun.count
+        let partners = try timed("partner-roi") {
+            try DocumentFactory.partnerROI(period: period, asOf: asOf, currency: currency, database: database)
+        }
+        let viral = try timed("viral") { try DocumentFactory.viral(ViralReport(period: period), asOf: asOf, database: database) }
+        let attribution = try timed("attribution") {
             try DocumentFactory.attribution(AttributionReport(period: period, options: AttributionOptions()), asOf: asOf,
                                             currency: currency, database: database)
         }
-        try build("exec-summary") {
-            try DocumentFactory.execSummary(ExecSummaryReport(period: period, asOf: asOf), currency: currency, database: database)
-        }
+        let summary = ExecSummaryReport(period: period, asOf: asOf)
+        let experiments: (document: ReportDocument, model: ABTestReadout)?
         do {
-            try build("ab-test") {
-                try DocumentFactory.abTest(ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
-                                                        isLive: false, asOf: asOf), asOf: asOf, database: database)
-            }
+            experiments = try timed("ab-test") { try DocumentFactory.abTest(summary.experimentsReport, asOf: asOf, database: database) }
         } catch let error as ABTestError {
             guard case .noAssignments = error else { throw CommandFailure.data(error.description) }
             Console.progress("ab-test: no test ran in \(period.humanLabel); left out of the pack")
+            experiments = nil
         }
+        // The summary reuses the models above: their statements do not run twice.
+        let execSummary = try timed("exec-summary") {
+            try DocumentFactory.execSummary(summary, partners: partners.model, viral: viral.model, experiments: experiments?.model,
+                                            currency: currency, database: database, statementsSince: firstStatement)
+        }
+        documents = [partners.document, viral.document, attribution, execSummary]
+        if let experiments { documents.append(experiments.document) }
         return documents
     }
 }

@@ -28,12 +28,23 @@ public struct ExecSummaryReport {
         let viral = try ViralReport(period: period).readout(on: connection)
         let experiments: ABTestReadout?
         do {
-            experiments = try ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(),
-                                           isLive: false, asOf: asOf).readout(on: connection)
+            experiments = try experimentsReport.readout(on: connection)
         } catch let error as ABTestError {
             guard case .noAssignments = error else { throw error }
             experiments = nil
         }
+        return try readout(partners: partners, viral: viral, experiments: experiments, on: connection)
+    }
+
+    /// The A/B readout the summary lists experiments from: default alpha and correction.
+    public var experimentsReport: ABTestReport {
+        ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(), isLive: false, asOf: asOf)
+    }
+
+    /// The summary from models another report of the same run has read already (the weekly
+    /// pack), so their statements do not run twice; only `real_time_metrics` is read here.
+    public func readout(partners: PartnerROIResults, viral: ViralReadout, experiments: ABTestReadout?,
+                        on connection: PostgresConnection) throws -> ExecSummaryReadout {
         let metrics = try connection.transaction(.snapshot) {
             try connection.realTimeMetrics()
         }
