@@ -10,7 +10,7 @@ struct GrowthReport: ParsableCommand {
 
     static let configuration = CommandConfiguration(
         commandName: "growth-report",
-        abstract: "Partner ROI, viral growth, attribution and A/B test reports from PostgreSQL.",
+        abstract: "Partner ROI, viral growth, attribution, A/B test readouts and the executive summary from PostgreSQL.",
         discussion: "Reports read the database named by --database-url, else DATABASE_URL, else libpq's PG* variables and .pgpass, else the private cluster that `growth-report demo` starts.",
         version: version,
         subcommands: [PartnerROICommand.self, ViralCommand.self, ABTestCommand.self, AttributionCommand.self,
