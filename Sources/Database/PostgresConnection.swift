@@ -135,9 +135,7 @@ public final class PostgresConnection {
     }
 
     static func milliseconds(since start: ContinuousClock.Instant) -> String {
-        let elapsed = ContinuousClock.now - start
-        let value = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        return String(format: "%.1f", value)
+        String(format: "%.1f", (ContinuousClock.now - start).seconds * 1000)
     }
 
     static func isQuery(_ sql: String) -> Bool {

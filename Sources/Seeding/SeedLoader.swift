@@ -98,10 +98,7 @@ public struct SeedLoader {
     private func load(_ generator: any TableGenerator, into connection: PostgresConnection,
                       progress: Progress) throws -> TableResult {
         let start = ContinuousClock.now
-        func elapsed() -> Double {
-            let duration = ContinuousClock.now - start
-            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        }
+        func elapsed() -> Double { (ContinuousClock.now - start).seconds }
         // Tables with a natural key get merged on --append: COPY into a staging copy, then upsert.
         let upsert = mode == .append ? Self.appendUpsert[generator.table] : nil
         let target = upsert == nil ? generator.table : "seed_staging_\(generator.table)"

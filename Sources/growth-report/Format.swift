@@ -1,16 +1,11 @@
 import Foundation
+import Rendering
 
 /// Numbers as progress lines show them.
 enum Format {
     /// 1234567 → "1,234,567".
     static func count(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var grouped = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { grouped += "," }
-            grouped.append(character)
-        }
-        return (value < 0 ? "-" : "") + grouped
+        DisplayFormatter().grouped(Double(value), places: 0)
     }
 
     static func seconds(_ value: Double) -> String {

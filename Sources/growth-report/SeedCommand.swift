@@ -72,8 +72,7 @@ struct SeedCommand: ParsableCommand {
             throw CommandFailure.data(error.description)
         }
         let total = results.reduce(0) { $0 + $1.rows }
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = start.duration(to: .now).seconds
         Console.progress("Seeded \(Format.count(total)) rows in \(Format.seconds(seconds)) "
             + "(\(Format.count(Int(Double(total) / max(seconds, 1e-9)))) rows/s); peak memory \(Format.megabytes(ResourceUsage.peakResidentBytes)).")
     }

@@ -36,9 +36,7 @@ struct WeeklyCommand: ParsableCommand {
         func timed<T>(_ name: String, _ make: () throws -> T) rethrows -> T {
             let start = ContinuousClock.now
             let value = try make()
-            let elapsed = start.duration(to: .now)
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            Console.progress("\(name): built in \(Format.seconds(seconds))")
+            Console.progress("\(name): built in \(Format.seconds(start.duration(to: .now).seconds))")
             return value
         }
         let firstStatement = database.statementsRun.count

@@ -18,12 +18,15 @@ public struct Reproducibility: Sendable {
     /// Each SQL statement used, by name, with the SHA-256 of its text.
     public var statements: [Setting]
 
-    public struct Setting: Sendable, Equatable {
+    public struct Setting: Codable, Sendable, Equatable {
         public var name: String
         public var value: String
         public init(_ name: String, _ value: String) {
             self.name = name
             self.value = value
+        }
+        public init(name: String, value: String) {
+            self.init(name, value)
         }
     }
 

@@ -17,14 +17,8 @@ public struct OutputManifest: Codable, Sendable, Equatable {
     public var reports: [Report]
     public var files: [File]
 
-    public struct Setting: Codable, Sendable, Equatable {
-        public var name: String
-        public var value: String
-        public init(name: String, value: String) {
-            self.name = name
-            self.value = value
-        }
-    }
+    /// An option as `name`/`value`, the same record the documents carry.
+    public typealias Setting = Reproducibility.Setting
 
     /// One report's record, from its `Reproducibility`.
     public struct Report: Codable, Sendable, Equatable {
@@ -65,7 +59,7 @@ public struct OutputManifest: Codable, Sendable, Equatable {
                       dataAsOf: MachineText.timestamp(record.dataAsOf, timeZone: utc), timeZone: record.timeZone,
                       period: record.period, periodStart: record.periodStart.description,
                       periodEnd: record.periodEnd.description,
-                      options: record.options.map { Setting(name: $0.name, value: $0.value) },
+                      options: record.options,
                       statements: record.statements.map { Statement(name: $0.name, sha256: $0.value) })
         }
     }

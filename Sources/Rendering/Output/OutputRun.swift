@@ -181,7 +181,7 @@ public final class OutputRun {
         }
         return OutputManifest(
             period: period, generatedAt: MachineText.timestamp(generatedAt), toolVersion: toolVersion,
-            options: options.map { OutputManifest.Setting(name: $0.name, value: $0.value) },
+            options: options,
             reports: allReports.values.sorted { $0.report < $1.report }, files: allFiles)
     }
 

@@ -57,28 +57,22 @@ enum VerdictSentence {
         return clause + ")"
     }
 
+    // Numbers read as they do in the tables: the renderers' own formatter.
+    private static let formatter = DisplayFormatter()
+
     static func percent(_ value: Double?, places: Int = 2) -> String {
-        guard let value else { return "n/a" }
-        return String(format: "%.\(places)f %%", value * 100)
+        value.map { formatter.percent($0, places: places) } ?? "n/a"
     }
 
     static func signedPercent(_ value: Double) -> String {
-        String(format: "%+.1f %%", value * 100)
+        formatter.percent(value, places: 1, showsSign: true)
     }
 
     static func pValue(_ value: Double?) -> String {
-        guard let value else { return "n/a" }
-        if value < 0.0001 { return "< 0.0001" }
-        return String(format: "%.4f", value)
+        value.map(formatter.pValue) ?? "n/a"
     }
 
     static func grouped(_ value: Int) -> String {
-        let digits = String(value)
-        var result = ""
-        for (index, character) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { result += "," }
-            result.append(character)
-        }
-        return result
+        formatter.grouped(Double(value), places: 0)
     }
 }
