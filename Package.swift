@@ -20,6 +20,9 @@ let package = Package(
         .systemLibrary(
             name: "CXLSXWriter", path: "Sources/CXLSXWriter", pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]),
+        .systemLibrary(
+            name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
 
         // Libraries, dependencies running one way: CLI → Seeding/Reports → Database/Statistics → C.
         .target(name: "Digest"),
@@ -32,10 +35,11 @@ let package = Package(
         ]),
         .target(name: "Reports", dependencies: ["Database", "Statistics", "Rendering", "Digest"]),
         .target(name: "Seeding", dependencies: ["Database"]),
+        .target(name: "MailDelivery", dependencies: ["CCurl"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.
         .target(name: "TestSupport", dependencies: ["Database"]),
         .executableTarget(name: "growth-report", dependencies: [
-            "Database", "Seeding", "Reports", "Rendering", "Statistics",
+            "Database", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -44,6 +48,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
+        .testTarget(name: "MailDeliveryTests", dependencies: ["MailDelivery", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering"], resources: [.copy("Golden")]),
         .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "TestSupport"],
                     exclude: ["Golden"]),

@@ -2,8 +2,8 @@ import Foundation
 
 /// Removes passwords from any text before it is shown, logged or stored in an error.
 ///
-/// It masks the secrets it was told about (the password of the connection string and
-/// `PGPASSWORD`) wherever they appear, and, structurally, the password part of any
+/// It masks the secrets it was told about (the password of the connection string,
+/// `PGPASSWORD`, `SMTP_PASSWORD`) wherever they appear, and, structurally, the password part of any
 /// `scheme://user:password@` URL and any `password=…` conninfo pair.
 public struct SecretMasker: Sendable {
     public static let mask = "********"
@@ -16,10 +16,10 @@ public struct SecretMasker: Sendable {
         self.secrets = Array(Set(secrets.filter { $0.count >= 3 })).sorted { $0.count > $1.count }
     }
 
-    /// A masker that also knows `PGPASSWORD`.
+    /// A masker that also knows `PGPASSWORD` and `SMTP_PASSWORD`.
     public static func withEnvironment(_ secrets: [String] = [],
                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretMasker {
-        SecretMasker(secrets: secrets + [environment["PGPASSWORD"]].compactMap { $0 })
+        SecretMasker(secrets: secrets + [environment["PGPASSWORD"], environment["SMTP_PASSWORD"]].compactMap { $0 })
     }
 
     public func adding(_ more: [String]) -> SecretMasker {

@@ -15,21 +15,14 @@ struct ExecSummaryCommand: ParsableCommand {
             problem (a test with a sample-ratio mismatch is never shown as a winner), and real_time_metrics with
             those not updated in the 24 hours before --as-of marked stale. Writes HTML, CSV and XLSX; with eml
             (the default when --mail-from and --mail-to are given) also exec-summary.eml: a plain-text part, an
-            HTML part made for e-mail clients and the workbook attached.
+            HTML part made for e-mail clients and the workbook attached. --send then delivers that file over SMTP
+            to every --mail-to; the password, if the server wants one, is read from SMTP_PASSWORD only.
             """)
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var output: OutputOptions
-
-    @Option(name: .customLong("mail-from"), help: ArgumentHelp("The sender of the .eml, e.g. 'Reports <reports@example.com>'.", valueName: "address"))
-    var mailFrom: String?
-
-    @Option(name: .customLong("mail-to"), help: ArgumentHelp("A recipient of the .eml (repeatable, or comma-separated).", valueName: "address"))
-    var mailTo: [String] = []
-
-    @Option(help: ArgumentHelp("The .eml's subject (default: 'Executive summary — PERIOD').", valueName: "text"))
-    var subject: String?
+    @OptionGroup var mail: MailOptions
 
     @Option(name: .customLong("top-partners"), help: ArgumentHelp("How many partners the top-partners table lists.", valueName: "n"))
     var topPartners = ExecSummaryReport.defaultTopPartnerCount
@@ -41,18 +34,12 @@ struct ExecSummaryCommand: ParsableCommand {
     func run() throws {
         connection.bootstrap()
         let (reportPeriod, clock) = try period.resolve()
-        let wantsMail = mailFrom != nil || !mailTo.isEmpty
         var formats = try output.formats(supported: OutputOptions.Format.allCases)
-        if output.format == nil && !wantsMail { formats.removeAll { $0 == .eml } }
-        var mail: MailSettings?
-        if formats.contains(.eml) {
-            do {
-                mail = try MailSettings(from: mailFrom, to: mailTo, subject: subject,
-                                        defaultSubject: "Executive summary — \(reportPeriod.label)")
-            } catch let error as MailHeaderError {
-                throw CommandFailure.usage(error.description)
-            }
-        }
+        if output.format == nil && !mail.wantsMail { formats.removeAll { $0 == .eml } }
+        if mail.send && !formats.contains(.eml) { formats.append(.eml) }
+        let mailSettings = try mail.settings(writesEmail: formats.contains(.eml),
+                                             defaultSubject: "Executive summary — \(reportPeriod.label)")
+        let mailer = try mail.mailer()
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let document: ReportDocument
         do {
@@ -61,8 +48,11 @@ struct ExecSummaryCommand: ParsableCommand {
         } catch let error as ABTestError {
             throw CommandFailure.data(error.description)
         }
-        try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mail)
+        let paths = try ReportFiles(options: output, formats: formats)
+            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailSettings)
         connection.printServerTimes(database)
+        if let mailer, let mailSettings, let message = paths.first(where: { $0.pathExtension == "eml" }) {
+            try MailOptions.deliver(message, settings: mailSettings, with: mailer)
+        }
     }
 }

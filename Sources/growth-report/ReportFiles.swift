@@ -38,7 +38,8 @@ struct ReportFiles {
                 if formats.contains(.xlsx) {
                     try run.addXLSX(for: document, options: XLSXOptions(timeZone: timeZone))
                 }
-                if formats.contains(.eml), let mail {
+                // Only the executive summary is made for e-mail.
+                if formats.contains(.eml), let mail, document.report == ExecSummaryDocument.report {
                     let message = try mail.message(for: document, timeZone: timeZone, date: generatedAt, templates: options.templates)
                     try run.add(fileNamed: "\(document.report).eml", report: document.report, bytes: message.data())
                 }

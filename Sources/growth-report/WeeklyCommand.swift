@@ -11,22 +11,31 @@ struct WeeklyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weekly",
         abstract: "Write every report in every format for one period (default: last week) into one folder.",
-        discussion: "Each report reads its own read-only snapshot. The files are staged and renamed into OUTPUT/PERIOD/ only when every report was built, so a failed run leaves the previous pack as it was. Exit 0 only when everything was written.")
+        discussion: "Each report reads its own read-only snapshot. The files are staged and renamed into OUTPUT/PERIOD/ only when every report was built, so a failed run leaves the previous pack as it was. With --mail-from and --mail-to the pack also holds exec-summary.eml, and --send delivers it once the pack is written. Exit 0 only when everything was written (and sent).")
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var period: PeriodOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var mail: MailOptions
 
     func run() throws {
         connection.bootstrap()
         let (reportPeriod, clock) = try period.resolve()
-        let formats = try output.formats()
+        var formats = try output.formats(supported: OutputOptions.Format.allCases)
+        if output.format == nil && !mail.wantsMail { formats.removeAll { $0 == .eml } }
+        if mail.send && !formats.contains(.eml) { formats.append(.eml) }
+        let mailSettings = try mail.settings(writesEmail: formats.contains(.eml),
+                                             defaultSubject: "Executive summary — \(reportPeriod.label)")
+        let mailer = try mail.mailer()
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let documents = try Self.documents(period: reportPeriod, asOf: clock, currency: output.currency.uppercased(),
                                            database: database)
-        try ReportFiles(options: output, formats: formats)
-            .write(documents, period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
+        let paths = try ReportFiles(options: output, formats: formats)
+            .write(documents, period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailSettings)
         connection.printServerTimes(database)
+        if let mailer, let mailSettings, let message = paths.first(where: { $0.pathExtension == "eml" }) {
+            try MailOptions.deliver(message, settings: mailSettings, with: mailer)
+        }
     }
 
     /// Every report of the pack, with a progress line each. The A/B readout is left out, and

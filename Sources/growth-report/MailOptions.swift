@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import MailDelivery
+import Rendering
+
+/// Who the executive summary's e-mail is for, and how it is sent: shared by `exec-summary` and `weekly`.
+struct MailOptions: ParsableArguments {
+    @Option(name: .customLong("mail-from"), help: ArgumentHelp("The sender of the .eml, e.g. 'Reports <reports@example.com>'.", valueName: "address"))
+    var mailFrom: String?
+
+    @Option(name: .customLong("mail-to"), help: ArgumentHelp("A recipient of the .eml (repeatable, or comma-separated).", valueName: "address"))
+    var mailTo: [String] = []
+
+    @Option(help: ArgumentHelp("The .eml's subject (default: 'Executive summary — PERIOD').", valueName: "text"))
+    var subject: String?
+
+    @Flag(help: "Also deliver the .eml over SMTP to every --mail-to (needs --smtp-url).")
+    var send = false
+
+    @Option(name: .customLong("smtp-url"),
+            help: ArgumentHelp("smtp://[user@]host[:port] (STARTTLS, default port 587) or smtps://… (TLS, 465); the password comes from SMTP_PASSWORD.",
+                               valueName: "url"))
+    var smtpURL: String?
+
+    @Option(name: .customLong("smtp-ca-file"),
+            help: ArgumentHelp("PEM file of the certificate authorities to trust for the SMTP server instead of the system's.", valueName: "path"))
+    var smtpCAFile: String?
+
+    @Flag(name: .customLong("no-starttls"), help: "Send over smtp:// without encryption, to a relay on this host (never with SMTP_PASSWORD).")
+    var noSTARTTLS = false
+
+    /// Whether any mail option was given: the .eml is then written by default.
+    var wantsMail: Bool { mailFrom != nil || !mailTo.isEmpty || send }
+
+    /// Sender, recipients and subject, checked; nil when no .eml is to be written.
+    /// - Throws: `CommandFailure.usage` naming the bad option.
+    func settings(writesEmail: Bool, defaultSubject: String) throws -> MailSettings? {
+        guard writesEmail || send else { return nil }
+        do {
+            return try MailSettings(from: mailFrom, to: mailTo, subject: subject, defaultSubject: defaultSubject)
+        } catch let error as MailHeaderError {
+            throw CommandFailure.usage(error.description)
+        }
+    }
+
+    /// The SMTP connection `--send` uses, checked before any data is read; nil without `--send`.
+    /// - Throws: `CommandFailure.usage` for SMTP options that cannot work.
+    func mailer(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> SMTPMailer? {
+        guard send else {
+            if smtpURL != nil || smtpCAFile != nil || noSTARTTLS {
+                throw CommandFailure.usage("--smtp-url, --smtp-ca-file and --no-starttls take effect only with --send.")
+            }
+            return nil
+        }
+        guard let smtpURL else { throw CommandFailure.usage("--send needs --smtp-url, e.g. smtp://reports@mail.example.com:587.") }
+        do {
+            let server = try SMTPServer(url: smtpURL, allowsPlaintext: noSTARTTLS)
+            return try SMTPMailer(server: server, password: environment["SMTP_PASSWORD"], certificateAuthorityFile: smtpCAFile)
+        } catch let error as SMTPError {
+            throw CommandFailure.usage(error.message + ".")
+        }
+    }
+
+    /// Sends the written `.eml` exactly as it is on disk, and says so on stderr.
+    /// - Throws: `CommandFailure` (69) when the server is unreachable or refuses it.
+    static func deliver(_ file: URL, settings: MailSettings, with mailer: SMTPMailer) throws {
+        let recipients = settings.to.map(\.address)
+        do {
+            try mailer.send(try Data(contentsOf: file), from: settings.from.address, to: recipients)
+        } catch let error as SMTPError {
+            throw CommandFailure(exitCode: ExitStatus.unavailable,
+                                 message: "\(error.message); the report files are written, \(file.lastPathComponent) among them.")
+        }
+        Console.progress("\(file.lastPathComponent): sent to \(recipients.joined(separator: ", ")) via \(mailer.server)")
+    }
+}
