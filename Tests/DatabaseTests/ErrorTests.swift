@@ -87,4 +87,9 @@ import Testing
         #expect(masker("postgres://u:p%40ss@h/d?password=zz") == "postgres://u:********@h/d?password=********")
         #expect(masker("nothing secret here") == "nothing secret here")
     }
+
+    @Test func maskerKnowsTheEnvironmentsPasswords() {
+        let masker = SecretMasker.withEnvironment(environment: ["PGPASSWORD": "pg-secret", "SMTP_PASSWORD": "mail secret/@"])
+        #expect(masker("pg-secret and mail secret/@ and mail%20secret%2F%40") == "******** and ******** and ********")
+    }
 }
