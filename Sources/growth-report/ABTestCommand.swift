@@ -13,9 +13,9 @@ struct ABTestCommand: ParsableCommand {
         commandName: "ab-test",
         abstract: "Read out the A/B tests running in the period: rates, uplifts, p-values, verdicts.",
         discussion: """
-            Each test with an assignment in the period (or the one --test names) is read cumulatively from
-            its first assignment to the period's end (--live: to --as-of). Users seen in several variants and
-            rows with no e-mail or variant are left out and counted. Writes HTML, CSV and XLSX to
+            Each test with an assignment in the period (or the one --test names) is read cumulatively from \
+            its first assignment to the period's end (--live: to --as-of). Users seen in several variants and \
+            rows with no e-mail or variant are left out and counted. Writes HTML, CSV and XLSX to \
             OUTPUT/PERIOD/ and prints the paths.
             """)
 

@@ -10,12 +10,12 @@ struct ExecSummaryCommand: ParsableCommand {
         commandName: "exec-summary",
         abstract: "One page for executives: KPIs with their change, top partners, experiments, real-time metrics.",
         discussion: """
-            KPI tiles (new customers, partner revenue, blended ROI, viral conversions, K-factor, shares) beside the
-            previous period, the top partners by revenue, the experiments that reached significance or show a health
-            problem (a test with a sample-ratio mismatch is never shown as a winner), and real_time_metrics with
-            those not updated in the 24 hours before --as-of marked stale. Writes HTML, CSV and XLSX; with eml
-            (the default when --mail-from and --mail-to are given) also exec-summary.eml: a plain-text part, an
-            HTML part made for e-mail clients and the workbook attached. --send then delivers that file over SMTP
+            KPI tiles (new customers, partner revenue, blended ROI, viral conversions, K-factor, shares) beside the \
+            previous period, the top partners by revenue, the experiments that reached significance or show a health \
+            problem (a test with a sample-ratio mismatch is never shown as a winner), and real_time_metrics with \
+            those not updated in the 24 hours before --as-of marked stale. Writes HTML, CSV and XLSX; with eml \
+            (the default when --mail-from and --mail-to are given) also exec-summary.eml: a plain-text part, an \
+            HTML part made for e-mail clients and the workbook attached. --send then delivers that file over SMTP \
             to every --mail-to; the password, if the server wants one, is read from SMTP_PASSWORD only.
             """)
 

@@ -8,9 +8,9 @@ struct PartnerROICommand: ParsableCommand {
         commandName: "partner-roi",
         abstract: "Customers, revenue, cost and ROI per partner and partner type, beside the previous period.",
         discussion: """
-            Sums partnership_analytics and partner_costs for the period and the previous one of the same
-            length in PostgreSQL, in one read-only snapshot. Partners are ranked by revenue; conversion rates
-            are re-derived from implied visitors; ROI and CAC are empty where the cost is unknown or zero.
+            Sums partnership_analytics and partner_costs for the period and the previous one of the same \
+            length in PostgreSQL, in one read-only snapshot. Partners are ranked by revenue; conversion rates \
+            are re-derived from implied visitors; ROI and CAC are empty where the cost is unknown or zero. \
             Writes HTML, CSV and XLSX to OUTPUT/PERIOD/ and prints the paths.
             """)
 

@@ -9,10 +9,10 @@ struct ViralCommand: ParsableCommand {
         commandName: "viral",
         abstract: "Viral growth per platform and action: reach, clicks, conversions, K-factor, 8-week trend.",
         discussion: """
-            Counts the period's viral_metrics rows per source platform and action type, beside the previous
-            period of the same length, with the 8 ISO weeks ending with the period's last week. A reach_metrics
-            value that is not a JSON number counts as 0 and is counted in the data-quality section. No e-mail
-            appears anywhere unless --show-emails is given. Writes HTML, CSV and XLSX to OUTPUT/PERIOD/ and
+            Counts the period's viral_metrics rows per source platform and action type, beside the previous \
+            period of the same length, with the 8 ISO weeks ending with the period's last week. A reach_metrics \
+            value that is not a JSON number counts as 0 and is counted in the data-quality section. No e-mail \
+            appears anywhere unless --show-emails is given. Writes HTML, CSV and XLSX to OUTPUT/PERIOD/ and \
             prints the paths.
             """)
 
