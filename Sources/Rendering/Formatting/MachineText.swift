@@ -67,6 +67,11 @@ public enum MachineText {
         return (negative && !isZero ? "-" : "") + (integer.isEmpty ? "0" : integer) + "." + cents
     }
 
+    /// The zone's name as users write it (Foundation calls UTC "GMT").
+    public static func zoneName(_ timeZone: TimeZone) -> String {
+        timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier
+    }
+
     /// ISO 8601 with the offset of `timeZone`: `2026-11-16T10:00:00Z` in UTC,
     /// `2026-11-16T11:00:00+01:00` elsewhere. Fractions of a second appear only when there are
     /// some, to the microsecond (PostgreSQL's precision), trailing zeros dropped.

@@ -23,7 +23,7 @@ extension WorkbookComposer {
             ("Data as of", MachineText.timestamp(record.dataAsOf, timeZone: utc), false),
             ("Generated at", MachineText.timestamp(record.generatedAt, timeZone: utc), false),
             ("Tool version", record.toolVersion, false),
-            ("Timestamps shown in", timeZone.identifier, false),
+            ("Timestamps shown in", MachineText.zoneName(timeZone), false),
             ("", "", false),
             ("Options", "", true),
         ]

@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Rendering
 
 /// The days a report covers, and the instants that bound them in the report's time zone
 /// (SPEC §3). Timestamp columns are filtered half-open, `[start, end)`; `date` columns
@@ -42,7 +43,7 @@ public struct ReportPeriod: Sendable, Equatable {
     }
 
     /// The zone's name as users write it (Foundation calls UTC "GMT").
-    public var timeZoneName: String { timeZone.identifier == "GMT" ? "UTC" : timeZone.identifier }
+    public var timeZoneName: String { MachineText.zoneName(timeZone) }
 
     public var dayCount: Int { last.daysSinceEpoch - first.daysSinceEpoch + 1 }
 

@@ -81,6 +81,11 @@ import Testing
         #expect(MachineText.money(Decimal(string: value)!) == expected)
     }
 
+    @Test func zonesAreNamedAsUsersWriteThem() {
+        #expect(MachineText.zoneName(TimeZone(identifier: "UTC")!) == "UTC")
+        #expect(MachineText.zoneName(TimeZone(identifier: "Europe/Berlin")!) == "Europe/Berlin")
+    }
+
     @Test func otherValuesAreMachineReadable() {
         let writer = CSVWriter()
         #expect(writer.field(.integer(-5)) == "-5")

@@ -119,6 +119,7 @@ import Testing
         #expect(pairs["Generated at"] == "2026-11-23T08:00:00Z")
         #expect(pairs["Data as of"] == "2026-11-23T07:59:00Z")
         #expect(pairs["Time zone"] == "Europe/Berlin")
+        #expect(pairs["Timestamps shown in"] == "Europe/Berlin")
         #expect(pairs["Period"]?.hasPrefix("2026-W47") == true)
         #expect(pairs["alpha"] == "0.05")
         #expect(pairs["correction"] == "holm")
