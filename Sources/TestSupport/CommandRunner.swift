@@ -21,8 +21,13 @@ public enum CommandRunner {
         return bundleDirectory.appendingPathComponent("growth-report")
     }
 
+    /// Runs the binary to its end.
+    /// - Parameter onErrorLine: called with each line of stderr as it arrives, while the
+    ///   process still runs (on the thread that reads stderr), so a test can act part way
+    ///   through a run.
     public static func run(_ arguments: [String], in directory: URL? = nil,
-                           environment overrides: [String: String?] = [:]) throws -> Result {
+                           environment overrides: [String: String?] = [:],
+                           onErrorLine: (@Sendable (String) -> Void)? = nil) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -43,7 +48,16 @@ public enum CommandRunner {
         nonisolated(unsafe) var errorData = Data()
         group.enter()
         DispatchQueue.global().async {
-            errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+            var lineStart = 0
+            while true {
+                let chunk = stderr.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                errorData.append(chunk)
+                while let newline = errorData[lineStart...].firstIndex(of: UInt8(ascii: "\n")) {
+                    onErrorLine?(String(decoding: errorData[lineStart..<newline], as: UTF8.self))
+                    lineStart = newline + 1
+                }
+            }
             group.leave()
         }
         let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
