@@ -112,10 +112,17 @@ public struct ConnectionSettings: Sendable {
         return result
     }
 
+    /// libpq's message on one line: a line that starts in lower case continues the sentence
+    /// before it, any other starts a new one after "; ".
     static func oneLine(_ text: String) -> String {
-        text.split(whereSeparator: \.isNewline)
+        let lines = text.split(whereSeparator: \.isNewline)
             .map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty }
-            .joined(separator: "; ")
+        var result = ""
+        for line in lines {
+            if !result.isEmpty { result += line.first?.isLowercase == true ? " " : "; " }
+            result += line
+        }
+        return result
     }
 }

@@ -59,7 +59,7 @@ extension DatabaseError: LocalizedError, CustomStringConvertible {
         case .databaseMissing:
             "Could not connect to PostgreSQL: \(message); create the database or check --database-url."
         case .connectionLost:
-            "The connection to PostgreSQL was lost\(statement.map { " during '\($0)'" } ?? ""): \(message)"
+            "The connection to PostgreSQL was lost\(statement.map { " during '\($0)'" } ?? ""): \(message); check that the server is up (and its log), then run the command again."
         case .queryFailed where sqlState == "57014":
             "Query '\(statement ?? "?")' was cancelled (SQLSTATE 57014): \(message); raise --statement-timeout or check the server's load."
         case .queryFailed:
