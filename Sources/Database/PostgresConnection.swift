@@ -26,9 +26,12 @@ public final class PostgresConnection {
         try settings.validate()
         let masker = settings.masker()
         // With expand_dbname the connection string may hold every setting; keywords after it win,
-        // so application_name is always ours.
+        // so application_name is always ours, and the defaults before it yield to the user's.
         var keywords: [String] = []
         var values: [String] = []
+        for (keyword, value) in Self.networkDefaults(environment: ProcessInfo.processInfo.environment) {
+            keywords.append(keyword); values.append(value)
+        }
         if let connectionString = settings.connectionString {
             keywords.append("dbname"); values.append(connectionString)
         }
@@ -236,6 +239,28 @@ public final class PostgresConnection {
                               "role \"", "pg_hba.conf", "password is required", "peer authentication"]
         if authentication.contains(where: lowered.contains) { return .authenticationFailed }
         return .connectionFailed
+    }
+
+    /// A server that vanishes from the network must not leave a cron job waiting for hours on
+    /// TCP's own timeouts: connecting gives up after 30 s (unless `PGCONNECT_TIMEOUT` says
+    /// otherwise), and keepalives find a dead peer within about two minutes while a long
+    /// statement runs. A connection string's own values win; Unix sockets ignore keepalives.
+    static func networkDefaults(environment: [String: String]) -> [(String, String)] {
+        var defaults = [("keepalives", "1"), ("keepalives_idle", "60"), ("keepalives_interval", "10"), ("keepalives_count", "6")]
+        if environment["PGCONNECT_TIMEOUT"] == nil { defaults.append(("connect_timeout", "30")) }
+        return defaults
+    }
+
+    /// The value libpq uses for `keyword` on this connection (for tests of the defaults).
+    func option(_ keyword: String) -> String? {
+        guard let options = PQconninfo(handle) else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let name = option.pointee.keyword {
+            if String(cString: name) == keyword { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
     }
 
     static func withCStringArrays<R>(_ keywords: [String], _ values: [String],
