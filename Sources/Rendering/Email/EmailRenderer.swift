@@ -60,7 +60,9 @@ public struct EmailRenderer: Sendable {
     }
 }
 
-/// The context of an e-mail template: every value a pre-formatted string, colours inline.
+/// The context of an e-mail template: every value a pre-formatted string; each coloured element
+/// gets its light colours inline and an `EmailColorClass` whose dark colours the style sheets
+/// `darkModeStyle` and `outlookDarkModeStyle` hold.
 enum EmailContext {
     static let tilesPerRow = 3
 
@@ -69,8 +71,9 @@ enum EmailContext {
         func tileRows(_ facts: [Fact]) -> [[String: Any]] {
             stride(from: 0, to: facts.count, by: tilesPerRow).map { start -> [String: Any] in
                 let tiles = facts[start..<min(start + tilesPerRow, facts.count)].map { fact -> [String: Any] in
-                    ["label": fact.label, "value": formatter.text(fact.value, format: fact.format),
-                     "note": fact.note ?? "", "noteColor": noteColor(fact.note)]
+                    let note = noteClass(fact.note)
+                    return ["label": fact.label, "value": formatter.text(fact.value, format: fact.format),
+                            "note": fact.note ?? "", "noteClass": note.name, "noteStyle": note.inlineStyle]
                 }
                 return ["tiles": tiles]
             }
@@ -93,25 +96,24 @@ enum EmailContext {
             "sections": sections,
             "dataAsOf": formatter.timestamp(record.dataAsOf), "generatedAt": formatter.timestamp(record.generatedAt),
             "timeZone": record.timeZone, "period": record.period, "toolVersion": record.toolVersion,
+            "colors": EmailColor.lightByName, "darkModeStyle": EmailColorClass.darkModeStyleSheet,
+            "outlookDarkModeStyle": EmailColorClass.outlookDarkModeStyleSheet,
         ]
     }
 
     /// Green for a rise, red for a fall, grey otherwise (the note starts with its sign).
-    static func noteColor(_ note: String?) -> String {
-        guard let first = note?.first else { return "#6b7280" }
-        if first == "+" { return "#15803d" }
-        if String(first) == DisplayFormatter.minus { return "#b91c1c" }
-        return "#6b7280"
+    static func noteClass(_ note: String?) -> EmailColorClass {
+        guard let first = note?.first else { return .flat }
+        if first == "+" { return .rise }
+        if String(first) == DisplayFormatter.minus { return .fall }
+        return .flat
     }
 
     static func callout(_ callout: Callout) -> [String: Any] {
-        let (border, background): (String, String) = switch callout.tone {
-        case .neutral: ("#6b7280", "#f3f4f6")
-        case .positive: ("#15803d", "#ecfdf5")
-        case .warning: ("#b45309", "#fffbeb")
-        case .danger: ("#b91c1c", "#fef2f2")
-        }
-        return ["title": callout.title, "text": callout.text, "border": border, "background": background, "tone": callout.tone.rawValue]
+        let colors = EmailColorClass.callout(callout.tone)
+        return ["title": callout.title, "text": callout.text, "class": colors.name,
+                "border": colors.border?.light ?? "", "background": colors.background?.light ?? "",
+                "color": colors.color?.light ?? "", "tone": callout.tone.rawValue]
     }
 
     static func table(for table: ReportTable, formatter: DisplayFormatter) -> [String: Any] {
@@ -128,20 +130,24 @@ enum EmailContext {
         let rows = table.rows.map { row -> [String: Any] in
             let cells = shown.map { index -> [String: Any] in
                 let column = table.columns[index]
+                var emphasis: EmailColorClass?
                 var style = ""
                 switch column.display.emphasis {
                 case .none: break
                 case .sign:
-                    style = signStyle(row[index])
+                    emphasis = signClass(row[index])
                 case .signWhen(let key):
-                    if let flag = table.columnIndex(key), row[flag] == .boolean(true) { style = signStyle(row[index]) }
+                    if let flag = table.columnIndex(key), row[flag] == .boolean(true) { emphasis = signClass(row[index]) }
                 case .highlightWhen(let key):
                     if let flag = table.columnIndex(key), row[flag] == .boolean(true) {
-                        style = "background-color:#fef2f2;color:#b91c1c;font-weight:bold;"
+                        emphasis = .flag
+                        style = "font-weight:bold;"
                     }
                 }
                 return ["text": formatter.text(row[index], format: column.format, display: column.display),
-                        "align": isNumeric(column.format) ? "right" : "left", "style": style]
+                        "align": isNumeric(column.format) ? "right" : "left",
+                        "class": ([EmailColorClass.rule] + [emphasis].compactMap { $0 }).map(\.name).joined(separator: " "),
+                        "style": (emphasis?.inlineStyle ?? "") + style]
             }
             return ["cells": cells]
         }
@@ -149,9 +155,10 @@ enum EmailContext {
                 "columnCount": String(max(shown.count, 1))]
     }
 
-    static func signStyle(_ cell: ReportCell) -> String {
-        guard let value = cell.doubleValue, value != 0 else { return "" }
-        return value > 0 ? "color:#15803d;" : "color:#b91c1c;"
+    /// Green above zero, red below, none at zero or for a cell without a number.
+    static func signClass(_ cell: ReportCell) -> EmailColorClass? {
+        guard let value = cell.doubleValue, value != 0 else { return nil }
+        return value > 0 ? .rise : .fall
     }
 
     /// A bar chart as rows of a table: label, a bar whose width is its share of the largest
@@ -166,10 +173,11 @@ enum EmailContext {
         let column = table.columns[valueIndex]
         let bars = zip(rows, values).map { row, value -> [String: Any] in
             let width = max(1, Int((abs(value) / largest * 100).rounded()))
+            let colors: EmailColorClass = value < 0 ? .negativeBar : .bar
             return ["label": formatter.text(row[category], format: table.columns[category].format),
                     "value": formatter.text(row[valueIndex], format: column.format),
                     "width": String(width), "rest": String(100 - width), "hasRest": width < 100,
-                    "color": value < 0 ? "#b91c1c" : "#2563eb"]
+                    "class": colors.name, "style": colors.inlineStyle]
         }
         return ["title": chart.title, "items": bars]
     }
