@@ -152,7 +152,9 @@ public enum ExecSummaryDocument {
         guard let all = readout.experiments else { return "No A/B test ran in the period." }
         let significant = experiments.filter(\.isSignificant).count
         let unhealthy = experiments.filter { $0.health != "ok" }.count
-        return "\(all.tests.count) tests ran; \(significant) reached significance and \(unhealthy) show a health problem. " +
+        let ran = all.tests.count == 1 ? "1 test ran" : "\(all.tests.count) tests ran"
+        let health = unhealthy == 1 ? "1 shows a health problem" : "\(unhealthy) show a health problem"
+        return "\(ran); \(significant) reached significance and \(health). " +
             "A test with a sample-ratio mismatch is never shown as a winner."
     }
 
