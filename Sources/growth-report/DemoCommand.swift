@@ -58,8 +58,20 @@ extension DemoCommand {
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
         let output = try OutputOptions.parse([])
         let documents = try WeeklyCommand.documents(period: period, asOf: asOf, currency: output.currency, database: database)
-        try ReportFiles(options: output, formats: try output.formats())
-            .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database))
+        // The summary's e-mail too, addressed to example.com, to open in a mail client.
+        let mail = try MailSettings(from: "growth-report demo <reports@example.com>", to: ["Executive team <exec-team@example.com>"],
+                                    subject: nil, defaultSubject: "Executive summary — \(period.label)")
+        let paths = try ReportFiles(options: output, formats: try output.formats(supported: OutputOptions.Format.allCases))
+            .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database), mail: mail)
+        if let summary = paths.first(where: { $0.lastPathComponent == "\(ExecSummaryDocument.report).html" }) {
+            Console.progress("""
+
+                Open the reports in a browser, starting with the executive summary:
+                  \(summary.absoluteString)
+                \(summary.deletingLastPathComponent().path)/ also holds each report's CSV and XLSX files and \
+                exec-summary.eml, the summary as executives get it by e-mail (open it in a mail client).
+                """)
+        }
     }
 }
 

@@ -19,6 +19,7 @@ import Testing
         #expect(url.hasPrefix("postgresql://"))
         #expect(lines.contains("Output/2026-W47/ab-test.html") && lines.contains("Output/2026-W47/manifest.json"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("Output/2026-W47/ab-test.xlsx").path))
+        #expect(lines.contains("Output/2026-W47/exec-summary.eml"))
         #expect(first.stderr.contains("psql"))
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".growth-report").path))
 
