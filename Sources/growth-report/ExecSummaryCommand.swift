@@ -34,12 +34,7 @@ struct ExecSummaryCommand: ParsableCommand {
     func run() throws {
         connection.bootstrap()
         let (reportPeriod, clock) = try period.resolve()
-        var formats = try output.formats(supported: OutputOptions.Format.allCases)
-        if output.format == nil && !mail.wantsMail { formats.removeAll { $0 == .eml } }
-        if mail.send && !formats.contains(.eml) { formats.append(.eml) }
-        let mailSettings = try mail.settings(writesEmail: formats.contains(.eml),
-                                             defaultSubject: "Executive summary — \(reportPeriod.label)")
-        let mailer = try mail.mailer()
+        let mailPlan = try mail.plan(output: output, period: reportPeriod)
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let document: ReportDocument
         do {
@@ -48,11 +43,9 @@ struct ExecSummaryCommand: ParsableCommand {
         } catch let error as ABTestError {
             throw CommandFailure.data(error.description)
         }
-        let paths = try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailSettings)
+        let paths = try ReportFiles(options: output, formats: mailPlan.formats)
+            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailPlan.settings)
         connection.printServerTimes(database)
-        if let mailer, let mailSettings, let message = paths.first(where: { $0.pathExtension == "eml" }) {
-            try MailOptions.deliver(message, settings: mailSettings, with: mailer)
-        }
+        try mailPlan.deliver(paths)
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import MailDelivery
 import Rendering
+import Reports
 
 /// Who the executive summary's e-mail is for, and how it is sent: shared by `exec-summary` and `weekly`.
 struct MailOptions: ParsableArguments {
@@ -32,15 +33,37 @@ struct MailOptions: ParsableArguments {
     /// Whether any mail option was given: the .eml is then written by default.
     var wantsMail: Bool { mailFrom != nil || !mailTo.isEmpty || send }
 
-    /// Sender, recipients and subject, checked; nil when no .eml is to be written.
-    /// - Throws: `CommandFailure.usage` naming the bad option.
-    func settings(writesEmail: Bool, defaultSubject: String) throws -> MailSettings? {
-        guard writesEmail || send else { return nil }
-        do {
-            return try MailSettings(from: mailFrom, to: mailTo, subject: subject, defaultSubject: defaultSubject)
-        } catch let error as MailHeaderError {
-            throw CommandFailure.usage(error.description)
+    /// What a run writes and sends, settled before any data is read.
+    struct Plan {
+        /// The formats to write: `eml` by default when mail options are given, always with `--send`.
+        var formats: [OutputOptions.Format]
+        /// Sender, recipients and subject, checked; nil when no .eml is written.
+        var settings: MailSettings?
+        /// The SMTP connection of `--send`, checked; nil without it.
+        var mailer: SMTPMailer?
+
+        /// Sends the written `.eml` among `paths`, when `--send` asked for it.
+        func deliver(_ paths: [URL]) throws {
+            guard let mailer, let settings, let message = paths.first(where: { $0.pathExtension == "eml" }) else { return }
+            try MailOptions.deliver(message, settings: settings, with: mailer)
         }
+    }
+
+    /// - Throws: `CommandFailure.usage` naming the bad option.
+    func plan(output: OutputOptions, period: ReportPeriod) throws -> Plan {
+        var formats = try output.formats(supported: OutputOptions.Format.allCases)
+        if output.format == nil && !wantsMail { formats.removeAll { $0 == .eml } }
+        if send && !formats.contains(.eml) { formats.append(.eml) }
+        var settings: MailSettings?
+        if formats.contains(.eml) {
+            do {
+                settings = try MailSettings(from: mailFrom, to: mailTo, subject: subject,
+                                            defaultSubject: "Executive summary — \(period.label)")
+            } catch let error as MailHeaderError {
+                throw CommandFailure.usage(error.description)
+            }
+        }
+        return Plan(formats: formats, settings: settings, mailer: try mailer())
     }
 
     /// The SMTP connection `--send` uses, checked before any data is read; nil without `--send`.
@@ -63,7 +86,7 @@ struct MailOptions: ParsableArguments {
 
     /// Sends the written `.eml` exactly as it is on disk, and says so on stderr.
     /// - Throws: `CommandFailure` (69) when the server is unreachable or refuses it.
-    static func deliver(_ file: URL, settings: MailSettings, with mailer: SMTPMailer) throws {
+    private static func deliver(_ file: URL, settings: MailSettings, with mailer: SMTPMailer) throws {
         let recipients = settings.to.map(\.address)
         do {
             try mailer.send(try Data(contentsOf: file), from: settings.from.address, to: recipients)

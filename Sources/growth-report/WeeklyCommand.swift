@@ -21,21 +21,14 @@ struct WeeklyCommand: ParsableCommand {
     func run() throws {
         connection.bootstrap()
         let (reportPeriod, clock) = try period.resolve()
-        var formats = try output.formats(supported: OutputOptions.Format.allCases)
-        if output.format == nil && !mail.wantsMail { formats.removeAll { $0 == .eml } }
-        if mail.send && !formats.contains(.eml) { formats.append(.eml) }
-        let mailSettings = try mail.settings(writesEmail: formats.contains(.eml),
-                                             defaultSubject: "Executive summary — \(reportPeriod.label)")
-        let mailer = try mail.mailer()
+        let mailPlan = try mail.plan(output: output, period: reportPeriod)
         let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
         let documents = try Self.documents(period: reportPeriod, asOf: clock, currency: output.currency.uppercased(),
                                            database: database)
-        let paths = try ReportFiles(options: output, formats: formats)
-            .write(documents, period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailSettings)
+        let paths = try ReportFiles(options: output, formats: mailPlan.formats)
+            .write(documents, period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailPlan.settings)
         connection.printServerTimes(database)
-        if let mailer, let mailSettings, let message = paths.first(where: { $0.pathExtension == "eml" }) {
-            try MailOptions.deliver(message, settings: mailSettings, with: mailer)
-        }
+        try mailPlan.deliver(paths)
     }
 
     /// Every report of the pack, with a progress line each. The A/B readout is left out, and
