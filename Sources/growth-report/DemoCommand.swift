@@ -54,7 +54,9 @@ extension DemoCommand {
     func writeReports(database: PostgresConnection, lastDay: CalendarDate) throws {
         let (year, week) = ReportPeriod.isoWeek(of: lastDay)
         let period = ReportPeriod.week(year: year, week: week, timeZone: TimeZone(identifier: "UTC")!)!
-        let asOf = period.end
+        // As if run a day after the week: the seeded real-time metrics were updated late on
+        // that day, one of them two days before, so the summary shows both fresh and stale ones.
+        let asOf = period.end.addingTimeInterval(24 * 3600)
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
         let output = try OutputOptions.parse([])
         let documents = try WeeklyCommand.documents(period: period, asOf: asOf, currency: output.currency, database: database)

@@ -104,6 +104,14 @@ public enum CellFormat: Sendable, Equatable {
     case boolean
     case date
     case timestamp
+
+    /// Numbers are right-aligned wherever they are shown.
+    public var isNumeric: Bool {
+        switch self {
+        case .integer, .decimal, .percent, .money, .pValue: true
+        case .text, .boolean, .date, .timestamp: false
+        }
+    }
 }
 
 /// One value. `empty` is a blank cell (CSV: empty field; XLSX: blank; HTML: "n/a" or "—").

@@ -118,14 +118,8 @@ enum EmailContext {
 
     static func table(for table: ReportTable, formatter: DisplayFormatter) -> [String: Any] {
         let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML }
-        func isNumeric(_ format: CellFormat) -> Bool {
-            switch format {
-            case .integer, .decimal, .percent, .money, .pValue: true
-            default: false
-            }
-        }
         let headers = shown.map { index -> [String: Any] in
-            ["text": table.columns[index].title, "align": isNumeric(table.columns[index].format) ? "right" : "left"]
+            ["text": table.columns[index].title, "align": table.columns[index].format.isNumeric ? "right" : "left"]
         }
         let rows = table.rows.map { row -> [String: Any] in
             let cells = shown.map { index -> [String: Any] in
@@ -145,7 +139,7 @@ enum EmailContext {
                     }
                 }
                 return ["text": formatter.text(row[index], format: column.format, display: column.display),
-                        "align": isNumeric(column.format) ? "right" : "left",
+                        "align": column.format.isNumeric ? "right" : "left",
                         "class": ([EmailColorClass.rule] + [emphasis].compactMap { $0 }).map(\.name).joined(separator: " "),
                         "style": (emphasis?.inlineStyle ?? "") + style]
             }

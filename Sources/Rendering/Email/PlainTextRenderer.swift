@@ -1,7 +1,8 @@
 import Foundation
 
 /// The plain-text part of an e-mail: the same document as text that reads well on its own
-/// (headings underlined, figures as "label: value", tables as aligned columns).
+/// (headings underlined, figures as "label: value", tables as aligned columns with numbers
+/// right-aligned).
 public struct PlainTextRenderer: Sendable {
     public var timeZone: TimeZone
     /// Tables wider than this are written as one "column: value" block per row.
@@ -51,9 +52,11 @@ public struct PlainTextRenderer: Sendable {
         let body = table.rows.map { row in
             shown.map { formatter.text(row[$0], format: table.columns[$0].format, display: table.columns[$0].display) }
         }
+        let numeric = shown.map { table.columns[$0].format.isNumeric }
         let widths = shown.indices.map { column in ([header[column]] + body.map { $0[column] }).map(\.count).max() ?? 0 }
-        if widths.reduce(0, +) + 2 * (widths.count - 1) + 2 > width {
-            // Too wide for a text mail: one block per row.
+        let tableWidth = widths.reduce(0, +) + 2 * (widths.count - 1)
+        // Indented when that fits, flush left when only that fits, else one block per row.
+        guard tableWidth <= width else {
             var lines: [String] = []
             for row in body {
                 for (index, value) in row.enumerated() { lines.append("  \(header[index]): \(value)") }
@@ -61,12 +64,14 @@ public struct PlainTextRenderer: Sendable {
             }
             return Array(lines.dropLast())
         }
+        let indent = tableWidth + 2 <= width ? "  " : ""
         func line(_ cells: [String]) -> String {
             let padded = cells.enumerated().map { index, cell in
-                cell + String(repeating: " ", count: widths[index] - cell.count)
+                let padding = String(repeating: " ", count: widths[index] - cell.count)
+                return numeric[index] ? padding + cell : cell + padding
             }
-            return "  " + padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            return indent + padded.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        return [line(header), "  " + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + body.map(line)
+        return [line(header), indent + widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + body.map(line)
     }
 }

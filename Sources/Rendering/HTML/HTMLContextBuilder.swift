@@ -129,7 +129,7 @@ struct HTMLContextBuilder {
         let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML && !hidden.contains(table.columns[$0].key) }
         let columns: [[String: Any]] = shown.map { index in
             let column = table.columns[index]
-            return ["key": column.key, "title": column.title, "class": Self.isNumeric(column.format) ? "num" : "text"]
+            return ["key": column.key, "title": column.title, "class": column.format.isNumeric ? "num" : "text"]
         }
         let rows = table.rows[range ?? 0..<table.rows.count]
         let rowContexts: [[String: Any]] = rows.map { row in
@@ -153,7 +153,7 @@ struct HTMLContextBuilder {
         let column = table.columns[index]
         let value = row[index]
         let display = column.display
-        var classes = [Self.isNumeric(column.format) ? "num" : "text"]
+        var classes = [column.format.isNumeric ? "num" : "text"]
         if value == .empty { classes.append("empty") }
         if !muted, let tone = tone(of: value, in: row, table: table, emphasis: display.emphasis) {
             classes.append(tone)
@@ -195,13 +195,6 @@ struct HTMLContextBuilder {
 
     /// Characters past which a text cell is clamped.
     static let longText = 40
-
-    static func isNumeric(_ format: CellFormat) -> Bool {
-        switch format {
-        case .integer, .decimal, .percent, .money, .pValue: true
-        case .text, .boolean, .date, .timestamp: false
-        }
-    }
 
     // MARK: Footer
 
