@@ -46,6 +46,8 @@ public struct SeedLoader {
         }
         let results = try connection.transaction { () -> [TableResult] in
             try prepare(connection)
+            // Room for the index builds after each table's load (this transaction only).
+            try connection.executeScript(named: "seed_index_memory", "SET LOCAL maintenance_work_mem = '256MB'")
             var results: [TableResult] = []
             for generator in plan.generators {
                 results.append(try load(generator, into: connection, progress: progress))
@@ -107,6 +109,13 @@ public struct SeedLoader {
                 CREATE TEMP TABLE \(target) (LIKE \(generator.table) INCLUDING DEFAULTS) ON COMMIT DROP
                 """)
         }
+        // A table filled from empty gets its report indexes built once after the load: one sort
+        // per index instead of a random b-tree descent per row. Same transaction, so nobody sees
+        // the table without them; the primary key and unique keys stay, they guard the rows.
+        let rebuilt = mode == .append ? [] : Schema.indexes.filter { $0.table == generator.table }
+        for index in rebuilt {
+            try connection.executeScript(named: "seed_drop_\(index.name)", "DROP INDEX IF EXISTS \(index.name)")
+        }
         let queue = ChunkQueue(capacity: 4)
         let chunkRows = rowsPerChunk
         let producer = Thread {
@@ -146,6 +155,9 @@ public struct SeedLoader {
             let columns = generator.columns.joined(separator: ", ")
             try connection.executeScript(named: "seed_merge_\(generator.table)",
                                          "INSERT INTO \(generator.table) (\(columns)) SELECT \(columns) FROM \(target) \(upsert)")
+        }
+        for index in rebuilt {
+            try connection.executeScript(named: "seed_index_\(index.name)", index.createStatement(concurrently: false))
         }
         let seconds = elapsed()
         progress(generator.table, loaded, generator.rowCount, seconds, true)

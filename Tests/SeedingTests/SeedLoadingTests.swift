@@ -63,4 +63,34 @@ import Testing
         }
         #expect(try Self.contentChecksums(migrated) == kept)
     }
+
+    /// The report indexes, valid, as `db migrate` made them.
+    static func reportIndexes(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query(named: "report_indexes", """
+            SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+            FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE c.relname = ANY($1) AND i.indisvalid AND i.indisready
+            ORDER BY 1
+            """, parameters: [.textArray(Schema.indexes.map(\.name))]).map { try $0.string("definition") }
+    }
+
+    @Test func reportIndexesAreRebuiltAfterALoadFromEmptyAndSurviveAFailedOne() throws {
+        let (connection, conninfo) = try TestDatabase.migrated("seed_indexes")
+        let migrated = try Self.reportIndexes(connection)
+        #expect(migrated.count == Schema.indexes.count)
+        try SeedLoader(plan: SmallSeed.plan, mode: .emptyOnly).load(into: connection)
+        #expect(try Self.reportIndexes(connection) == migrated)
+        try SchemaCheck.verify(on: connection)
+        // The planner uses them on the loaded rows.
+        let plan = try connection.query(named: "explain", """
+            EXPLAIN SELECT count(*) FROM viral_metrics WHERE created_at >= '2026-11-16' AND created_at < '2026-11-17'
+            """).map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
+        #expect(plan.contains("viral_metrics_created_at_idx"), "\(plan)")
+        // A --replace that fails after dropping them leaves them in place.
+        let impatient = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo, statementTimeoutMilliseconds: 1))
+        #expect(throws: DatabaseError.self) {
+            try SeedLoader(plan: SeedPlan(scale: .small, seed: 9, lastDay: SmallSeed.lastDay), mode: .replace).load(into: impatient)
+        }
+        #expect(try Self.reportIndexes(connection) == migrated)
+    }
 }
