@@ -124,7 +124,7 @@ public struct SMTPMailer: Sendable {
                 : "it is not signed by the authority in --smtp-ca-file, or names another host"
             return SMTPError(kind: .tls, message: "\(prefix): its TLS certificate does not verify (\(detail)); \(hint)")
         case CURLE_SSL_CONNECT_ERROR:
-            return SMTPError(kind: .tls, message: "\(prefix): TLS could not be set up (\(detail)); does the URL's scheme match the port (smtps:// is TLS on connect)?")
+            return SMTPError(kind: .tls, message: "\(prefix): TLS could not be set up (\(detail)); check that the scheme fits the port: smtps:// speaks TLS on connect, smtp:// upgrades with STARTTLS")
         case CURLE_LOGIN_DENIED:
             return SMTPError(kind: .authentication, message: "\(prefix) refused the login of \(server.user ?? "the user"); check the user in --smtp-url and SMTP_PASSWORD")
         default:
