@@ -4,10 +4,12 @@ written to FOLDER as N.eml (the DATA as received) and N.json (the envelope: send
 authenticated user).
 
     python3 scripts/smtp-sink.py FOLDER [--starttls CERT KEY | --smtps CERT KEY]
-                                        [--auth USER:PASSWORD] [--reject ADDRESS]
+                                        [--auth USER:PASSWORD] [--reject ADDRESS] [--port N]
+                                        [--until-stdin-closes]
 
-Prints `port N` on stdout once it listens (on 127.0.0.1, a free port), then serves until its
-standard input closes or it is terminated. --starttls offers (and, with --auth, requires)
+Prints `port N` on stdout once it listens (on 127.0.0.1; a free port unless --port), then
+serves until it is interrupted or terminated (with --until-stdin-closes: until its standard
+input closes, so a test's server never outlives the test). --starttls offers (and, with --auth, requires)
 STARTTLS; --smtps speaks TLS from the first byte; --auth accepts only that login and requires
 it; --reject answers 550 to that recipient.
 """
@@ -65,7 +67,10 @@ async def main():
     parser.add_argument("--smtps", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth")
     parser.add_argument("--reject")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--until-stdin-closes", action="store_true")
     args = parser.parse_args()
+    os.makedirs(args.folder, exist_ok=True)
     # Refused handshakes and logins are what some tests are about: no tracebacks for them.
     logging.getLogger("mail.log").setLevel(logging.CRITICAL)
 
@@ -85,14 +90,19 @@ async def main():
         options.update(auth_require_tls=False)
     handler = Sink(args.folder, args.reject)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", 0,
+    server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", args.port,
                                       ssl=context if args.smtps else None)
     print(f"port {server.sockets[0].getsockname()[1]}", flush=True)
-    stdin_closed = loop.create_future()
-    loop.add_reader(sys.stdin.fileno(), lambda: stdin_closed.done() or (sys.stdin.buffer.read1(4096) or stdin_closed.set_result(None)))
-    await stdin_closed
+    done = loop.create_future()
+    if args.until_stdin_closes:
+        loop.add_reader(sys.stdin.fileno(),
+                        lambda: done.done() or sys.stdin.buffer.read1(4096) or done.set_result(None))
+    await done
     server.close()
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    try:
+        asyncio.run(main())
+    except KeyboardInterrupt:
+        pass

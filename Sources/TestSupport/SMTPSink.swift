@@ -29,7 +29,8 @@ public final class SMTPSink: @unchecked Sendable {
     public init(encryption: Encryption = .none, login: (user: String, password: String)? = nil,
                 rejecting: String? = nil) throws {
         folder = try CommandRunner.temporaryDirectory("smtp-sink")
-        var arguments = [TestDatabase.packageRoot.appendingPathComponent("scripts/smtp-sink.py").path, folder.path]
+        var arguments = [TestDatabase.packageRoot.appendingPathComponent("scripts/smtp-sink.py").path, folder.path,
+                         "--until-stdin-closes"]
         switch encryption {
         case .none: break
         case .startTLS(let certificate): arguments += ["--starttls", certificate.certificate.path, certificate.key.path]
