@@ -5,13 +5,16 @@ authenticated user).
 
     python3 scripts/smtp-sink.py FOLDER [--starttls CERT KEY | --smtps CERT KEY]
                                         [--auth USER:PASSWORD] [--reject ADDRESS] [--port N]
+                                        [--reject-sender ADDRESS] [--reject-message | --silent-after-message | --busy]
                                         [--until-stdin-closes]
 
 Prints `port N` on stdout once it listens (on 127.0.0.1; a free port unless --port), then
 serves until it is interrupted or terminated (with --until-stdin-closes: until its standard
 input closes, so a test's server never outlives the test). --starttls offers (and, with --auth, requires)
 STARTTLS; --smtps speaks TLS from the first byte; --auth accepts only that login and requires
-it; --reject answers 550 to that recipient.
+it; --reject answers 550 to that recipient, --reject-sender 553 to that sender;
+--reject-message answers 554 to the end of every message, --silent-after-message never
+answers it; --busy greets every client with 421 and hangs up.
 """
 
 import argparse
@@ -26,10 +29,20 @@ from aiosmtpd.smtp import SMTP, AuthResult
 
 
 class Sink:
-    def __init__(self, folder, reject):
+    def __init__(self, folder, args):
         self.folder = folder
-        self.reject = reject
+        self.reject = args.reject
+        self.reject_sender = args.reject_sender
+        self.reject_message = args.reject_message
+        self.silent_after_message = args.silent_after_message
         self.count = 0
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address == self.reject_sender:
+            return "553 5.7.1 Sender address rejected: not owned by user"
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address == self.reject:
@@ -38,6 +51,10 @@ class Sink:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.reject_message:
+            return "554 5.7.1 Message rejected as spam"
+        if self.silent_after_message:
+            await asyncio.sleep(3600)
         self.count += 1
         base = os.path.join(self.folder, str(self.count))
         with open(base + ".eml.part", "wb") as f:
@@ -67,6 +84,10 @@ async def main():
     parser.add_argument("--smtps", nargs=2, metavar=("CERT", "KEY"))
     parser.add_argument("--auth")
     parser.add_argument("--reject")
+    parser.add_argument("--reject-sender")
+    parser.add_argument("--reject-message", action="store_true")
+    parser.add_argument("--silent-after-message", action="store_true")
+    parser.add_argument("--busy", action="store_true")
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--until-stdin-closes", action="store_true")
     args = parser.parse_args()
@@ -88,10 +109,17 @@ async def main():
                        auth_require_tls=not args.smtps)
     elif args.smtps:
         options.update(auth_require_tls=False)
-    handler = Sink(args.folder, args.reject)
+    handler = Sink(args.folder, args)
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", args.port,
-                                      ssl=context if args.smtps else None)
+    if args.busy:
+        async def busy(reader, writer):
+            writer.write(b"421 4.3.2 Service busy, try again later\r\n")
+            await writer.drain()
+            writer.close()
+        server = await asyncio.start_server(busy, "127.0.0.1", args.port)
+    else:
+        server = await loop.create_server(lambda: SMTP(handler, **options), "127.0.0.1", args.port,
+                                          ssl=context if args.smtps else None)
     print(f"port {server.sockets[0].getsockname()[1]}", flush=True)
     done = loop.create_future()
     if args.until_stdin_closes:

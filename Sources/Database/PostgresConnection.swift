@@ -29,7 +29,8 @@ public final class PostgresConnection {
         // so application_name is always ours, and the defaults before it yield to the user's.
         var keywords: [String] = []
         var values: [String] = []
-        for (keyword, value) in Self.networkDefaults(environment: ProcessInfo.processInfo.environment) {
+        let namesService = (try? settings.parsedOptions()["service"]) != nil
+        for (keyword, value) in Self.networkDefaults(environment: ProcessInfo.processInfo.environment, namesService: namesService) {
             keywords.append(keyword); values.append(value)
         }
         if let connectionString = settings.connectionString {
@@ -245,7 +246,10 @@ public final class PostgresConnection {
     /// TCP's own timeouts: connecting gives up after 30 s (unless `PGCONNECT_TIMEOUT` says
     /// otherwise), and keepalives find a dead peer within about two minutes while a long
     /// statement runs. A connection string's own values win; Unix sockets ignore keepalives.
-    static func networkDefaults(environment: [String: String]) -> [(String, String)] {
+    /// With a service (`service=` or `PGSERVICE`) there are none: libpq fills only what is still
+    /// unset from `pg_service.conf`, and its values must win too.
+    static func networkDefaults(environment: [String: String], namesService: Bool = false) -> [(String, String)] {
+        if namesService || environment["PGSERVICE"]?.isEmpty == false { return [] }
         var defaults = [("keepalives", "1"), ("keepalives_idle", "60"), ("keepalives_interval", "10"), ("keepalives_count", "6")]
         if environment["PGCONNECT_TIMEOUT"] == nil { defaults.append(("connect_timeout", "30")) }
         return defaults

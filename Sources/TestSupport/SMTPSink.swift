@@ -12,6 +12,32 @@ public final class SMTPSink: @unchecked Sendable {
         case implicitTLS(TestCertificate)
     }
 
+    /// How the server treats what it is sent.
+    public enum Behaviour {
+        case accepts
+        /// 550 to this recipient.
+        case rejectsRecipient(String)
+        /// 553 to this sender.
+        case rejectsSender(String)
+        /// 554 to the end of every message.
+        case rejectsMessages
+        /// Never answers the end of a message.
+        case silentAfterMessages
+        /// Greets with 421 and hangs up.
+        case busy
+
+        var arguments: [String] {
+            switch self {
+            case .accepts: []
+            case .rejectsRecipient(let address): ["--reject", address]
+            case .rejectsSender(let address): ["--reject-sender", address]
+            case .rejectsMessages: ["--reject-message"]
+            case .silentAfterMessages: ["--silent-after-message"]
+            case .busy: ["--busy"]
+            }
+        }
+    }
+
     /// A message as the server received it.
     public struct Delivery {
         public var data: Data
@@ -27,7 +53,7 @@ public final class SMTPSink: @unchecked Sendable {
     private let input: Pipe
 
     public init(encryption: Encryption = .none, login: (user: String, password: String)? = nil,
-                rejecting: String? = nil) throws {
+                behaviour: Behaviour = .accepts) throws {
         folder = try CommandRunner.temporaryDirectory("smtp-sink")
         var arguments = [TestDatabase.packageRoot.appendingPathComponent("scripts/smtp-sink.py").path, folder.path,
                          "--until-stdin-closes"]
@@ -37,7 +63,7 @@ public final class SMTPSink: @unchecked Sendable {
         case .implicitTLS(let certificate): arguments += ["--smtps", certificate.certificate.path, certificate.key.path]
         }
         if let login { arguments += ["--auth", "\(login.user):\(login.password)"] }
-        if let rejecting { arguments += ["--reject", rejecting] }
+        arguments += behaviour.arguments
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -94,14 +120,23 @@ public final class SMTPSink: @unchecked Sendable {
     }
 }
 
-/// A self-signed certificate for 127.0.0.1 and localhost, made with the openssl command; it is
-/// its own certificate authority (`--smtp-ca-file`).
+/// A self-signed certificate for 127.0.0.1 and localhost, made once per test process with the
+/// openssl command under `.build/test-certificate/`; it is its own certificate authority
+/// (`--smtp-ca-file`).
 public struct TestCertificate: Sendable {
     public var certificate: URL
     public var key: URL
 
-    public static func make() throws -> TestCertificate {
-        let folder = try CommandRunner.temporaryDirectory("certificate")
+    private static let made = Result { try TestCertificate.make() }
+
+    /// The test process's certificate.
+    public static func shared() throws -> TestCertificate {
+        try made.get()
+    }
+
+    private static func make() throws -> TestCertificate {
+        let folder = TestDatabase.packageRoot.appendingPathComponent(".build/test-certificate")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let result = TestCertificate(certificate: folder.appendingPathComponent("cert.pem"),
                                      key: folder.appendingPathComponent("key.pem"))
         let process = Process()

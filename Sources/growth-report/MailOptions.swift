@@ -27,7 +27,7 @@ struct MailOptions: ParsableArguments {
             help: ArgumentHelp("PEM file of the certificate authorities to trust for the SMTP server instead of the system's.", valueName: "path"))
     var smtpCAFile: String?
 
-    @Flag(name: .customLong("no-starttls"), help: "Send over smtp:// without encryption, to a relay on this host (never with SMTP_PASSWORD).")
+    @Flag(name: .customLong("no-starttls"), help: "Send over smtp:// unencrypted, e.g. to a relay on this host; the message crosses the network in clear text (refused with SMTP_PASSWORD).")
     var noSTARTTLS = false
 
     /// Whether any mail option was given: the .eml is then written by default.
@@ -53,7 +53,9 @@ struct MailOptions: ParsableArguments {
     func plan(output: OutputOptions, period: ReportPeriod) throws -> Plan {
         var formats = try output.formats(supported: OutputOptions.Format.allCases)
         if output.format == nil && !wantsMail { formats.removeAll { $0 == .eml } }
-        if send && !formats.contains(.eml) { formats.append(.eml) }
+        if output.format != nil && wantsMail && !formats.contains(.eml) {
+            throw CommandFailure.usage("--mail-from, --mail-to and --send make exec-summary.eml, which --format leaves out; add eml to it.")
+        }
         var settings: MailSettings?
         if formats.contains(.eml) {
             do {
@@ -91,8 +93,8 @@ struct MailOptions: ParsableArguments {
         do {
             try mailer.send(try Data(contentsOf: file), from: settings.from.address, to: recipients)
         } catch let error as SMTPError {
-            throw CommandFailure(exitCode: ExitStatus.unavailable,
-                                 message: "\(error.message); the report files are written, \(file.lastPathComponent) among them.")
+            let code = error.kind == .invalidSettings ? ExitStatus.usage : ExitStatus.unavailable
+            throw CommandFailure(exitCode: code, message: "\(error.message); the report files are written, \(file.lastPathComponent) among them.")
         }
         Console.progress("\(file.lastPathComponent): sent to \(recipients.joined(separator: ", ")) via \(mailer.server)")
     }

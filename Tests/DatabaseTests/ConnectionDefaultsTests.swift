@@ -27,4 +27,9 @@ import Testing
         #expect(!withVariable.contains { $0.0 == "connect_timeout" })
         #expect(PostgresConnection.networkDefaults(environment: [:]).contains { $0 == ("connect_timeout", "30") })
     }
+
+    @Test func aServiceFileKeepsItsOwnValues() {
+        #expect(PostgresConnection.networkDefaults(environment: ["PGSERVICE": "reports"]).isEmpty)
+        #expect(PostgresConnection.networkDefaults(environment: [:], namesService: true).isEmpty)
+    }
 }

@@ -12,7 +12,7 @@ import Testing
 
     @Test func execSummaryIsDeliveredOverSTARTTLSWithTheLoginFromTheEnvironment() throws {
         let conninfo = try WeeklyCommandTests.seeded("send")
-        let certificate = try TestCertificate.make()
+        let certificate = try TestCertificate.shared()
         let sink = try SMTPSink(encryption: .startTLS(certificate), login: ("reports@example.com", Self.password))
         let folder = try CommandRunner.temporaryDirectory("send")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -66,7 +66,7 @@ import Testing
 
     @Test func aRefusedLoginExits69InOneLineAndKeepsTheFiles() throws {
         let conninfo = try WeeklyCommandTests.seeded("send_refused")
-        let certificate = try TestCertificate.make()
+        let certificate = try TestCertificate.shared()
         let sink = try SMTPSink(encryption: .startTLS(certificate), login: ("reports", "the-right-one"))
         let folder = try CommandRunner.temporaryDirectory("send-refused")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -85,7 +85,7 @@ import Testing
 
     @Test func anUnverifiableCertificateIsRefused() throws {
         let conninfo = try WeeklyCommandTests.seeded("send_tls")
-        let sink = try SMTPSink(encryption: .startTLS(try TestCertificate.make()))
+        let sink = try SMTPSink(encryption: .startTLS(try TestCertificate.shared()))
         let folder = try CommandRunner.temporaryDirectory("send-tls")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(
@@ -107,6 +107,9 @@ import Testing
         (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525", "--no-starttls"], ["SMTP_PASSWORD": "Sm7p-secret"], "unencrypted"),
         (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525"], [:], "SMTP_PASSWORD is not set"),
         (["--send", "--smtp-url", "smtps://127.0.0.1", "--smtp-ca-file", "/nonexistent.pem"], [:], "cannot be read"),
+        (["--send", "--smtp-url", "smtp://127.0.0.1%2Fevil.example:2525"], [:], "host must be"),
+        (["--format", "html,csv"], [:], "add eml to it"),
+        (["--format", "xlsx", "--send", "--smtp-url", "smtp://127.0.0.1:2525"], [:], "add eml to it"),
     ] as [([String], [String: String], String)])
     func smtpOptionsThatCannotWorkAreRefusedFirst(extra: [String], environment: [String: String], complaint: String) throws {
         let folder = try CommandRunner.temporaryDirectory("send-usage")

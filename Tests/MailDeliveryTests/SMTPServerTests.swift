@@ -1,3 +1,4 @@
+import Foundation
 import MailDelivery
 import Testing
 
@@ -13,6 +14,9 @@ import Testing
         let relay = try SMTPServer(url: "smtp://127.0.0.1:25", allowsPlaintext: true)
         #expect(relay.security == .none && relay.description == "127.0.0.1:25")
         #expect(try SMTPServer(url: "smtp://[::1]:2525/").description == "[::1]:2525")
+        // The user is decoded once: %25 is a percent sign.
+        #expect(try SMTPServer(url: "smtp://a%2541@mail.example.com").user == "a%41")
+        #expect(try SMTPServer(url: "smtp://xn--bcher-kva.example").host == "xn--bcher-kva.example")
     }
 
     @Test(arguments: [
@@ -22,18 +26,22 @@ import Testing
         ("smtp://mail.example.com:0", "port 0"),
         ("smtp://mail.example.com:70000", "port"),
         ("smtp://mail.example.com/relay?x=1", "without a path or query"),
-        ("not a url at all", "not a URL"),
+        ("not a url at all", "must start with smtp:// or smtps://"),
+        ("smtp://127.0.0.1%2Fevil.example:2601", "host must be"),
+        ("smtp://mail.example.com%0D%0AEHLO:25", "host must be"),
+        ("smtp://b%C3%BCcher.example", "xn-- form"),
+        ("smtp://mail%00.example.com", "host must be"),
     ])
     func refusesWhatIsNotAPlainSMTPURL(url: String, complaint: String) {
         #expect { try SMTPServer(url: url) } throws: { error in
-            let error = error as! SMTPError
+            guard let error = error as? SMTPError else { return false }
             return error.kind == .invalidSettings && error.message.contains(complaint)
         }
     }
 
     @Test func refusesAPasswordInTheURLWithoutRepeatingIt() {
         #expect { try SMTPServer(url: "smtp://reports:hunter2-secret@mail.example.com:587") } throws: { error in
-            let message = (error as! SMTPError).message
+            let message = (error as? SMTPError)?.message ?? ""
             return message.contains("SMTP_PASSWORD") && !message.contains("hunter2")
         }
     }
@@ -45,14 +53,16 @@ import Testing
     @Test func aPasswordNeedsAUserAndAUserNeedsAPassword() throws {
         let anonymous = try SMTPServer(url: "smtp://mail.example.com")
         #expect { try SMTPMailer(server: anonymous, password: "hunter2-secret") } throws: { error in
-            let message = (error as! SMTPError).message
+            let message = (error as? SMTPError)?.message ?? ""
             return message.contains("names no user") && !message.contains("hunter2")
         }
         let named = try SMTPServer(url: "smtp://reports@mail.example.com")
         #expect { try SMTPMailer(server: named, password: nil) } throws: { error in
-            (error as! SMTPError).message.contains("SMTP_PASSWORD is not set")
+            (error as? SMTPError)?.message.contains("SMTP_PASSWORD is not set") == true
         }
-        #expect(throws: SMTPError.self) { try SMTPMailer(server: named, password: "") }
+        #expect { try SMTPMailer(server: named, password: "") } throws: { error in
+            (error as? SMTPError)?.message.contains("SMTP_PASSWORD is empty") == true
+        }
         _ = try SMTPMailer(server: named, password: "hunter2-secret")
         _ = try SMTPMailer(server: anonymous, password: "")
     }
@@ -60,14 +70,29 @@ import Testing
     @Test func neverSendsAPasswordUnencrypted() throws {
         let relay = try SMTPServer(url: "smtp://reports@127.0.0.1:25", allowsPlaintext: true)
         #expect { try SMTPMailer(server: relay, password: "hunter2-secret") } throws: { error in
-            (error as! SMTPError).message.contains("unencrypted")
+            (error as? SMTPError)?.message.contains("unencrypted") == true
         }
     }
 
-    @Test func theCertificateAuthorityFileMustBeReadable() throws {
+    @Test func theCertificateAuthorityFileMustHoldACertificate() throws {
         let server = try SMTPServer(url: "smtps://mail.example.com")
-        #expect { try SMTPMailer(server: server, password: nil, certificateAuthorityFile: "/nonexistent/ca.pem") } throws: { error in
-            (error as! SMTPError).message.contains("/nonexistent/ca.pem")
+        let notPEM = FileManager.default.temporaryDirectory.appendingPathComponent("not-a-certificate-\(UUID().uuidString).txt")
+        try Data("hello".utf8).write(to: notPEM)
+        defer { try? FileManager.default.removeItem(at: notPEM) }
+        for (path, complaint) in [("/nonexistent/ca.pem", "cannot be read"), ("/tmp", "cannot be read"), (notPEM.path, "no PEM certificate")] {
+            #expect { try SMTPMailer(server: server, password: nil, certificateAuthorityFile: path) } throws: { error in
+                (error as? SMTPError)?.message.contains(complaint) == true
+            }
         }
+    }
+
+    @Test func theMailerNeverShowsThePassword() throws {
+        let mailer = try SMTPMailer(server: try SMTPServer(url: "smtp://reports@mail.example.com"), password: "hunter2-secret")
+        var dumped = ""
+        dump(mailer, to: &dumped)
+        for text in [String(describing: mailer), String(reflecting: mailer), dumped, "\(mailer)"] {
+            #expect(!text.contains("hunter2"), "\(text)")
+        }
+        #expect(String(describing: mailer).contains("password set"))
     }
 }
