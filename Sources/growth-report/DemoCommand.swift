@@ -43,7 +43,7 @@ struct DemoCommand: ParsableCommand {
             or point the reports at it:
               export DATABASE_URL='\(url)'
             Stop it with `growth-report db stop`; `growth-report db start` brings it back.
-            (growth-report is at \(CommandLine.arguments[0]).)
+            (growth-report is at \(ProjectPaths.executable).)
             """)
         Console.output(url)
     }

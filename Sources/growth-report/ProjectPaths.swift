@@ -6,6 +6,11 @@ enum ProjectPaths {
     static var clusterDirectory: URL {
         URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".growth-report")
     }
+
+    /// The running executable's full path, however it was started (by name from PATH, too).
+    static var executable: String {
+        Bundle.main.executableURL?.resolvingSymlinksInPath().path ?? CommandLine.arguments[0]
+    }
 }
 
 /// The database the private cluster holds the demo data in.

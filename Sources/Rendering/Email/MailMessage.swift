@@ -15,6 +15,7 @@ public struct MailHeaderError: Error, Sendable, Equatable, CustomStringConvertib
     }
 
     public var description: String {
+        if value.isEmpty { return "\(field) is needed: \(reason)." }
         let shown = value.unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
         return "\(field) '\(shown)' is not usable in an e-mail header: \(reason)."
     }
@@ -62,10 +63,28 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
     public static func list(_ values: [String], field: String) throws -> [MailAddress] {
         try values.flatMap { value in
             try MailHeaders.checkNoControl(value, field: field)
-            return try value.split(separator: ",").map { String($0) }
+            return try splitOutsideQuotes(value)
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
                 .map { try MailAddress(parsing: $0, field: field) }
         }
+    }
+
+    /// The pieces of `value` between commas that are not inside a quoted display name
+    /// (`"Doe, Jane" <jane@example.com>, ops@example.com` is two).
+    static func splitOutsideQuotes(_ value: String) -> [String] {
+        var pieces: [String] = []
+        var current = ""
+        var quoted = false
+        for character in value {
+            if character == "\"" { quoted.toggle() }
+            if character == "," && !quoted {
+                pieces.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        return pieces + [current]
     }
 
     /// As written in a header: the name as an encoded word when it is not plain ASCII.

@@ -19,12 +19,12 @@ public struct PlainTextRenderer: Sendable {
             lines += [text, String(repeating: rule, count: min(text.count, width)), ""]
         }
         heading("\(document.title) — \(document.periodLabel)", "=")
-        if let subtitle = document.subtitle { lines += [subtitle, ""] }
-        for callout in document.callouts { lines += ["! \(callout.title): \(callout.text)", ""] }
+        if let subtitle = document.subtitle { lines += wrap(subtitle) + [""] }
+        for callout in document.callouts { lines += wrap("! \(callout.title): \(callout.text)", continuation: "  ") + [""] }
         for section in document.sections {
             heading(section.title, "-")
-            for paragraph in section.paragraphs { lines += [paragraph, ""] }
-            for callout in section.callouts { lines += ["! \(callout.title): \(callout.text)", ""] }
+            for paragraph in section.paragraphs { lines += wrap(paragraph) + [""] }
+            for callout in section.callouts { lines += wrap("! \(callout.title): \(callout.text)", continuation: "  ") + [""] }
             if !section.facts.isEmpty {
                 let labelWidth = section.facts.map(\.label.count).max() ?? 0
                 for fact in section.facts {
@@ -43,6 +43,23 @@ public struct PlainTextRenderer: Sendable {
         lines += ["--", "Data as of \(formatter.timestamp(record.dataAsOf)) (\(record.timeZone)), period \(record.period).",
                   "growth-report \(record.toolVersion); generated \(formatter.timestamp(record.generatedAt)).", ""]
         return lines.joined(separator: "\n")
+    }
+
+    /// `text` in lines of at most `width` characters, broken at spaces (a longer word stands alone).
+    func wrap(_ text: String, continuation: String = "") -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            let prefix = lines.isEmpty ? "" : continuation
+            if !line.isEmpty && prefix.count + line.count + 1 + word.count > width {
+                lines.append(prefix + line)
+                line = String(word)
+            } else {
+                line += (line.isEmpty ? "" : " ") + word
+            }
+        }
+        if !line.isEmpty { lines.append((lines.isEmpty ? "" : continuation) + line) }
+        return lines
     }
 
     func table(_ table: ReportTable, formatter: DisplayFormatter) -> [String] {

@@ -35,6 +35,12 @@ struct MailMessageTests {
         #expect(throws: MailHeaderError.self) { try MailHeaders.checkNoControl("Hi\nthere", field: "--subject") }
         let list = try MailAddress.list(["a@example.com, B <b@example.org>", "c@example.net"], field: "--mail-to")
         #expect(list.map(\.address) == ["a@example.com", "b@example.org", "c@example.net"])
+        // A comma inside a quoted display name does not separate addresses.
+        let quoted = try MailAddress.list(["\"Doe, Jane\" <jane@example.com>, ops@example.com"], field: "--mail-to")
+        #expect(quoted.map(\.address) == ["jane@example.com", "ops@example.com"])
+        #expect(quoted.first?.headerText == "\"Doe, Jane\" <jane@example.com>")
+        #expect(MailHeaderError(field: "--mail-from", value: "", reason: "an .eml needs a sender").description
+                == "--mail-from is needed: an .eml needs a sender.")
         let named = try MailAddress(parsing: "Zoë Ops <ops@example.com>", field: "--mail-to")
         #expect(named.headerText.hasPrefix("=?UTF-8?B?") && named.headerText.hasSuffix(" <ops@example.com>"))
     }

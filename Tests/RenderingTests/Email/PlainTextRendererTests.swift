@@ -39,6 +39,16 @@ import Testing
         #expect(lines.contains("  Revenue: $5.00"))
     }
 
+    @Test func paragraphsWrapAt78ColumnsAndCalloutsIndentTheirContinuation() {
+        let words = Array(repeating: "growth", count: 40).joined(separator: " ")
+        let lines = renderer.wrap(words)
+        #expect(lines.count > 1 && lines.allSatisfy { $0.count <= 78 })
+        #expect(lines.joined(separator: " ") == words)
+        let callout = renderer.wrap("! Title: " + words, continuation: "  ")
+        #expect(callout.dropFirst().allSatisfy { $0.hasPrefix("  g") && $0.count <= 78 })
+        #expect(renderer.wrap(String(repeating: "x", count: 90)) == [String(repeating: "x", count: 90)])
+    }
+
     @Test func theSampleDocumentReadsWithoutMarkup() {
         let text = renderer.render(EmailSampleDocument.document)
         // Names as they are, never HTML-escaped; no markup.
