@@ -187,6 +187,62 @@ import Testing
         #expect(shown.topUsers?.map(\.conversions) == [3, 5])
     }
 
+    @Test func aMonthAndItsPreviousMonthAreCountedOverTheirOwnDaysBesideTheTrendWeeks() throws {
+        let fixture = try ViralFixture("viral_month")
+        // November 2026 ends on Monday 30 Nov, so its trend is W42 (12 Oct) … W49 (30 Nov – 6 Dec);
+        // October begins before the trend. Hours are offsets from Monday 16 Nov (W47).
+        let reach = ViralFixture.reach(10, 2, 1)
+        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 45)                   // 2 Oct: October, before the trend
+        try fixture.add(email: "a@example.com", action: "review", reach: reach, hours: -24 * 30)  // 17 Oct: October and W42
+        try fixture.add(email: "b@example.com", reach: reach, hours: -24 * 30)                    // 17 Oct
+        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 15 + 1)                // 1 Nov 01:00: November and W44
+        try fixture.add(email: "a@example.com", reach: ViralFixture.reach(20, 4, 3), hours: 24)   // 17 Nov: W47
+        try fixture.add(email: "c@example.com", reach: #"{"impressions": "5"}"#, hours: 24 * 14 + 1)  // 30 Nov 01:00: November and W49
+        try fixture.add(email: "d@example.com", reach: reach, hours: 24 * 15)                     // 1 Dec: W49, not November
+        try fixture.add(email: "e@example.com", reach: reach, hours: -24 * 46)                    // 1 Oct 00:00: October's first instant
+        try fixture.add(email: "f@example.com", reach: reach, hours: -24 * 46 - 1)                // 30 Sep 23:00: neither month
+
+        let period = ReportPeriod.month(year: 2026, month: 11, timeZone: Self.utc)
+        let readout = try ViralReport(period: period).readout(on: fixture.connection)
+        #expect(readout.previousPeriod.label == "2026-10")
+
+        // November: a (twice), c; users distinct over the month, not added up from weeks.
+        #expect(readout.current.total == ViralTally(actions: 3, users: 2, impressions: 30, clicks: 6, conversions: 4))
+        #expect(readout.current.quality.rowsRead == 3)
+        #expect(readout.current.quality.impressions.string == 1 && readout.current.quality.conversions.missing == 1)
+        #expect(readout.current.groups.map(\.actionType) == ["referral"])
+        // October: a (referral, review), b, e.
+        #expect(readout.previous.total == ViralTally(actions: 4, users: 3, impressions: 40, clicks: 8, conversions: 4))
+        #expect(readout.previous.quality.rowsRead == 4)
+        #expect(readout.previous.groups.map(\.actionType) == ["referral", "review"])
+        #expect(readout.previous.groups.map(\.tally.users) == [3, 1])
+
+        #expect(readout.trend.map(\.label) == (42...49).map { "2026-W\($0)" })
+        #expect(readout.trend.map(\.tally.actions) == [2, 0, 1, 0, 0, 1, 0, 2])
+        #expect(readout.trend.map(\.tally.users) == [2, 0, 1, 0, 0, 1, 0, 2])
+        #expect(readout.trend[5].tally.conversions == 3)
+    }
+
+    @Test func aRangeOfDaysThatIsATrendWeekReadsAsThatWeek() throws {
+        let fixture = try ViralFixture("viral_days")
+        try fixture.add(email: "a@example.com", reach: ViralFixture.reach(10, 2, 1), hours: 24)
+        try fixture.add(email: "b@example.com", reach: ViralFixture.reach(10, 2, 1), hours: -24)
+        try fixture.add(email: "b@example.com", reach: ViralFixture.reach(10, 2, 1), hours: -48)
+        let utc = Self.utc
+        let week = ReportPeriod(kind: .days, first: ReportPeriod.localDate(of: Self.week47.start, in: utc),
+                                last: ReportPeriod.localDate(of: Self.week47.end, in: utc).adding(days: -1), timeZone: utc)
+        // Monday to Sunday: the same week as --week, but from the days; and a range of three days.
+        let days = ReportPeriod(kind: .days, first: week.first.adding(days: -1), last: week.first.adding(days: 1), timeZone: utc)
+        let weekly = try ViralReport(period: week).readout(on: fixture.connection)
+        let byDays = try ViralReport(period: days).readout(on: fixture.connection)
+        #expect(weekly.current.total == ViralTally(actions: 1, users: 1, impressions: 10, clicks: 2, conversions: 1))
+        #expect(weekly.previous.total == ViralTally(actions: 2, users: 1, impressions: 20, clicks: 4, conversions: 2))
+        #expect(weekly.trend.last?.tally == weekly.current.total)
+        // 15 to 17 Nov: b's row on 15 Nov and a's; the three days before hold b's row of 14 Nov.
+        #expect(byDays.current.total == ViralTally(actions: 2, users: 2, impressions: 20, clicks: 4, conversions: 2))
+        #expect(byDays.previous.total == ViralTally(actions: 1, users: 1, impressions: 10, clicks: 2, conversions: 1))
+    }
+
     @Test func theReportUsesTheCreatedAtIndex() throws {
         let fixture = try ViralFixture("viral_plan")
         // Enough rows over a long history that a sequential scan would not be chosen for one week.
@@ -197,12 +253,16 @@ import Testing
             FROM generate_series(1, 150000) AS g
             """)
         try fixture.connection.execute(named: "fixture_analyze", "ANALYZE viral_metrics")
-        _ = try ViralReport(period: Self.week47).readout(on: fixture.connection)
-        let reportStatements = fixture.connection.statementsRun.filter { ["viral_breakdown", "viral_totals", "viral_quality", "viral_trend"].contains($0.name) }
-        #expect(reportStatements.count == 4)
+        let report = ViralReport(period: Self.week47)
+        _ = try report.readout(on: fixture.connection)
+        // The week and the week before are trend weeks: the tallies read the 8 weeks, the groups
+        // and data quality the two periods.
+        let weeks = report.trendWeeks.flatMap { [PostgresValue.timestamp($0.start), .timestamp($0.end)] }
+        let periods = [Self.week47, Self.week47.previous].flatMap { [PostgresValue.timestamp($0.start), .timestamp($0.end)] }
+        let reportStatements = fixture.connection.statementsRun.filter { ["viral_trend", "viral_breakdown", "viral_quality"].contains($0.name) }
+        #expect(reportStatements.map(\.name) == ["viral_trend", "viral_breakdown", "viral_quality"])
         for (name, sql) in reportStatements {
-            var parameters: [PostgresValue] = [.timestamp(Self.week47.start), .timestamp(Self.week47.end)]
-            if name == "viral_trend" { parameters.append(.textArray([PostgresValue.isoTimestamp(Self.week47.start)])) }
+            let parameters = name == "viral_trend" ? weeks : periods
             let plan = try fixture.connection.query(named: "explain_\(name)", "EXPLAIN " + sql, parameters: parameters)
                 .map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
             #expect(plan.contains("viral_metrics_created_at_idx"), "\(name):\n\(plan)")

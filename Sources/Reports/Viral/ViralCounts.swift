@@ -106,7 +106,8 @@ public struct ViralDataQuality: Sendable, Equatable {
     /// Values (a key of a row) that were not numbers and counted as 0.
     public var malformedValues: Int { impressions.total + clicks.total + conversions.total }
 
-    /// Adds up the rows of the `viral_quality` statement (one per combination of JSON types).
+    /// Adds up the rows of one range of the `viral_quality` statement (one per combination of
+    /// JSON types).
     init(rows: [PostgresRow]) throws {
         for row in rows {
             let count = try row.int("row_count")
@@ -184,36 +185,56 @@ public struct ViralTopUser: Sendable, Equatable {
     }
 }
 
-extension PostgresConnection {
-    /// Per platform × action, in total and data quality for `[start, end)`: three statements
-    /// over the same index range.
-    public func viralPeriodCounts(start: Date, end: Date) throws -> ViralPeriodCounts {
-        let parameters: [PostgresValue] = [.timestamp(start), .timestamp(end)]
-        let groups = try query(named: "viral_breakdown", ViralSQL.breakdown, parameters: parameters) { row in
-            ViralGroup(platform: try row.decodeIfPresent("source_platform"), actionType: try row.decodeIfPresent("action_type"),
-                       tally: try ViralTally(row: row))
-        }
-        guard let totals = try query(named: "viral_totals", ViralSQL.totals, parameters: parameters).first else {
-            throw DatabaseError(.decodingFailed, statement: "viral_totals", message: "an aggregate without GROUP BY returned no row")
-        }
-        let quality = try ViralDataQuality(rows: query(named: "viral_quality", ViralSQL.quality, parameters: parameters))
-        return ViralPeriodCounts(groups: groups, total: try ViralTally(row: totals), quality: quality)
+/// A half-open time range `[start, end)` of `viral_metrics.created_at`.
+public struct ViralRange: Sendable, Equatable {
+    public var start: Date
+    public var end: Date
+
+    public init(start: Date, end: Date) {
+        self.start = start
+        self.end = end
     }
 
-    /// The weeks `weeks` (consecutive, in order) with their counts; a week without rows has
-    /// zero counts.
-    public func viralTrend(weeks: [(label: String, start: Date, end: Date)]) throws -> [ViralTrendWeek] {
-        guard let first = weeks.first, let last = weeks.last else { return [] }
-        let boundaries = weeks.map { PostgresValue.isoTimestamp($0.start) } + [PostgresValue.isoTimestamp(last.end)]
-        var tallies: [Int: ViralTally] = [:]
-        for row in try query(named: "viral_trend", ViralSQL.trend,
-                             parameters: [.timestamp(first.start), .timestamp(last.end), .textArray(boundaries)]) {
-            // width_bucket numbers the buckets from 1 for values at or after the first boundary.
-            tallies[try row.int("week_index") - 1] = try ViralTally(row: row)
+    var parameters: [PostgresValue] { [.timestamp(start), .timestamp(end)] }
+}
+
+extension PostgresConnection {
+    /// Actions, distinct users and reach of each range, in order; a range without rows has
+    /// zero counts. One statement, a branch per range; it keeps the name `viral_trend`, as the
+    /// trend's weeks are most of its ranges (with the period and previous period when they are
+    /// not among them).
+    public func viralTallies(_ ranges: [ViralRange]) throws -> [ViralTally] {
+        guard !ranges.isEmpty else { return [] }
+        var tallies = Array(repeating: ViralTally(), count: ranges.count)
+        for row in try query(named: "viral_trend", ViralSQL.tallies(ranges: ranges.count),
+                             parameters: ranges.flatMap(\.parameters)) {
+            tallies[try row.int("range_index") - 1] = try ViralTally(row: row)
         }
-        return weeks.enumerated().map { index, week in
-            ViralTrendWeek(label: week.label, start: week.start, end: week.end, tally: tallies[index] ?? ViralTally())
+        return tallies
+    }
+
+    /// The platform × action groups of each range, in order.
+    public func viralGroups(_ ranges: [ViralRange]) throws -> [[ViralGroup]] {
+        guard !ranges.isEmpty else { return [] }
+        var groups = Array(repeating: [ViralGroup](), count: ranges.count)
+        for row in try query(named: "viral_breakdown", ViralSQL.breakdown(ranges: ranges.count),
+                             parameters: ranges.flatMap(\.parameters)) {
+            groups[try row.int("range_index") - 1].append(
+                ViralGroup(platform: try row.decodeIfPresent("source_platform"), actionType: try row.decodeIfPresent("action_type"),
+                           tally: try ViralTally(row: row)))
         }
+        return groups
+    }
+
+    /// The data quality of each range, in order.
+    public func viralDataQuality(_ ranges: [ViralRange]) throws -> [ViralDataQuality] {
+        guard !ranges.isEmpty else { return [] }
+        var rows = Array(repeating: [PostgresRow](), count: ranges.count)
+        for row in try query(named: "viral_quality", ViralSQL.quality(ranges: ranges.count),
+                             parameters: ranges.flatMap(\.parameters)) {
+            rows[try row.int("range_index") - 1].append(row)
+        }
+        return try rows.map(ViralDataQuality.init(rows:))
     }
 
     /// The `limit` users with the most actions in `[start, end)` (ties: more conversions, then e-mail).

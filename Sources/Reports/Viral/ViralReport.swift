@@ -34,18 +34,38 @@ public struct ViralReport: Sendable {
         }
     }
 
-    /// Reads everything the report needs.
+    /// Reads everything the report needs: three statements (tallies, groups, data quality),
+    /// each a branch per time range.
+    ///
+    /// The period's and previous period's totals come from the tallies' ranges: a period that
+    /// is one of the trend's weeks (always for `--week`) is read once, as that week; otherwise
+    /// (a month, a `--from/--to` range, a previous period before the trend) it is a range of
+    /// its own. Users are distinct over each range, so a month's are counted over the month,
+    /// never added up from weeks.
     /// - Throws: `DatabaseError`.
     public func readout(on connection: PostgresConnection) throws -> ViralReadout {
         let previousPeriod = period.previous
         let weeks = trendWeeks
+        let periods = [period, previousPeriod].map { ViralRange(start: $0.start, end: $0.end) }
+        var ranges = weeks.map { ViralRange(start: $0.start, end: $0.end) }
+        let periodIndexes = periods.map { range in
+            if let index = ranges.firstIndex(of: range) { return index }
+            ranges.append(range)
+            return ranges.count - 1
+        }
         return try connection.transaction(.snapshot) {
-            let current = try connection.viralPeriodCounts(start: period.start, end: period.end)
-            let previous = try connection.viralPeriodCounts(start: previousPeriod.start, end: previousPeriod.end)
-            let trend = try connection.viralTrend(weeks: weeks)
+            let tallies = try connection.viralTallies(ranges)
+            let groups = try connection.viralGroups(periods)
+            let quality = try connection.viralDataQuality(periods)
+            let counts = (0..<2).map { index in
+                ViralPeriodCounts(groups: groups[index], total: tallies[periodIndexes[index]], quality: quality[index])
+            }
+            let trend = weeks.enumerated().map { index, week in
+                ViralTrendWeek(label: week.label, start: week.start, end: week.end, tally: tallies[index])
+            }
             let topUsers = showsEmails
                 ? try connection.viralTopUsers(start: period.start, end: period.end, limit: topUserLimit) : nil
-            return ViralReadout(period: period, previousPeriod: previousPeriod, current: current, previous: previous,
+            return ViralReadout(period: period, previousPeriod: previousPeriod, current: counts[0], previous: counts[1],
                                 trend: trend, topUsers: topUsers)
         }
     }

@@ -1,6 +1,15 @@
-/// The viral statements (SPEC §4.2). Every statement filters `created_at >= $1 AND
-/// created_at < $2`, so `viral_metrics_created_at_idx` serves it and a report reads its own
-/// weeks only, however long the history.
+/// The viral statements (SPEC §4.2). Every branch filters `created_at >= $a AND created_at < $b`,
+/// so `viral_metrics_created_at_idx` serves it and a report reads its own weeks only, however
+/// long the history.
+///
+/// Each statement is a `UNION ALL` of one aggregate per time range (a trend week, the period,
+/// the previous period). PostgreSQL runs the branches side by side (Parallel Append: each
+/// worker takes whole branches), and a branch is a plain aggregate over its own index range, so
+/// no row is sorted by its week first. Statements of their own per range would run one after
+/// the other on one core; one `GROUP BY` over all the weeks sorts every row by its week and
+/// leaves the JSON and the distinct users to one process. Grouping sets would do the period's
+/// groups and total in one pass, but Citus cannot run them (SPEC §8); `UNION ALL` of
+/// aggregates it can.
 ///
 /// A `reach_metrics` key counts only when `jsonb_typeof` says `number`; anything else counts
 /// as 0 and is counted per key by what it was. `jsonb_typeof(reach_metrics -> key)` is SQL NULL
@@ -10,73 +19,81 @@ enum ViralSQL {
     /// The keys read from `reach_metrics`, in the order the report shows them.
     static let keys = ["impressions", "clicks", "conversions"]
 
-    /// A key's value as numeric when it is a JSON number, else NULL (summed as 0).
+    /// A key's value as numeric when it is a JSON number, else NULL (summed as 0). The jsonb
+    /// number casts to the same numeric that its text would, without printing and parsing it.
     static func value(_ key: String) -> String {
-        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' THEN (reach_metrics ->> '\(key)')::numeric END"
+        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' THEN (reach_metrics -> '\(key)')::numeric END"
     }
 
     /// The sums of the three keys, exact (numeric), 0 when no row has a number.
     static let sums = keys.map { "coalesce(sum(\(value($0))), 0) AS \($0)" }.joined(separator: ",\n       ")
 
-    /// Rows whose value of some key is a number but negative or not whole (counted as given).
+    /// Distinct non-null e-mails. Compared byte by byte (`"C"`): the same users as under the
+    /// database's deterministic collation, sorted without the locale's rules.
+    static let users = #"count(DISTINCT user_email COLLATE "C") AS users"#
+
+    /// Rows whose value of some key is a number but negative or not whole (counted as given):
+    /// `v <> abs(trunc(v))` says "v < 0 or v not whole" with the key looked up three times, not six.
     static let unusualNumber = keys.map { key in
-        "(\(value(key)) < 0 OR \(value(key)) <> trunc(\(value(key))))"
+        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' THEN (reach_metrics -> '\(key)')::numeric <> abs(trunc((reach_metrics -> '\(key)')::numeric)) END"
     }.joined(separator: " OR ")
 
-    /// Per `source_platform` × `action_type`: actions, distinct users and the three sums.
-    /// Parameters: $1 start, $2 end.
-    static let breakdown = """
-        SELECT source_platform, action_type, count(*) AS actions, count(DISTINCT user_email) AS users,
-               \(sums)
-        FROM viral_metrics
-        WHERE created_at >= $1 AND created_at < $2
-        GROUP BY source_platform, action_type
-        ORDER BY source_platform NULLS LAST, action_type NULLS LAST
-        """
+    /// One `SELECT` per range, numbered from 1 in `range_index`, joined by `UNION ALL`; range
+    /// `i` (from 0) takes the parameters `$(2i+1)` (start) and `$(2i+2)` (end).
+    static func perRange(_ count: Int, orderBy: String, _ branch: (_ index: Int, _ range: String) -> String) -> String {
+        (0..<count).map { index in
+            branch(index + 1, "created_at >= $\(2 * index + 1) AND created_at < $\(2 * index + 2)")
+        }.joined(separator: "\nUNION ALL\n") + "\nORDER BY \(orderBy)"
+    }
 
-    /// The whole period in one row: the same counts, users distinct over the period (for the
-    /// total's K-factor). A statement of its own rather than grouping sets, which Citus cannot
-    /// push down. Parameters: $1 start, $2 end.
-    static let totals = """
-        SELECT count(*) AS actions, count(DISTINCT user_email) AS users,
-               \(sums)
-        FROM viral_metrics
-        WHERE created_at >= $1 AND created_at < $2
-        """
+    /// Per range: actions, distinct users and the three sums, one row each even when empty.
+    /// Parameters: start and end of each of the `count` ranges.
+    static func tallies(ranges count: Int) -> String {
+        perRange(count, orderBy: "range_index") { index, range in
+            """
+            SELECT \(index) AS range_index, count(*) AS actions, \(users),
+                   \(sums)
+            FROM viral_metrics
+            WHERE \(range)
+            """
+        }
+    }
 
-    /// Rows per combination of JSON types (of `reach_metrics` and of each key's value), with
-    /// the rows lacking an e-mail, platform or action and those with unusual numbers: a few
-    /// rows that Swift adds up per key and kind. Grouping computes each `jsonb_typeof` once per
-    /// row, where a FILTER per key and kind would compute it fifteen times.
-    /// Parameters: $1 start, $2 end.
-    static let quality = """
-        SELECT jsonb_typeof(reach_metrics) AS reach_type,
-               \(keys.map { "jsonb_typeof(reach_metrics -> '\($0)') AS \($0)_type" }.joined(separator: ",\n       ")),
-               count(*) AS row_count,
-               count(*) FILTER (WHERE \(unusualNumber)) AS unusual_numbers,
-               count(*) FILTER (WHERE user_email IS NULL) AS without_email,
-               count(*) FILTER (WHERE source_platform IS NULL) AS without_platform,
-               count(*) FILTER (WHERE action_type IS NULL) AS without_action
-        FROM viral_metrics
-        WHERE created_at >= $1 AND created_at < $2
-        GROUP BY 1, 2, 3, 4
-        ORDER BY 1, 2, 3, 4
-        """
+    /// Per range and `source_platform` × `action_type`: actions, distinct users and the three
+    /// sums. Parameters: start and end of each of the `count` ranges.
+    static func breakdown(ranges count: Int) -> String {
+        perRange(count, orderBy: "range_index, source_platform NULLS LAST, action_type NULLS LAST") { index, range in
+            """
+            SELECT \(index) AS range_index, source_platform, action_type, count(*) AS actions, \(users),
+                   \(sums)
+            FROM viral_metrics
+            WHERE \(range)
+            GROUP BY source_platform, action_type
+            """
+        }
+    }
 
-    /// Per week of the trend: each row's week is its bucket among the boundaries `$3` (nine
-    /// instants, the trend's week starts and the last week's end, computed in Swift for the
-    /// report's time zone), so weeks follow the zone's midnights exactly. The scalar subquery
-    /// makes the text → timestamptz cast run once, not once per row.
-    /// Parameters: $1 first week's start, $2 last week's end, $3 boundaries.
-    static let trend = """
-        SELECT width_bucket(created_at, (SELECT $3::text[]::timestamptz[])) AS week_index,
-               count(*) AS actions, count(DISTINCT user_email) AS users,
-               \(sums)
-        FROM viral_metrics
-        WHERE created_at >= $1 AND created_at < $2
-        GROUP BY 1
-        ORDER BY 1
-        """
+    /// Per range, rows per combination of JSON types (of `reach_metrics` and of each key's
+    /// value), with the rows lacking an e-mail, platform or action and those with unusual
+    /// numbers: a few rows that Swift adds up per key and kind. Grouping computes each
+    /// `jsonb_typeof` once per row, where a FILTER per key and kind would compute it fifteen
+    /// times. Parameters: start and end of each of the `count` ranges.
+    static func quality(ranges count: Int) -> String {
+        perRange(count, orderBy: "1, 2, 3, 4, 5") { index, range in
+            """
+            SELECT \(index) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
+                   \(keys.map { "jsonb_typeof(reach_metrics -> '\($0)') AS \($0)_type" }.joined(separator: ",\n       ")),
+                   count(*) AS row_count,
+                   count(*) FILTER (WHERE \(unusualNumber)) AS unusual_numbers,
+                   count(*) FILTER (WHERE user_email IS NULL) AS without_email,
+                   count(*) FILTER (WHERE source_platform IS NULL) AS without_platform,
+                   count(*) FILTER (WHERE action_type IS NULL) AS without_action
+            FROM viral_metrics
+            WHERE \(range)
+            GROUP BY 2, 3, 4, 5
+            """
+        }
+    }
 
     /// The users with the most actions in the period, for `--show-emails` only.
     /// Parameters: $1 start, $2 end, $3 limit.
