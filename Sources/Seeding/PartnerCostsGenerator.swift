@@ -5,7 +5,7 @@ struct PartnerCostsGenerator: TableGenerator {
     let columns = ["id", "partner_name", "analytics_period", "cost", "created_at"]
     var rowCount: Int { cells.count }
     private let roster: PartnerRoster
-    private let cells: [UInt32]
+    private let cells: [PartnerDay]
     private let calendar: SeedCalendar
     private let texts: PartnerTexts
 
@@ -19,8 +19,7 @@ struct PartnerCostsGenerator: TableGenerator {
     func appendRows(_ range: Range<Int>, to buffer: inout [UInt8]) {
         var writer = CopyTextWriter()
         for row in range {
-            let day = Int(cells[row] >> 16)
-            let partner = Int(cells[row] & 0xFFFF)
+            let (day, partner) = (cells[row].day, cells[row].partner)
             let cost = roster.cost(day, partner: partner)
             writer.uuid(cost.id.0, cost.id.1)
             writer.tab()

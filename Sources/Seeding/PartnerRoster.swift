@@ -118,23 +118,22 @@ struct PartnerRoster: Sendable {
                        hasCosts: index % 17 != 3, dailyFeeCents: fee, costPerCustomerCents: perCustomer)
     }
 
-    /// (day, partner) of every active partner-day, by day then partner.
-    func activePartnerDays() -> [UInt32] {
-        var cells: [UInt32] = []
+    /// Every active partner-day, by day then partner.
+    func activePartnerDays() -> [PartnerDay] {
+        var cells: [PartnerDay] = []
         for day in 0..<SeedCalendar.dayCount {
             for (index, partner) in partners.enumerated() where partner.activeDays.contains(day) {
-                cells.append(UInt32(day << 16 | index))
+                cells.append(PartnerDay(day: day, partner: index))
             }
         }
         return cells
     }
 
     /// Partner-days that have a cost row: partners with costs, minus about 4 % of their days.
-    func costedPartnerDays() -> [UInt32] {
+    func costedPartnerDays() -> [PartnerDay] {
         activePartnerDays().filter { cell in
-            let partner = Int(cell & 0xFFFF)
-            guard partners[partner].hasCosts else { return false }
-            var random = RowRandom(key: costKey, index: Int(cell))
+            guard partners[cell.partner].hasCosts else { return false }
+            var random = RowRandom(key: costKey, index: cell.key)
             return !random.chance(perMillion: Self.missingCostPerMillion)
         }
     }
@@ -142,7 +141,7 @@ struct PartnerRoster: Sendable {
     /// The results of `partner` on `day`.
     func day(_ day: Int, partner index: Int) -> Day {
         let partner = partners[index]
-        var random = RowRandom(key: dayKey, index: day << 16 | index)
+        var random = RowRandom(key: dayKey, index: PartnerDay(day: day, partner: index).key)
         let weekday = [100, 104, 106, 103, 96, 72, 66][day % 7]
         let growth = 1.0 + 0.3 * Double(day) / Double(SeedCalendar.dayCount - 1)
         var mean = partner.customersPerDay * Double(weekday) / 100 * growth
@@ -169,7 +168,7 @@ struct PartnerRoster: Sendable {
     func cost(_ day: Int, partner index: Int) -> (cents: Int, createdSecond: Int, id: (UInt64, UInt64)) {
         let partner = partners[index]
         let results = self.day(day, partner: index)
-        var random = RowRandom(key: costKey, index: day << 16 | index)
+        var random = RowRandom(key: costKey, index: PartnerDay(day: day, partner: index).key)
         _ = random.next()                                     // the missing-day draw
         var cents = (partner.dailyFeeCents + results.customers * partner.costPerCustomerCents)
             * (90 + random.below(21)) / 100
@@ -177,4 +176,19 @@ struct PartnerRoster: Sendable {
         let second = 3600 + random.below(4 * 3600)
         return (cents, second, (random.next(), random.next()))
     }
+}
+
+/// One partner on one day, packed in 32 bits (the day in the high half): the order of the
+/// partner tables' rows and the key of their random draws.
+struct PartnerDay: Sendable {
+    private let packed: UInt32
+
+    init(day: Int, partner: Int) {
+        packed = UInt32(day << 16 | partner)
+    }
+
+    var day: Int { Int(packed >> 16) }
+    var partner: Int { Int(packed & 0xFFFF) }
+    /// The index a row's `RowRandom` draws from.
+    var key: Int { Int(packed) }
 }

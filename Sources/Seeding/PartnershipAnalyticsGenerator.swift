@@ -8,7 +8,7 @@ struct PartnershipAnalyticsGenerator: TableGenerator {
                    "revenue_generated", "conversion_rate", "analytics_period", "created_at"]
     var rowCount: Int { cells.count }
     private let roster: PartnerRoster
-    private let cells: [UInt32]
+    private let cells: [PartnerDay]
     private let calendar: SeedCalendar
     private let texts: PartnerTexts
 
@@ -22,8 +22,7 @@ struct PartnershipAnalyticsGenerator: TableGenerator {
     func appendRows(_ range: Range<Int>, to buffer: inout [UInt8]) {
         var writer = CopyTextWriter()
         for row in range {
-            let day = Int(cells[row] >> 16)
-            let partner = Int(cells[row] & 0xFFFF)
+            let (day, partner) = (cells[row].day, cells[row].partner)
             let results = roster.day(day, partner: partner)
             writer.uuid(results.id.0, results.id.1)
             writer.tab()
