@@ -5,12 +5,13 @@ the exec-summary tests.
     python3 scripts/read-eml.py FILE.eml
 
 Prints the decoded headers, the MIME tree (content type, charset, transfer encoding, file
-name, decoded size and, for text parts, the decoded text), the sheet names of each XLSX
+name, decoded size and SHA-256 and, for text parts, the decoded text), the sheet names of each XLSX
 attachment as openpyxl opens it, the parser's defects, and line checks (bare LF, lines over
 998 octets).
 """
 
 import email
+import hashlib
 import email.policy
 import io
 import json
@@ -33,6 +34,7 @@ def part_info(part):
         return info
     payload = part.get_payload(decode=True) or b""
     info["size"] = len(payload)
+    info["sha256"] = hashlib.sha256(payload).hexdigest()
     if part.get_content_maintype() == "text":
         info["text"] = payload.decode(part.get_content_charset() or "ascii")
     if info["filename"] and info["filename"].endswith(".xlsx"):

@@ -22,11 +22,13 @@ struct MailSettings {
         self.subject = subject
     }
 
-    /// The message for `document`: plain text, the e-mail HTML and the workbook attached.
-    func message(for document: ReportDocument, timeZone: TimeZone, date: Date, templates: String?) throws -> MailMessage {
+    /// The message for `document`: plain text, the e-mail HTML and the workbook attached
+    /// (`workbook`, else written here).
+    func message(for document: ReportDocument, timeZone: TimeZone, date: Date, templates: String?,
+                 workbook: Data? = nil) throws -> MailMessage {
         let html = try EmailRenderer(templatesDirectory: templates).render(document, timeZone: timeZone)
         let text = PlainTextRenderer(timeZone: timeZone).render(document)
-        let workbook = try Self.workbook(document, timeZone: timeZone)
+        let workbook = try workbook ?? Self.workbook(document, timeZone: timeZone)
         return try MailMessage(
             from: from, to: to, subject: subject, date: date, text: text, html: html,
             attachments: [MailMessage.Attachment(fileName: XLSXWriter.fileName(for: document),

@@ -40,7 +40,10 @@ struct ReportFiles {
                 }
                 // Only the executive summary is made for e-mail.
                 if formats.contains(.eml), let mail, document.report == ExecSummaryDocument.report {
-                    let message = try mail.message(for: document, timeZone: timeZone, date: generatedAt, templates: options.templates)
+                    // The workbook attached is the one in the pack when the pack has one.
+                    let workbook = try run.stagedData(fileNamed: XLSXWriter.fileName(for: document))
+                    let message = try mail.message(for: document, timeZone: timeZone, date: generatedAt, templates: options.templates,
+                                                   workbook: workbook)
                     try run.add(fileNamed: "\(document.report).eml", report: document.report, bytes: message.data())
                 }
                 run.record(document)

@@ -1,4 +1,5 @@
 import Database
+import Digest
 import Foundation
 import TestSupport
 import Testing
@@ -93,6 +94,8 @@ import Testing
         #expect(attachment["transfer_encoding"] as? String == "base64")
         #expect(attachment["disposition"] as? String == "attachment")
         #expect(attachment["filename"] as? String == "exec-summary.xlsx")
+        // The workbook attached is the pack's own.
+        #expect(attachment["sha256"] as? String == SHA256.hex(of: try Data(contentsOf: pack.appendingPathComponent("exec-summary.xlsx"))))
         let sheets = attachment["sheets"] as! [String]
         #expect(sheets.contains("KPIs") && sheets.contains("Top partners") && sheets.contains("Real-time"))
     }

@@ -98,6 +98,12 @@ public final class OutputRun {
         }
     }
 
+    /// The contents of a file this run has added, nil when it has none of that name.
+    public func stagedData(fileNamed name: String) throws -> Data? {
+        guard files.contains(where: { $0.path == name }) else { return nil }
+        return try Data(contentsOf: stagingDirectory.appendingPathComponent(name))
+    }
+
     /// Records a report's title and reproducibility record (statement hashes) for the manifest.
     public func record(_ document: ReportDocument) {
         reports[document.report] = OutputManifest.Report(document)
