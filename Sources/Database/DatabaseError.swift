@@ -62,6 +62,8 @@ extension DatabaseError: LocalizedError, CustomStringConvertible {
             "The connection to PostgreSQL was lost\(statement.map { " during '\($0)'" } ?? ""): \(message); check that the server is up (and its log), then run the command again."
         case .queryFailed where sqlState == "57014":
             "Query '\(statement ?? "?")' was cancelled (SQLSTATE 57014): \(message); raise --statement-timeout or check the server's load."
+        case .queryFailed where sqlState == "42501":
+            "Query '\(statement ?? "?")' was refused (SQLSTATE 42501): \(message); connect as a role with that privilege (the tables' owner for `db` commands) or grant it."
         case .queryFailed:
             "Query '\(statement ?? "?")' failed (SQLSTATE \(sqlState ?? "none")): \(message)"
         case .decodingFailed:

@@ -64,7 +64,7 @@ struct ABTestCommand: ParsableCommand {
         if let mde, !(mde > 0 && mde.isFinite) { throw ValidationError("--mde must be a positive fraction, e.g. 0.05.") }
         guard tau > 0, tau.isFinite else { throw ValidationError("--tau must be positive.") }
         if let conversionWindow, conversionWindow.milliseconds < 1000 {
-            throw ValidationError("--conversion-window must be at least 1s.")
+            throw ValidationError("--conversion-window must be positive (at least 1s), e.g. 7d.")
         }
     }
 

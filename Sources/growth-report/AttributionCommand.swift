@@ -31,9 +31,9 @@ struct AttributionCommand: ParsableCommand {
     var halfLife = DurationOption("7d")!
 
     func validate() throws {
-        guard lookback.milliseconds >= 1000 else { throw ValidationError("--lookback must be at least 1s, e.g. 30d.") }
+        guard lookback.milliseconds >= 1000 else { throw ValidationError("--lookback must be positive (at least 1s), e.g. 30d.") }
         guard lookback.milliseconds <= 3660 * 86_400_000 else { throw ValidationError("--lookback must be at most 3660d.") }
-        guard halfLife.milliseconds >= 1000 else { throw ValidationError("--half-life must be at least 1s, e.g. 7d.") }
+        guard halfLife.milliseconds >= 1000 else { throw ValidationError("--half-life must be positive (at least 1s), e.g. 7d.") }
     }
 
     func run() throws {

@@ -25,6 +25,9 @@ struct ConnectionOptions: ParsableArguments {
     var measureServerTime = false
 
     func validate() throws {
+        if let statementTimeout, statementTimeout.milliseconds < 0 {
+            throw ValidationError("--statement-timeout must be positive (0 leaves the server's own), e.g. 60s.")
+        }
         if let statementTimeout, statementTimeout.milliseconds > Int(Int32.max) {
             throw ValidationError("--statement-timeout can be at most 24 days (PostgreSQL's limit).")
         }

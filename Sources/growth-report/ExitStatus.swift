@@ -10,6 +10,24 @@ enum ExitStatus {
     static let unavailable: Int32 = 69
     static let internalError: Int32 = 70
     static let cannotWrite: Int32 = 73
+    static let temporaryFailure: Int32 = 75
+    static let noPermission: Int32 = 77
+    static let interrupted: Int32 = 130
+    static let terminated: Int32 = 143
+
+    /// Every exit code with its meaning, as `--help` and the README list them (SPEC §5).
+    static let table: [(code: Int32, meaning: String)] = [
+        (success, "success"),
+        (usage, "bad usage or option value"),
+        (dataError, "data that stops the report"),
+        (unavailable, "database or mail server unreachable, or login refused"),
+        (internalError, "internal error"),
+        (cannotWrite, "output cannot be written"),
+        (temporaryFailure, "try again later: statement timeout, folder locked"),
+        (noPermission, "permission denied: the role lacks a privilege"),
+        (interrupted, "interrupted by SIGINT; previous output intact"),
+        (terminated, "terminated by SIGTERM (129: SIGHUP); same"),
+    ]
 
     /// Prints `error` as one line (help and version requests as ArgumentParser does) and
     /// returns the exit code.
@@ -38,7 +56,16 @@ enum ExitStatus {
                 if error.sqlState == "42P01" || error.sqlState == "42703" {
                     return (dataError, error.description + "; is the database migrated? Run `growth-report db migrate`.")
                 }
-                // Cancelled by statement_timeout (57014), or the server shutting down: it did not answer.
+                // Cancelled by --statement-timeout (57014), a lock wait that timed out (55P03) or a
+                // replica's recovery conflict (40001): it may well work on the next try.
+                if let state = error.sqlState, ["57014", "55P03", "40001"].contains(state) {
+                    return (temporaryFailure, error.description)
+                }
+                // The role lacks a privilege (42501) or may not do this as it is (e.g. a read-only transaction, 25006).
+                if let state = error.sqlState, state == "42501" || state == "25006" {
+                    return (noPermission, error.description)
+                }
+                // The server shutting down or gone: it did not answer.
                 if let state = error.sqlState, state.hasPrefix("08") || state.hasPrefix("57") {
                     return (unavailable, error.description)
                 }

@@ -51,6 +51,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The currency of money columns (ISO 4217 code).", valueName: "code"))
     var currency = "USD"
 
+    @Option(help: ArgumentHelp("How long to wait for another run writing the same period folder before giving up with exit 75 (e.g. 30s, 5m).", valueName: "duration"))
+    var lockTimeout = DurationOption("2m")!
+
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with the UTF-8 byte-order mark that Excel needs for non-ASCII text.")
     var csvBOM = false
 
@@ -82,5 +85,7 @@ struct OutputOptions: ParsableArguments {
         guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }) else {
             throw ValidationError("--currency '\(currency)' is not an ISO 4217 code such as USD or EUR.")
         }
+        guard lockTimeout.milliseconds >= 0 else { throw ValidationError("--lock-timeout must be positive (0 gives up at once), e.g. 2m.") }
+        guard lockTimeout.milliseconds <= 86_400_000 else { throw ValidationError("--lock-timeout must be at most 24h.") }
     }
 }

@@ -48,7 +48,8 @@ struct ReportFiles {
                 }
                 run.record(document)
             }
-            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions)
+            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions,
+                                       lockTimeout: .milliseconds(options.lockTimeout.milliseconds))
             for path in paths { Console.output(Self.displayPath(path)) }
             return paths
         } catch let error as HTMLRenderingError {
@@ -61,6 +62,9 @@ struct ReportFiles {
         } catch let error as XLSXError where error.code == .tooLarge {
             run.discard()
             throw CommandFailure.data(error.localizedDescription)
+        } catch let error as OutputError where error.code == .locked || error.code == .interrupted {
+            run.discard()
+            throw CommandFailure(exitCode: ExitStatus.temporaryFailure, message: error.localizedDescription)
         } catch let error as OutputError where !error.isOutputUnwritable {
             run.discard()
             throw CommandFailure(exitCode: ExitStatus.internalError, message: error.localizedDescription)

@@ -16,6 +16,10 @@ public struct OutputError: Error, Sendable, Equatable {
         case fileNotWritten
         /// The run was already committed or discarded.
         case runFinished
+        /// Another run held the period folder's lock for longer than the wait allowed.
+        case locked
+        /// The process is being stopped by a signal; nothing more is committed.
+        case interrupted
     }
 
     public var code: Code
@@ -48,6 +52,8 @@ extension OutputError: CustomStringConvertible {
         case .duplicateFile: "The output file \(path) was written twice in one run."
         case .fileNotWritten: "The output file \(path) was not written."
         case .runFinished: "The output run for \(path) is already committed or discarded."
+        case .locked: "Another growth-report run is writing \(path)\(why); try again when it has finished (or raise --lock-timeout)."
+        case .interrupted: "Interrupted before \(path) was written; it holds what it held before."
         }
     }
 }

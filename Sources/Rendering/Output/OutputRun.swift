@@ -37,6 +37,9 @@ public final class OutputRun {
     public private(set) var files: [OutputManifest.File] = []
 
     private let stagingDirectory: URL
+    /// The staging folder, open and locked (`flock`) while the run lives: a folder nobody
+    /// holds is what a killed run left, and the next run removes it.
+    private var stagingLock: Int32
     private var reports: [String: OutputManifest.Report] = [:]
     private enum State { case open, committed, discarded }
     private var state = State.open
@@ -50,15 +53,9 @@ public final class OutputRun {
         periodDirectory = self.outputDirectory.appendingPathComponent(period, isDirectory: true)
         try Self.makeDirectories(self.outputDirectory)
         try Self.makeDirectories(periodDirectory)
-        var made: URL?
-        for _ in 0..<8 {
-            let candidate = self.outputDirectory.appendingPathComponent(
-                ".staging-" + String(UInt64.random(in: 0...UInt64.max), radix: 16), isDirectory: true)
-            if mkdir(candidate.path, 0o700) == 0 { made = candidate; break }
-            guard errno == EEXIST else { throw OutputError.posix(.cannotCreateDirectory, path: candidate.path) }
-        }
-        guard let made else { throw OutputError(.cannotCreateDirectory, path: self.outputDirectory.path, reason: "no free staging name") }
-        stagingDirectory = made
+        Self.removeAbandonedStaging(in: self.outputDirectory)
+        (stagingDirectory, stagingLock) = try Self.makeStaging(in: self.outputDirectory)
+        OutputInterruption.register(stagingDirectory)
     }
 
     deinit {
@@ -113,8 +110,22 @@ public final class OutputRun {
     /// one already there: entries of files this run did not rewrite are kept). Returns the final
     /// paths of the files, in the order they were added, then the manifest's.
     @discardableResult
-    public func commit(toolVersion: String, generatedAt: Date, options: [Reproducibility.Setting]) throws -> [URL] {
+    public func commit(toolVersion: String, generatedAt: Date, options: [Reproducibility.Setting],
+                       lockTimeout: Duration = .seconds(120)) throws -> [URL] {
         guard state == .open else { throw OutputError(.runFinished, path: periodDirectory.path) }
+        let periodLock: Int32
+        do {
+            periodLock = try Self.lockPeriodDirectory(periodDirectory, timeout: lockTimeout)
+        } catch {
+            discard()
+            throw error
+        }
+        defer { close(periodLock) }
+        return try OutputInterruption.whileNotStopped(periodDirectory.path) { try commitLocked(toolVersion: toolVersion, generatedAt: generatedAt, options: options) }
+    }
+
+    /// `commit` with the period folder locked and no interruption possible.
+    private func commitLocked(toolVersion: String, generatedAt: Date, options: [Reproducibility.Setting]) throws -> [URL] {
         let manifestURL = periodDirectory.appendingPathComponent(OutputManifest.fileName)
         var moves: [(staged: URL, final: URL)] = files.map {
             (stagingDirectory.appendingPathComponent($0.path), periodDirectory.appendingPathComponent($0.path))
@@ -169,7 +180,83 @@ public final class OutputRun {
     }
 
     private func removeStaging() {
+        OutputInterruption.unregister(stagingDirectory)
         try? FileManager.default.removeItem(at: stagingDirectory)
+        if stagingLock >= 0 { close(stagingLock) }
+        stagingLock = -1
+    }
+
+    // MARK: - Staging folders and locks
+
+    static let stagingPrefix = ".staging-"
+    static let creatingPrefix = ".creating-"
+
+    /// A new staging folder, locked before it gets its `.staging-` name so that no other run
+    /// ever sees it unlocked.
+    static func makeStaging(in outputDirectory: URL) throws -> (URL, Int32) {
+        for _ in 0..<8 {
+            let suffix = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+            let creating = outputDirectory.appendingPathComponent(creatingPrefix + suffix, isDirectory: true)
+            guard mkdir(creating.path, 0o700) == 0 else {
+                if errno == EEXIST { continue }
+                throw OutputError.posix(.cannotCreateDirectory, path: creating.path)
+            }
+            let descriptor = open(creating.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            guard descriptor >= 0, flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                let number = errno
+                if descriptor >= 0 { close(descriptor) }
+                rmdir(creating.path)
+                throw OutputError.posix(.cannotCreateDirectory, path: creating.path, errno: number)
+            }
+            let staging = outputDirectory.appendingPathComponent(stagingPrefix + suffix, isDirectory: true)
+            guard rename(creating.path, staging.path) == 0 else {
+                let number = errno
+                close(descriptor)
+                rmdir(creating.path)
+                throw OutputError.posix(.cannotCreateDirectory, path: staging.path, errno: number)
+            }
+            return (staging, descriptor)
+        }
+        throw OutputError(.cannotCreateDirectory, path: outputDirectory.path, reason: "no free staging name")
+    }
+
+    /// Removes the staging folders of runs that were killed (no process holds their lock). A
+    /// `.creating-` folder is taken only when it is an hour old: a run may be naming it now.
+    static func removeAbandonedStaging(in outputDirectory: URL) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: outputDirectory.path) else { return }
+        for name in names where name.hasPrefix(stagingPrefix) || name.hasPrefix(creatingPrefix) {
+            let url = outputDirectory.appendingPathComponent(name, isDirectory: true)
+            if name.hasPrefix(creatingPrefix) {
+                guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                      modified < Date(timeIntervalSinceNow: -3600) else { continue }
+            }
+            let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }   // a live run's
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
+
+    /// Locks the period folder (`flock` on the folder itself) for a commit, waiting at most
+    /// `timeout` for another run's commit to finish. Returns the descriptor to close.
+    static func lockPeriodDirectory(_ url: URL, timeout: Duration) throws -> Int32 {
+        let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw OutputError.posix(.cannotWrite, path: url.path) }
+        let deadline = ContinuousClock.now + timeout
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                let error = OutputError.posix(.cannotWrite, path: url.path)
+                close(descriptor)
+                throw error
+            }
+            guard ContinuousClock.now < deadline else {
+                close(descriptor)
+                throw OutputError(.locked, path: url.path, reason: " (its lock was held for more than \(timeout.formatted(.units(allowed: [.hours, .minutes, .seconds], width: .narrow))))")
+            }
+            usleep(50_000)
+        }
+        return descriptor
     }
 
     private func mergedManifest(previous: OutputManifest?, toolVersion: String, generatedAt: Date,
@@ -219,8 +306,15 @@ public final class OutputRun {
         }
     }
 
+    /// 0644 masked by the process's umask: never group- or world-writable unless the umask says so.
+    static let fileMode: mode_t = {
+        let mask = umask(0o022)
+        umask(mask)
+        return 0o644 & ~mask
+    }()
+
     static func writeFile(_ data: Data, to url: URL) throws {
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, fileMode)
         guard descriptor >= 0 else { throw OutputError.posix(.cannotWrite, path: url.path) }
         defer { close(descriptor) }
         try data.withUnsafeBytes { buffer in
@@ -257,6 +351,9 @@ public final class OutputRun {
             size += count
         }
         guard fsync(descriptor) == 0 else { throw OutputError.posix(.cannotWrite, path: url.path) }
+        // Whichever renderer created it (libxlsxwriter and Foundation create files 0666 & ~umask),
+        // every output gets the mode of `writeFile`.
+        guard fchmod(descriptor, fileMode) == 0 else { throw OutputError.posix(.cannotWrite, path: url.path) }
         return (size, hasher.finalizeHex())
     }
 

@@ -1,0 +1,29 @@
+import Dispatch
+import Foundation
+import Rendering
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SIGINT, SIGTERM and SIGHUP stop a run cleanly: a commit in flight finishes (or never
+/// starts), every staging folder is removed, one line goes to stderr, and the process exits
+/// with 128 + the signal's number (130, 143, 129). The period folders keep their last complete pack.
+enum SignalHandling {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    private static let queue = DispatchQueue(label: "growth-report.signals")
+
+    static func install() {
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
+            // The default action would end the process at once; the source sees the signal instead.
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler {
+                OutputInterruption.stop()
+                Console.error("Stopped by \(name): this run's unfinished files were removed; the output folder holds its last complete pack.")
+                _exit(128 + number)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
