@@ -7,7 +7,12 @@ Where scipy is not exact (far tails, the Bayesian probability) the expected valu
 mpmath at high precision or from exact rational arithmetic, and scipy is checked against it.
 
     pip install scipy statsmodels mpmath
-    python3 scripts/generate-statistics-fixtures.py
+    python3 scripts/generate-statistics-fixtures.py               # every file
+    python3 scripts/generate-statistics-fixtures.py fisher_exact  # only the files named
+
+The files that follow statsmodels (wilson_interval, two_proportion_ztest, uplift_intervals,
+multiple_testing) need it installed; the others need only scipy and mpmath, and record the
+versions actually used.
 """
 
 import json
@@ -22,20 +27,25 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import scipy
-import statsmodels
 from scipy import integrate, special, stats
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
-                                          proportions_ztest)
+
+try:
+    import statsmodels
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                              proportions_ztest)
+except ImportError:
+    statsmodels = None
 
 FIXTURES = Path(__file__).resolve().parent.parent / "Tests" / "StatisticsTests" / "Fixtures"
 VERSIONS = {
     "python": platform.python_version(),
     "numpy": np.__version__,
     "scipy": scipy.__version__,
-    "statsmodels": statsmodels.__version__,
+    **({"statsmodels": statsmodels.__version__} if statsmodels else {}),
     "mpmath": mp.__version__,
 }
+NEEDS_STATSMODELS = {"wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"}
 
 
 def write(name, reference, tolerance, **sections):
@@ -496,9 +506,19 @@ def sequential():
           {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
 
 
+GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
+              two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
+              bayesian, sample_size, sequential]
+
 if __name__ == "__main__":
+    by_name = {generate.__name__: generate for generate in GENERATORS}
+    names = sys.argv[1:] or list(by_name)
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        sys.exit(f"unknown fixture {', '.join(unknown)}; the fixtures are: {', '.join(by_name)}")
+    if statsmodels is None and NEEDS_STATSMODELS & set(names):
+        sys.exit(f"{', '.join(sorted(NEEDS_STATSMODELS & set(names)))} follow statsmodels, which is not installed: "
+                 "pip install statsmodels")
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for generate in [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
-                     two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-                     bayesian, sample_size, sequential]:
-        generate()
+    for name in names:
+        by_name[name]()

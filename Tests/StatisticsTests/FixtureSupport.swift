@@ -45,6 +45,9 @@ enum Fixtures {
         "two_proportion_ztest", "uplift_intervals", "multiple_testing", "chi_square_tests", "bayesian",
         "sample_size", "sequential",
     ]
+
+    /// The fixtures whose reference values come from statsmodels (`NEEDS_STATSMODELS` in the script).
+    static let followingStatsmodels: Set = ["wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"]
 }
 
 /// |actual − expected| ≤ max(relative·|expected|, absolute); infinities must match exactly.
