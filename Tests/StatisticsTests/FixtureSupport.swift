@@ -80,18 +80,3 @@ enum NumberOrReason: Decodable, Sendable {
         }
     }
 }
-
-/// A fixture interval: `[lower, upper]` or the name of an `UndefinedReason`.
-enum IntervalOrReason: Decodable, Sendable {
-    case interval(Double, Double)
-    case reason(String)
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let bounds = try? container.decode([Double].self), bounds.count == 2 {
-            self = .interval(bounds[0], bounds[1])
-        } else {
-            self = .reason(try container.decode(String.self))
-        }
-    }
-}

@@ -152,11 +152,11 @@ public struct ABTestReadout: Sendable {
         let treatment = Proportion(successes: result.conversions, trials: result.users)
         if let absolute = absoluteUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
             result.upliftAbsolute = absolute.estimate
-            result.upliftAbsoluteInterval = absolute.interval.definedValue
+            result.upliftAbsoluteInterval = absolute.interval
         }
         if let relative = relativeUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
             result.upliftRelative = relative.estimate
-            result.upliftRelativeInterval = relative.interval.definedValue
+            result.upliftRelativeInterval = relative.interval
         }
         if let comparison = compareConversionRates(control: control, treatment: treatment).definedValue {
             result.pValue = comparison.pValue
