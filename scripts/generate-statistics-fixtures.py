@@ -7,7 +7,12 @@ Where scipy is not exact (far tails, the Bayesian probability) the expected valu
 mpmath at high precision or from exact rational arithmetic, and scipy is checked against it.
 
     pip install scipy statsmodels mpmath
-    python3 scripts/generate-statistics-fixtures.py
+    python3 scripts/generate-statistics-fixtures.py               # every file
+    python3 scripts/generate-statistics-fixtures.py fisher_exact  # only the files named
+
+The files that follow statsmodels (wilson_interval, two_proportion_ztest, uplift_intervals,
+multiple_testing) need it installed; the others need only scipy and mpmath, and record the
+versions actually used.
 """
 
 import json
@@ -22,20 +27,25 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import scipy
-import statsmodels
 from scipy import integrate, special, stats
-from statsmodels.stats.multitest import multipletests
-from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
-                                          proportions_ztest)
+
+try:
+    import statsmodels
+    from statsmodels.stats.multitest import multipletests
+    from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
+                                              proportions_ztest)
+except ImportError:
+    statsmodels = None
 
 FIXTURES = Path(__file__).resolve().parent.parent / "Tests" / "StatisticsTests" / "Fixtures"
 VERSIONS = {
     "python": platform.python_version(),
     "numpy": np.__version__,
     "scipy": scipy.__version__,
-    "statsmodels": statsmodels.__version__,
+    **({"statsmodels": statsmodels.__version__} if statsmodels else {}),
     "mpmath": mp.__version__,
 }
+NEEDS_STATSMODELS = {"wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"}
 
 
 def write(name, reference, tolerance, **sections):
@@ -191,6 +201,9 @@ def fisher_exact():
         [1000, 9000, 0, 10000], [950, 9050, 0, 10000], [50, 9999950, 80, 9999920],
         [5000, 995000, 5300, 994700], [0, 10000000, 3, 9999997], [4, 1, 0, 3], [20, 30, 30, 20],
         [1, 1000, 0, 1000],
+        # Nobody (everybody) converted in either arm: every table with these margins is the
+        # observed one, so p = 1 (the A/B readout's comparison when the z-test is undefined).
+        [0, 500, 0, 500], [500, 0, 500, 0],
     ]
     cases = []
     for a, b, c, d in tables:
@@ -246,13 +259,16 @@ def two_proportion_ztest():
 def uplift_intervals():
     mp.mp.dps = 50
     cases = []
-    for (xc, nc), (xt, nt) in ARM_PAIRS + [((0, 100), (3, 100)), ((0, 10), (0, 10)), ((10, 10), (0, 10))]:
+    degenerate = [((0, 100), (3, 100)), ((0, 10), (0, 10)), ((10, 10), (0, 10)),
+                  ((0, 500), (0, 500)), ((500, 500), (500, 500))]
+    for (xc, nc), (xt, nt) in ARM_PAIRS + degenerate:
         for alpha in [0.05, 0.01]:
             case = {"control": [xc, nc], "treatment": [xt, nt], "alpha": alpha}
             pc, pt = Fraction(xc, nc), Fraction(xt, nt)
             case["absolute"] = float(pt - pc)
             if pc * (1 - pc) + pt * (1 - pt) == 0:
-                case["absolute_interval"] = "zeroVariance"
+                # Both rates 0 or 1: the standard error is 0 and the interval is the point.
+                case["absolute_interval"] = [float(pt - pc), float(pt - pc)]
             else:
                 low, high = confint_proportions_2indep(xt, nt, xc, nc, method="wald", compare="diff",
                                                        alpha=alpha)
@@ -266,14 +282,15 @@ def uplift_intervals():
                 var = mpt * (1 - mpt) / (nt * mpc**2) + mpt**2 * mpc * (1 - mpc) / (nc * mpc**4)
                 case["relative"] = float(ratio)
                 if var == 0:
-                    case["relative_interval"] = "zeroVariance"
+                    # p_t = 0 (or both rates 1): the delta-method variance is 0, the interval the point.
+                    case["relative_interval"] = [float(ratio), float(ratio)]
                 else:
                     half = z * mp.sqrt(var)
                     case["relative_interval"] = [float(ratio - half), float(ratio + half)]
             cases.append(case)
     write("uplift_intervals",
           "absolute: statsmodels confint_proportions_2indep(method='wald', compare='diff'); "
-          "relative: SPEC 4.3 delta-method formula in mpmath at 50 digits",
+          "relative: SPEC 4.3 delta-method formula in mpmath at 50 digits; a zero variance gives [estimate, estimate]",
           {"relative": 1e-9, "absolute": 1e-15}, cases=cases)
 
 
@@ -426,7 +443,7 @@ def bayesian():
         ((0, 10000000), (1, 10000000)), ((50, 10000000), (70, 10000000)), ((3, 7), (2, 9)),
         ((1000000, 10000000), (1003000, 10000000)), ((5000000, 10000000), (5001000, 10000000)),
         ((10000000, 10000000), (9999990, 10000000)), ((200000, 1000000), (199000, 1000000)),
-        ((30000, 100000), (30000, 100000)),
+        ((30000, 100000), (30000, 100000)), ((0, 500), (0, 500)), ((500, 500), (500, 500)),
     ]
     cases = []
     for control, treatment in pairs:
@@ -475,6 +492,13 @@ def sample_size():
           {"exact": True}, cases=cases)
 
 
+def sequential_p(theta, v, tau):
+    """min(1, 1/Lambda) of the mixture SPRT for estimate theta, variance v > 0 and mixing sd tau."""
+    t2 = mp.mpf(tau) ** 2
+    log_lambda = mp.log(mp.sqrt(v / (v + t2))) + t2 * theta ** 2 / (2 * v * (v + t2))
+    return mp.exp(min(0, -log_lambda))
+
+
 def sequential():
     mp.mp.dps = 60
     cases = []
@@ -485,20 +509,37 @@ def sequential():
                                     ((5, 20), (0, 18), 0.1)]:
         pc, pt = mp.mpf(xc) / nc, mp.mpf(xt) / nt
         v = pt * (1 - pt) / nt + pc * (1 - pc) / nc
-        t2 = mp.mpf(tau) ** 2
-        log_lambda = mp.log(mp.sqrt(v / (v + t2))) + t2 * (pt - pc) ** 2 / (2 * v * (v + t2))
-        p = mp.exp(min(0, -log_lambda))
-        cases.append({"control": [xc, nc], "treatment": [xt, nt], "tau": tau, "p_value": float(p)})
-    for control, treatment, tau, reason in [((0, 0), (1, 10), 0.01, "emptyArm"), ((0, 10), (0, 10), 0.01, "zeroVariance"),
+        cases.append({"control": [xc, nc], "treatment": [xt, nt], "tau": tau,
+                      "p_value": float(sequential_p(pt - pc, v, tau))})
+    # V = 0 (each rate 0 or 1): the formula's limit as V -> 0+, 1 when theta = 0 and 0 otherwise,
+    # confirmed at V = 1e-40.
+    for (xc, nc), (xt, nt), tau in [((0, 10), (0, 10), 0.01), ((0, 500), (0, 500), 0.01),
+                                    ((500, 500), (500, 500), 0.01), ((0, 10), (10, 10), 0.01),
+                                    ((1, 1), (0, 1), 0.1)]:
+        theta = mp.mpf(xt) / nt - mp.mpf(xc) / nc
+        limit = 1.0 if theta == 0 else 0.0
+        check(f"sequential limit {xc}/{nc} {xt}/{nt}", float(sequential_p(theta, mp.mpf("1e-40"), tau)), limit, 0, 1e-300)
+        cases.append({"control": [xc, nc], "treatment": [xt, nt], "tau": tau, "p_value": limit})
+    for control, treatment, tau, reason in [((0, 0), (1, 10), 0.01, "emptyArm"),
                                             ((1, 10), (2, 10), 0.0, "invalidParameter")]:
         cases.append({"control": list(control), "treatment": list(treatment), "tau": tau, "undefined": reason})
     write("sequential", "SPEC 4.3 mixture-SPRT formula (Johari, Pekelis and Walsh 2017) in mpmath at 60 digits",
           {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
 
 
+GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
+              two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
+              bayesian, sample_size, sequential]
+
 if __name__ == "__main__":
+    by_name = {generate.__name__: generate for generate in GENERATORS}
+    names = sys.argv[1:] or list(by_name)
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        sys.exit(f"unknown fixture {', '.join(unknown)}; the fixtures are: {', '.join(by_name)}")
+    if statsmodels is None and NEEDS_STATSMODELS & set(names):
+        sys.exit(f"{', '.join(sorted(NEEDS_STATSMODELS & set(names)))} follow statsmodels, which is not installed: "
+                 "pip install statsmodels")
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    for generate in [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
-                     two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-                     bayesian, sample_size, sequential]:
-        generate()
+    for name in names:
+        by_name[name]()

@@ -1,7 +1,9 @@
 /// A statistic that is either a number or explicitly undefined, with the reason why.
 ///
 /// Degenerate data (an empty arm, nobody converting, identical rates, …) never produces NaN,
-/// infinity or a crash: it produces `.undefined(reason)`, which renderers show as an empty
+/// infinity or a crash. Where the formula still gives a number it is that number (Fisher's
+/// p = 1 when nobody converted in either arm, a zero-width interval for a zero variance);
+/// where it gives none the result is `.undefined(reason)`, which renderers show as an empty
 /// cell or "n/a" and which reads as "undefined, because …" in notes and logs (SPEC §4).
 /// Modelled on the "undefined, because" results of GrowthBook's gbstats.
 public enum Estimate<Value: Sendable>: Sendable {

@@ -62,7 +62,8 @@ struct ABTestCommand: ParsableCommand {
             throw ValidationError("--weights '\(weights)' is not a list of positive shares such as control=50,B=50 or 50,50.")
         }
         if let mde, !(mde > 0 && mde.isFinite) { throw ValidationError("--mde must be a positive fraction, e.g. 0.05.") }
-        guard tau > 0, tau.isFinite else { throw ValidationError("--tau must be positive.") }
+        // τ² enters the sequential p-value, so it must be finite too (τ below about 1e154).
+        guard tau > 0, (tau * tau).isFinite else { throw ValidationError("--tau must be a positive number such as 0.01.") }
         if let conversionWindow, conversionWindow.milliseconds < 1000 {
             throw ValidationError("--conversion-window must be positive (at least 1s), e.g. 7d.")
         }

@@ -66,6 +66,7 @@ import Testing
         (["--week", "2026-W30"], 65, "No test has assignments"),
         (["--alpha", "1.5"], 64, "--alpha"),
         (["--alpha", "0"], 64, "--alpha"),
+        (["--sequential", "--tau", "1e200"], 64, "--tau"),
         (["--weights", "control=50,B=-1"], 64, "--weights"),
         (["--test", "Café, \"quoted\"", "--weights", "control=50,other=50"], 64, "--weights"),
         (["--week", "2026-W99"], 64, "--week"),

@@ -48,12 +48,13 @@ struct BayesianTests {
         #expect(chance > 0.5 && chance < 1)
     }
 
-    @Test("identical arms have an even chance")
+    @Test("identical arms have exactly an even chance")
     func identicalArms() throws {
         for arm in [Proportion(successes: 0, trials: 1), Proportion(successes: 7, trials: 7),
+                    Proportion(successes: 0, trials: 500), Proportion(successes: 500, trials: 500),
                     Proportion(successes: 123_456, trials: 10_000_000)] {
             let chance = try #require(chanceToBeatControl(control: arm, treatment: arm).definedValue)
-            #expect(abs(chance - 0.5) < 1e-12)
+            #expect(chance == 0.5)
         }
     }
 }

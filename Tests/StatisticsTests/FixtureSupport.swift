@@ -45,6 +45,9 @@ enum Fixtures {
         "two_proportion_ztest", "uplift_intervals", "multiple_testing", "chi_square_tests", "bayesian",
         "sample_size", "sequential",
     ]
+
+    /// The fixtures whose reference values come from statsmodels (`NEEDS_STATSMODELS` in the script).
+    static let followingStatsmodels: Set = ["wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"]
 }
 
 /// |actual − expected| ≤ max(relative·|expected|, absolute); infinities must match exactly.
@@ -72,21 +75,6 @@ enum NumberOrReason: Decodable, Sendable {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Double.self) {
             self = .number(number)
-        } else {
-            self = .reason(try container.decode(String.self))
-        }
-    }
-}
-
-/// A fixture interval: `[lower, upper]` or the name of an `UndefinedReason`.
-enum IntervalOrReason: Decodable, Sendable {
-    case interval(Double, Double)
-    case reason(String)
-
-    init(from decoder: Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let bounds = try? container.decode([Double].self), bounds.count == 2 {
-            self = .interval(bounds[0], bounds[1])
         } else {
             self = .reason(try container.decode(String.self))
         }

@@ -19,9 +19,10 @@ struct IntervalTests {
             var control, treatment: [Int]
             var alpha: Double
             var absolute: Double
-            var absoluteInterval: IntervalOrReason
+            /// [lower, upper]; the point [estimate, estimate] when the variance is zero.
+            var absoluteInterval: [Double]
             var relative: NumberOrReason
-            var relativeInterval: IntervalOrReason?
+            var relativeInterval: [Double]?
         }
         var cases: [Case]
     }
@@ -53,14 +54,9 @@ struct IntervalTests {
 
         let absolute = try #require(absoluteUplift(control: control, treatment: treatment, alpha: c.alpha).definedValue)
         #expect(isClose(absolute.estimate, c.absolute, tolerance))
-        switch c.absoluteInterval {
-        case .interval(let lower, let upper):
-            let interval = try #require(absolute.interval.definedValue)
-            #expect(isClose(interval.lower, lower, tolerance))
-            #expect(isClose(interval.upper, upper, tolerance))
-        case .reason(let reason):
-            #expect(absolute.interval.undefinedReason?.rawValue == reason)
-        }
+        #expect(isClose(absolute.interval.lower, c.absoluteInterval[0], tolerance))
+        #expect(isClose(absolute.interval.upper, c.absoluteInterval[1], tolerance))
+        #expect(absolute.interval.contains(absolute.estimate))
 
         let relative = relativeUplift(control: control, treatment: treatment, alpha: c.alpha)
         switch c.relative {
@@ -69,14 +65,10 @@ struct IntervalTests {
         case .number(let expected):
             let value = try #require(relative.definedValue)
             #expect(isClose(value.estimate, expected, tolerance))
-            switch try #require(c.relativeInterval) {
-            case .interval(let lower, let upper):
-                let interval = try #require(value.interval.definedValue)
-                #expect(isClose(interval.lower, lower, tolerance))
-                #expect(isClose(interval.upper, upper, tolerance))
-            case .reason(let reason):
-                #expect(value.interval.undefinedReason?.rawValue == reason)
-            }
+            let bounds = try #require(c.relativeInterval)
+            #expect(isClose(value.interval.lower, bounds[0], tolerance))
+            #expect(isClose(value.interval.upper, bounds[1], tolerance))
+            #expect(value.interval.contains(value.estimate))
         }
     }
 

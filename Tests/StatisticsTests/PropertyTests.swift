@@ -42,15 +42,32 @@ struct PropertyTests {
             let forward = try #require(absoluteUplift(control: a, treatment: b).definedValue)
             let backward = try #require(absoluteUplift(control: b, treatment: a).definedValue)
             #expect(forward.estimate == -backward.estimate)
-            if let f = forward.interval.definedValue, let g = backward.interval.definedValue {
-                #expect(isClose(f.lower, -g.upper, relative: 1e-12, absolute: 1e-15))
-            }
+            #expect(isClose(forward.interval.lower, -backward.interval.upper, relative: 1e-12, absolute: 1e-15))
             if let f = relativeUplift(control: a, treatment: b).definedValue,
                let g = relativeUplift(control: b, treatment: a).definedValue {
                 // (1 + r)(1 + r') = 1 and the signs agree with the absolute uplift.
                 #expect(isClose((1 + f.estimate) * (1 + g.estimate), 1, relative: 1e-12) || f.estimate == -1)
                 #expect(f.estimate.sign == forward.estimate.sign || f.estimate == 0)
             }
+        }
+    }
+
+    @Test("every pair of arms with users is compared; swapping them keeps p and the test, flips z")
+    func everyPairIsCompared() throws {
+        for (a, b) in Self.pairs {
+            let forward = try #require(compareConversionRates(control: a, treatment: b).definedValue, "\(a) vs \(b)")
+            let backward = try #require(compareConversionRates(control: b, treatment: a).definedValue)
+            #expect((0...1).contains(forward.pValue))
+            #expect(forward.method == backward.method)
+            #expect(isClose(forward.pValue, backward.pValue, relative: 1e-12, absolute: 1e-300))
+            #expect(forward.z == backward.z.map { -$0 })
+            // z is missing exactly where the pooled variance is zero, and then Fisher decides.
+            let zTest = twoProportionZTest(control: a, treatment: b)
+            #expect(forward.z == zTest.definedValue?.z)
+            if forward.z == nil {
+                #expect(zTest.undefinedReason == .zeroVariance && forward.method == .fisher && forward.pValue == 1)
+            }
+            #expect(sequentialPValue(control: a, treatment: b).isDefined)
         }
     }
 

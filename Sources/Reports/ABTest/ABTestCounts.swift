@@ -7,6 +7,12 @@ public struct ABTestCounts: Sendable, Equatable {
         public var name: String
         public var users: Int
         public var conversions: Int
+
+        public init(name: String, users: Int, conversions: Int) {
+            self.name = name
+            self.users = users
+            self.conversions = conversions
+        }
     }
 
     public struct Test: Sendable, Equatable {
@@ -21,11 +27,29 @@ public struct ABTestCounts: Sendable, Equatable {
         public var rowsRead: Int
         public var firstAssignment: Date
         public var lastAssignment: Date
+
+        public init(name: String, variants: [Variant], multipleExposures: Int = 0, excludedRows: Int = 0,
+                    lateConversions: Int = 0, rowsRead: Int, firstAssignment: Date, lastAssignment: Date) {
+            self.name = name
+            self.variants = variants
+            self.multipleExposures = multipleExposures
+            self.excludedRows = excludedRows
+            self.lateConversions = lateConversions
+            self.rowsRead = rowsRead
+            self.firstAssignment = firstAssignment
+            self.lastAssignment = lastAssignment
+        }
     }
 
     public var tests: [Test]
     /// Rows created in the period with no test name: counted, belonging to no test.
     public var rowsWithoutTest: Int
+
+    /// Counts from any source: PostgreSQL (`abTestCounts(start:end:options:)`) or a test's own numbers.
+    public init(tests: [Test], rowsWithoutTest: Int = 0) {
+        self.tests = tests
+        self.rowsWithoutTest = rowsWithoutTest
+    }
 }
 
 /// The options that change what is counted.

@@ -123,16 +123,7 @@ public struct ABTestReadout: Sendable {
         for index in results.indices.dropFirst() {
             compare(&results[index], control: controlProportion, settings: settings)
         }
-        // Holm or BH over the treatments' p-values (sequential ones when asked); a treatment
-        // without a p-value takes no part and stays empty.
-        let comparable = results.indices.dropFirst().filter { results[$0].decisionPValue(settings) != nil }
-        if let adjusted = adjustedPValues(comparable.map { results[$0].decisionPValue(settings)! },
-                                          correction: settings.correction).definedValue {
-            for (index, value) in zip(comparable, adjusted) {
-                results[index].pValueAdjusted = value
-                results[index].isSignificant = value < settings.alpha
-            }
-        }
+        adjust(&results, settings: settings)
 
         let users = results.reduce(0) { $0 + $1.users }
         let srm = sampleRatioMismatch(users: results.map(\.users), weights: plannedShares).definedValue
@@ -148,15 +139,35 @@ public struct ABTestReadout: Sendable {
         return result
     }
 
+    /// Holm or BH over the treatments' decision p-values (the sequential ones when asked).
+    ///
+    /// The family is every treatment compared with the control, i.e. with users in both arms
+    /// (degenerate data included: both arms at 0 % is Fisher's p = 1, not a missing comparison),
+    /// so one variant's data never change the size of the family the others are adjusted in.
+    /// A member whose p-value is still undefined (only a τ too large to square) counts as
+    /// p = 1, which leaves every other adjusted value as a full family gives it, and shows no
+    /// adjusted value of its own. A treatment with no users, or a control with none, is no
+    /// comparison and stays empty.
+    static func adjust(_ results: inout [VariantResult], settings: ABTestSettings) {
+        guard let control = results.first, control.users > 0 else { return }
+        let family = results.indices.dropFirst().filter { results[$0].users > 0 }
+        let pValues = family.map { results[$0].decisionPValue(settings) ?? 1 }
+        guard let adjusted = adjustedPValues(pValues, correction: settings.correction).definedValue else { return }
+        for (index, value) in zip(family, adjusted) where results[index].decisionPValue(settings) != nil {
+            results[index].pValueAdjusted = value
+            results[index].isSignificant = value < settings.alpha
+        }
+    }
+
     static func compare(_ result: inout VariantResult, control: Proportion, settings: ABTestSettings) {
         let treatment = Proportion(successes: result.conversions, trials: result.users)
         if let absolute = absoluteUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
             result.upliftAbsolute = absolute.estimate
-            result.upliftAbsoluteInterval = absolute.interval.definedValue
+            result.upliftAbsoluteInterval = absolute.interval
         }
         if let relative = relativeUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
             result.upliftRelative = relative.estimate
-            result.upliftRelativeInterval = relative.interval.definedValue
+            result.upliftRelativeInterval = relative.interval
         }
         if let comparison = compareConversionRates(control: control, treatment: treatment).definedValue {
             result.pValue = comparison.pValue

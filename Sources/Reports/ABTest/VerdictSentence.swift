@@ -51,7 +51,8 @@ enum VerdictSentence {
     private static func relativeClause(_ variant: ABTestReadout.VariantResult) -> String {
         guard let relative = variant.upliftRelative else { return "" }
         var clause = " (\(signedPercent(relative)) relative"
-        if let interval = variant.upliftRelativeInterval {
+        // A zero-width interval (nobody converted in the treatment) adds no range worth reading.
+        if let interval = variant.upliftRelativeInterval, interval.width > 0 {
             clause += ", likely between \(signedPercent(interval.lower)) and \(signedPercent(interval.upper))"
         }
         return clause + ")"

@@ -45,6 +45,10 @@ public struct ExecSummaryReadout: Sendable {
     /// Tests that reached significance, and tests with health problems (SRM, users in several
     /// variants). A test flagged for SRM is never called a winner: its verdict is the SRM one
     /// and no uplift is shown.
+    ///
+    /// The uplift and p-value shown are those of the treatment the verdict names (`ship X`,
+    /// `do not ship: X is worse`), so the row never pairs one variant's verdict with another's
+    /// numbers; the uplift is empty when the control converted nobody (no relative baseline).
     public var notableExperiments: [Experiment] {
         guard let experiments else { return [] }
         return experiments.tests.compactMap { test in
@@ -53,12 +57,16 @@ public struct ExecSummaryReadout: Sendable {
             var problems: [String] = []
             if test.isSRMFlagged { problems.append("sample-ratio mismatch") }
             if test.hasExposureWarning { problems.append("users in several variants") }
-            let best = significant.max { abs($0.upliftRelative ?? 0) < abs($1.upliftRelative ?? 0) }
+            let named: String? = switch test.verdict {
+            case .ship(let variant), .doNotShip(let variant): variant
+            case .sampleRatioMismatch, .keepRunning, .noEffect: nil
+            }
+            let best = named.flatMap { name in significant.first { $0.name == name } }
             return Experiment(
                 test: test.name,
                 verdict: test.isSRMFlagged ? ABTestReadout.Verdict.sampleRatioMismatch.text : test.verdict.text,
                 upliftRelative: test.isSRMFlagged ? nil : best?.upliftRelative,
-                pValue: test.isSRMFlagged ? nil : (best?.pValueAdjusted ?? best?.pValue),
+                pValue: test.isSRMFlagged ? nil : best?.pValueAdjusted,
                 users: test.users,
                 isSignificant: !test.isSRMFlagged && !significant.isEmpty,
                 isSRMFlagged: test.isSRMFlagged, hasExposureWarning: test.hasExposureWarning,

@@ -19,7 +19,8 @@ public struct BayesianComparison: Sendable, Hashable {
 /// Evan Miller's closed-form sum, summed outward from its largest term (see
 /// `probabilityBetaExceeds`); accurate to ~1e-13 absolute and about a millisecond for ten
 /// million users per arm. Checked against Evan Miller's sum in mpmath at 60 digits and scipy
-/// quadrature (see `Fixtures/bayesian.json`; the SPEC asks for 1e-6). `chanceToBeatControl(a, b) + chanceToBeatControl(b, a) = 1`.
+/// quadrature (see `Fixtures/bayesian.json`; the SPEC asks for 1e-6). `chanceToBeatControl(a, b) + chanceToBeatControl(b, a) = 1`;
+/// identical arms (0/500 against 0/500 included) give exactly 0.5.
 /// - Returns: `.undefined(.emptyArm)` when an arm has no users.
 public func chanceToBeatControl(control: Proportion, treatment: Proportion) -> Estimate<Double> {
     guard control.trials > 0, treatment.trials > 0 else { return .undefined(.emptyArm) }

@@ -12,8 +12,10 @@ import Foundation
 /// saddle-point densities (see `logMillerTerm`), and runs outward until the remaining terms
 /// (fewer than the remaining count times the current term) cannot change it, so the cost is a
 /// few times the spread of the law — thousands of steps for ten million users — whatever the
-/// counts. Accuracy is ~1e-13 absolute.
+/// counts. Accuracy is ~1e-13 absolute; identical laws give exactly 1/2 (X and Y are then
+/// exchangeable and P(X = Y) = 0), which the sum would miss by an ulp.
 func probabilityBetaExceeds(aX: Double, bX: Double, aY: Double, bY: Double) -> Double {
+    if aX == aY, bX == bY { return 0.5 }
     let smallest = min(aX, bX, aY, bY)
     let p: Double
     if smallest == aX {

@@ -12,10 +12,12 @@ public struct ConversionComparison: Sendable, Hashable {
     public var pValue: Double
     /// Which test computed it.
     public var method: Method
-    /// The z statistic (also reported when Fisher's test supplies the p-value).
-    public var z: Double
+    /// The pooled z statistic, also given when Fisher's test supplies the p-value; `nil` when it
+    /// is undefined because nobody or everybody converted in both arms (the pooled variance is
+    /// zero), where Fisher's test still gives a p-value.
+    public var z: Double?
 
-    public init(pValue: Double, method: Method, z: Double) {
+    public init(pValue: Double, method: Method, z: Double?) {
         self.pValue = pValue
         self.method = method
         self.z = z
@@ -36,19 +38,21 @@ public func smallestExpectedCount(control: Proportion, treatment: Proportion) ->
 }
 
 /// Treatment against control: the pooled z-test, or Fisher's exact test when the smallest
-/// expected count is below `fisherBelow` (SPEC §4.3: 5).
+/// expected count is below `fisherBelow` (SPEC §4.3: 5) or the z statistic is undefined.
 ///
-/// - Returns: `.undefined(.emptyArm)` when an arm has no users, `.undefined(.zeroVariance)`
-///   when nobody or everybody converted in both arms (no test has information then; Fisher's
-///   convention of p = 1 would read as evidence of "no difference").
+/// Fisher's test is defined for every 2×2 table with users in both rows: when nobody or
+/// everybody converted in both arms, every table with those margins is the observed one, so
+/// p = 1 (scipy `fisher_exact` gives the same). Such a comparison is not missing — it says the
+/// data show no difference, and it stays in the multiple-testing family.
+/// - Returns: `.undefined(.emptyArm)` when an arm has no users.
 public func compareConversionRates(control: Proportion, treatment: Proportion,
                                    fisherBelow minimumExpectedCount: Double = 5) -> Estimate<ConversionComparison> {
-    twoProportionZTest(control: control, treatment: treatment).flatMap { zTest in
-        guard smallestExpectedCount(control: control, treatment: treatment) < minimumExpectedCount else {
-            return .value(ConversionComparison(pValue: zTest.pValue, method: .zTest, z: zTest.z))
-        }
-        return fisherExactTest(control: control, treatment: treatment).map {
-            ConversionComparison(pValue: $0, method: .fisher, z: zTest.z)
-        }
+    guard control.trials > 0, treatment.trials > 0 else { return .undefined(.emptyArm) }
+    let zTest = twoProportionZTest(control: control, treatment: treatment).definedValue
+    if let zTest, smallestExpectedCount(control: control, treatment: treatment) >= minimumExpectedCount {
+        return .value(ConversionComparison(pValue: zTest.pValue, method: .zTest, z: zTest.z))
+    }
+    return fisherExactTest(control: control, treatment: treatment).map {
+        ConversionComparison(pValue: $0, method: .fisher, z: zTest?.z)
     }
 }
