@@ -52,10 +52,19 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
     /// ISO weekday: 1 = Monday … 7 = Sunday.
     public var isoWeekday: Int { ((daysSinceEpoch % 7 + 7) % 7 + 3) % 7 + 1 }
 
-    public var description: String {
+    public var description: String { Self.text(year: year, month: month, day: day) }
+
+    static func text(year: Int, month: Int, day: Int) -> String {
         let y = String(year), m = month < 10 ? "0\(month)" : "\(month)", d = day < 10 ? "0\(day)" : "\(day)"
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + "-" + m + "-" + d
     }
+
+    /// As PostgreSQL reads it: the proleptic Gregorian year 0 is `0001 BC`, -1 is `0002 BC`
+    /// (the period before `0001-W01` starts in 1 BC).
+    public var postgresText: String { year > 0 ? description : Self.text(year: 1 - year, month: month, day: day) + " BC" }
+
+    /// `YYYY-MM-DD` of a year counted as PostgreSQL counts BC years (1 - year), for `postgresText`.
+    var dayText: String { year > 0 ? description : Self.text(year: 1 - year, month: month, day: day) }
 
     public static func < (a: CalendarDate, b: CalendarDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 

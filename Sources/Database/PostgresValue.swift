@@ -41,7 +41,7 @@ public enum PostgresValue: Sendable, Equatable {
         case .double(let value): "\(value)"
         case .decimal(let value): NSDecimalNumber(decimal: value).stringValue
         case .bool(let value): value ? "t" : "f"
-        case .date(let date): date.description
+        case .date(let date): date.postgresText
         case .timestamp(let date): Self.isoTimestamp(date)
         case .uuid(let uuid): uuid.uuidString.lowercased()
         case .textArray(let items):
@@ -61,11 +61,11 @@ public enum PostgresValue: Sendable, Equatable {
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let day = CalendarDate(daysSinceEpoch: days)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        var text = "\(day) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
+        var text = "\(day.dayText) \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))"
         if fraction != 0 {
             let digits = String(fraction)
             text += "." + String(repeating: "0", count: 6 - digits.count) + digits
         }
-        return text + "+00"
+        return text + "+00" + (day.year > 0 ? "" : " BC")
     }
 }

@@ -24,12 +24,15 @@ public struct ABTestCounts: Sendable, Equatable {
         public var excludedRows: Int
         /// Rows whose conversion came at or after the readout's end: not counted.
         public var lateConversions: Int
+        /// Rows whose `created_at` is `-infinity` or before the year 1: in no period, left out.
+        public var undatedRows: Int
         public var rowsRead: Int
         public var firstAssignment: Date
         public var lastAssignment: Date
 
         public init(name: String, variants: [Variant], multipleExposures: Int = 0, excludedRows: Int = 0,
-                    lateConversions: Int = 0, rowsRead: Int, firstAssignment: Date, lastAssignment: Date) {
+                    lateConversions: Int = 0, undatedRows: Int = 0, rowsRead: Int, firstAssignment: Date, lastAssignment: Date) {
+            self.undatedRows = undatedRows
             self.name = name
             self.variants = variants
             self.multipleExposures = multipleExposures
@@ -100,7 +103,8 @@ extension PostgresConnection {
                 order.append(name)
                 tests[name] = ABTestCounts.Test(
                     name: name, variants: [], multipleExposures: try row.int("multiple_exposures"),
-                    excludedRows: try row.int("excluded_rows"), lateConversions: try row.int("late_conversions"), rowsRead: try row.int("rows_read"),
+                    excludedRows: try row.int("excluded_rows"), lateConversions: try row.int("late_conversions"),
+                    undatedRows: try row.int("undated_rows"), rowsRead: try row.int("rows_read"),
                     firstAssignment: try row.timestamp("first_assignment"), lastAssignment: try row.timestamp("last_assignment"))
             case "variant":
                 let name = try row.string("test_name")
@@ -137,6 +141,9 @@ extension PostgresConnection {
 /// The counting statements. Parameters: $1 period start, $2 readout end, $3 event or NULL,
 /// $4 test or NULL, $5 conversion window in seconds or NULL.
 enum ABTestSQL {
+    /// Rows before this (`-infinity`, dates BC) belong to no period and are counted apart.
+    static let firstDay = "'0001-01-01 00:00:00+00'::timestamptz"
+
     /// The tests in scope and their rows before the end; shared by both statements.
     private static let scope = """
         active AS (
@@ -148,7 +155,7 @@ enum ABTestSQL {
         scoped AS MATERIALIZED (
           SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
           FROM ab_test_assignments a
-          WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < $2
+          WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < $2 AND a.created_at >= \(firstDay)
         )
         """
 
@@ -167,22 +174,24 @@ enum ABTestSQL {
           SELECT s.test_name, count(*) AS rows_read,
                  count(*) FILTER (WHERE s.user_email IS NULL OR s.variant IS NULL) AS excluded_rows,
                  count(*) FILTER (WHERE s.converted_at >= $2) AS late_conversions,
-                 min(s.created_at) AS first_assignment, max(s.created_at) AS last_assignment
+                 min(s.created_at) AS first_assignment, max(s.created_at) AS last_assignment,
+                 (SELECT count(*) FROM ab_test_assignments u
+                  WHERE u.test_name = s.test_name AND u.created_at < \(firstDay)) AS undated_rows
           FROM scoped s GROUP BY s.test_name
         ),
         exposures AS (
           SELECT test_name, count(*) FILTER (WHERE exposed_twice) AS multiple_exposures FROM per_user GROUP BY test_name
         )
         SELECT 'test' AS kind, t.test_name, NULL AS variant, NULL::bigint AS users, NULL::bigint AS conversions,
-               coalesce(e.multiple_exposures, 0) AS multiple_exposures, t.excluded_rows, t.late_conversions, t.rows_read,
-               t.first_assignment, t.last_assignment
+               coalesce(e.multiple_exposures, 0) AS multiple_exposures, t.excluded_rows, t.late_conversions, t.undated_rows,
+               t.rows_read, t.first_assignment, t.last_assignment
         FROM tests t LEFT JOIN exposures e USING (test_name)
         UNION ALL
         SELECT 'variant', sv.test_name, sv.variant, coalesce(v.users, 0), coalesce(v.conversions, 0),
-               NULL, NULL, NULL, NULL, NULL, NULL
+               NULL, NULL, NULL, NULL, NULL, NULL, NULL
         FROM seen_variants sv LEFT JOIN variants v USING (test_name, variant)
         UNION ALL
-        SELECT 'no_test', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+        SELECT 'no_test', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                (SELECT count(*) FROM ab_test_assignments WHERE test_name IS NULL AND created_at >= $1 AND created_at < $2),
                NULL, NULL
         ORDER BY 2 NULLS LAST, 1, 3

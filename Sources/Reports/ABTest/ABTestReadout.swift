@@ -51,6 +51,7 @@ public struct ABTestReadout: Sendable {
         public var multipleExposures: Int
         public var excludedRows: Int
         public var lateConversions: Int
+        public var undatedRows: Int
         public var rowsRead: Int
         public var firstAssignment: Date
         public var lastAssignment: Date
@@ -132,7 +133,8 @@ public struct ABTestReadout: Sendable {
             : nil
         var result = TestResult(
             name: test.name, variants: results, users: users, multipleExposures: test.multipleExposures,
-            excludedRows: test.excludedRows, lateConversions: test.lateConversions, rowsRead: test.rowsRead,
+            excludedRows: test.excludedRows, lateConversions: test.lateConversions,
+            undatedRows: test.undatedRows, rowsRead: test.rowsRead,
             firstAssignment: test.firstAssignment, lastAssignment: test.lastAssignment, plannedShares: plannedShares,
             srmPValue: srm?.pValue, isSRMFlagged: srm?.isFlagged ?? false, omnibusPValue: omnibus, verdict: .noEffect)
         result.verdict = verdict(for: result)

@@ -56,6 +56,16 @@ public struct AttributionConversionCounts: Sendable, Equatable {
     public var otherEventType: Int
     public var negativeRevenue: Int
     public var zeroRevenue: Int
+    /// Those whose revenue is NaN (numeric allows it): left out of every credit.
+    public var nanRevenue: Int
+
+    public init(inPeriod: Int, otherEventType: Int, negativeRevenue: Int, zeroRevenue: Int, nanRevenue: Int = 0) {
+        self.inPeriod = inPeriod
+        self.otherEventType = otherEventType
+        self.negativeRevenue = negativeRevenue
+        self.zeroRevenue = zeroRevenue
+        self.nanRevenue = nanRevenue
+    }
 }
 
 extension PostgresConnection {
@@ -89,7 +99,8 @@ extension PostgresConnection {
         ]) { row in
             AttributionConversionCounts(
                 inPeriod: try row.int("in_period"), otherEventType: try row.int("other_event_type"),
-                negativeRevenue: try row.int("negative_revenue"), zeroRevenue: try row.int("zero_revenue"))
+                negativeRevenue: try row.int("negative_revenue"), zeroRevenue: try row.int("zero_revenue"),
+                nanRevenue: try row.int("nan_revenue"))
         }
         return rows.first ?? AttributionConversionCounts(inPeriod: 0, otherEventType: 0, negativeRevenue: 0, zeroRevenue: 0)
     }
@@ -107,6 +118,7 @@ enum AttributionSQL {
           SELECT c.id, c.user_email, c.revenue, c.occurred_at
           FROM conversion_events c
           WHERE c.occurred_at >= $1 AND c.occurred_at < $2 AND ($3::text IS NULL OR c.event_type = $3)
+            AND c.revenue <> 'NaN'
         ),
         touches AS (
           SELECT c.id, c.user_email, c.revenue,
@@ -169,7 +181,8 @@ enum AttributionSQL {
         SELECT count(*) AS in_period,
                count(*) FILTER (WHERE $3::text IS NOT NULL AND event_type <> $3) AS other_event_type,
                count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue < 0) AS negative_revenue,
-               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue = 0) AS zero_revenue
+               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue = 0) AS zero_revenue,
+               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue = 'NaN') AS nan_revenue
         FROM conversion_events
         WHERE occurred_at >= $1 AND occurred_at < $2
         """

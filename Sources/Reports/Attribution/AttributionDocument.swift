@@ -122,6 +122,7 @@ public enum AttributionDocument {
             ("conversions with no touch in the lookback (credited to (direct))", current.directConversions),
             ("conversions with negative revenue (credited as they are)", counts.negativeRevenue),
             ("conversions with zero revenue", counts.zeroRevenue),
+            ("conversions with NaN revenue (left out)", counts.nanRevenue),
             ("touches in the lookback windows", current.touches),
             ("touches with a null source_platform (credited to unknown)", current.nullPlatformTouches),
             ("touches sharing a timestamp (ordered by source_platform, then id)", current.tiedTouches),

@@ -210,6 +210,7 @@ public enum ExecSummaryDocument {
             ("real_time_metrics rows", readout.realTimeMetrics.count),
             ("real_time_metrics rows stale (over 24 h)", readout.realTimeMetrics.filter { $0.isStale(asOf: readout.asOf) }.count),
             ("real_time_metrics rows without a value", readout.realTimeMetrics.filter { $0.value == nil }.count),
+            ("real_time_metrics values NaN or of 10^27 or more (shown empty)", readout.realTimeMetrics.filter(\.isValueUnusable).count),
         ]
         return ReportTable(
             name: "exec-summary-data-quality", title: "Data quality",

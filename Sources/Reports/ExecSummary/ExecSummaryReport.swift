@@ -64,12 +64,17 @@ public struct ExecSummaryReport {
 /// One row of `real_time_metrics`.
 public struct RealTimeMetric: Sendable, Equatable {
     public var name: String
+    /// Rounded to 10 decimals; nil when NULL or unusable.
     public var value: Decimal?
+    /// NaN, or of magnitude 10^27 or more: shown empty and counted in the data-quality section.
+    public var isValueUnusable: Bool
+    /// Nil when NULL or not a real time (`infinity`, before the year 1): the metric is then stale.
     public var lastUpdated: Date?
 
-    public init(name: String, value: Decimal?, lastUpdated: Date?) {
+    public init(name: String, value: Decimal?, isValueUnusable: Bool = false, lastUpdated: Date?) {
         self.name = name
         self.value = value
+        self.isValueUnusable = isValueUnusable
         self.lastUpdated = lastUpdated
     }
 
@@ -82,7 +87,10 @@ public struct RealTimeMetric: Sendable, Equatable {
 
 enum ExecSummarySQL {
     static let realTimeMetrics = """
-        SELECT metric_name, metric_value, last_updated
+        SELECT metric_name,
+               CASE WHEN metric_value <> 'NaN' AND abs(metric_value) < 1e27 THEN round(metric_value, 10) END AS metric_value,
+               metric_value = 'NaN' OR abs(metric_value) >= 1e27 AS unusable_value,
+               CASE WHEN last_updated >= '0001-01-01 00:00:00+00' AND last_updated < '10000-01-01 00:00:00+00' THEN last_updated END AS last_updated
         FROM real_time_metrics
         ORDER BY metric_name COLLATE "C"
         """
@@ -93,6 +101,7 @@ extension PostgresConnection {
     public func realTimeMetrics() throws -> [RealTimeMetric] {
         try query(named: "real_time_metrics", ExecSummarySQL.realTimeMetrics).map { row in
             RealTimeMetric(name: try row.string("metric_name"), value: try row.decodeIfPresent("metric_value"),
+                           isValueUnusable: try row.decodeIfPresent("unusable_value") ?? false,
                            lastUpdated: try row.decodeIfPresent("last_updated"))
         }
     }

@@ -121,6 +121,8 @@ public enum PartnerROIDocument {
             ("rows with null or zero (or negative) conversion_rate: no visitors derived", now.unratedRows),
             ("rows with null customers_acquired: counted as 0", now.nullCustomersRows),
             ("rows with null revenue_generated: counted as 0", now.nullRevenueRows),
+            ("rows with NaN revenue_generated: left out of revenue", now.nanRevenueRows),
+            ("partner_costs rows with NaN cost: left out (no cost that day)", now.nanCostRows),
             ("partner-days with analytics rows and no cost row", now.daysWithoutCost),
             ("partner-days with analytics rows and no cost row in the previous period", before.daysWithoutCost),
             ("cost rows on partner-days without analytics rows: cost counted", now.costRowsWithoutAnalytics),

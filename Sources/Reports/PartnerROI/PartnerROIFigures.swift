@@ -80,7 +80,11 @@ public struct PartnerROIQuality: Sendable, Equatable {
     public var unratedRows = 0
     public var nullCustomersRows = 0
     public var nullRevenueRows = 0
+    /// Rows whose revenue_generated is NaN (numeric allows it): left out of revenue.
+    public var nanRevenueRows = 0
     public var costRows = 0
+    /// partner_costs rows whose cost is NaN: left out, as if the day had no cost row.
+    public var nanCostRows = 0
     /// Partner-days with analytics rows and no cost row.
     public var daysWithoutCost = 0
     /// Cost rows on days the partner has no analytics rows.

@@ -71,6 +71,8 @@ extension PostgresConnection {
                 quality.unratedRows = try row.int(prefix + "unrated_rows")
                 quality.nullCustomersRows = try row.int(prefix + "null_customers_rows")
                 quality.nullRevenueRows = try row.int(prefix + "null_revenue_rows")
+                quality.nanRevenueRows = try row.int(prefix + "nan_revenue_rows")
+                quality.nanCostRows = try row.int(prefix + "nan_cost_rows")
                 quality.costRows = try row.int(prefix + "cost_rows")
                 quality.daysWithoutCost = try row.int(prefix + "days_without_cost")
                 quality.costRowsWithoutAnalytics = try row.int(prefix + "cost_rows_without_analytics")
@@ -100,6 +102,8 @@ enum PartnerROISQL {
         ("unrated_rows", "coalesce(sum(unrated_rows) FILTER (WHERE {period}), 0)"),
         ("null_customers_rows", "coalesce(sum(null_customers_rows) FILTER (WHERE {period}), 0)"),
         ("null_revenue_rows", "coalesce(sum(null_revenue_rows) FILTER (WHERE {period}), 0)"),
+        ("nan_revenue_rows", "coalesce(sum(nan_revenue_rows) FILTER (WHERE {period}), 0)"),
+        ("nan_cost_rows", "count(*) FILTER (WHERE nan_cost AND {period})"),
         ("cost_rows", "count(*) FILTER (WHERE has_cost AND {period})"),
         ("days_without_cost", "count(*) FILTER (WHERE has_rows AND NOT has_cost AND {period})"),
         ("cost_rows_without_analytics", "count(*) FILTER (WHERE has_cost AND NOT has_rows AND {period})"),
@@ -141,29 +145,30 @@ enum PartnerROISQL {
           SELECT partner_name, analytics_period AS day,
                  count(*) AS rows_read,
                  count(*) FILTER (WHERE partner_type IS NULL) AS null_type_rows,
-                 count(*) FILTER (WHERE conversion_rate IS NULL OR conversion_rate <= 0) AS unrated_rows,
+                 count(*) FILTER (WHERE NOT (conversion_rate > 0 AND conversion_rate <> 'NaN') OR conversion_rate IS NULL) AS unrated_rows,
                  count(*) FILTER (WHERE customers_acquired IS NULL) AS null_customers_rows,
                  count(*) FILTER (WHERE revenue_generated IS NULL) AS null_revenue_rows,
+                 count(*) FILTER (WHERE revenue_generated = 'NaN') AS nan_revenue_rows,
                  sum(customers_acquired) AS customers,
-                 sum(revenue_generated) AS revenue,
-                 sum(customers_acquired) FILTER (WHERE conversion_rate > 0) AS rated_customers,
-                 round(sum((customers_acquired * 100)::numeric(38, 20) / conversion_rate) FILTER (WHERE conversion_rate > 0), 18) AS visitors,
+                 sum(revenue_generated) FILTER (WHERE revenue_generated <> 'NaN') AS revenue,
+                 sum(customers_acquired) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN') AS rated_customers,
+                 round(sum(customers_acquired::numeric(38, 20) * 100 / conversion_rate) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN'), 18) AS visitors,
                  min(partner_type COLLATE "C") AS day_type
           FROM partnership_analytics
           WHERE analytics_period BETWEEN $1 AND $3
           GROUP BY partner_name, analytics_period
         ),
         costs AS (
-          SELECT partner_name, analytics_period AS day, cost
+          SELECT partner_name, analytics_period AS day, nullif(cost, 'NaN') AS cost, cost = 'NaN' AS nan_cost
           FROM partner_costs
           WHERE analytics_period BETWEEN $1 AND $3
         ),
         joined AS (
           SELECT coalesce(d.partner_name, c.partner_name) AS partner_name, coalesce(d.day, c.day) AS day,
                  coalesce(d.day, c.day) >= $2 AS is_current,
-                 d.partner_name IS NOT NULL AS has_rows, c.partner_name IS NOT NULL AS has_cost,
+                 d.partner_name IS NOT NULL AS has_rows, c.cost IS NOT NULL AS has_cost, coalesce(c.nan_cost, false) AS nan_cost,
                  d.customers, d.revenue, d.rated_customers, d.visitors, d.day_type, c.cost,
-                 d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows
+                 d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows, d.nan_revenue_rows
           FROM days d FULL JOIN costs c ON c.partner_name = d.partner_name AND c.day = d.day
         ),
         partners AS (

@@ -69,16 +69,19 @@ public struct ViralDataQuality: Sendable, Equatable {
         public var boolean = 0
         /// An object or an array.
         public var nested = 0
+        /// A number of magnitude 10^15 or more (1e308, 1e1000): not a count.
+        public var outOfRange = 0
 
-        public init(missing: Int = 0, null: Int = 0, string: Int = 0, boolean: Int = 0, nested: Int = 0) {
+        public init(missing: Int = 0, null: Int = 0, string: Int = 0, boolean: Int = 0, nested: Int = 0, outOfRange: Int = 0) {
             self.missing = missing
             self.null = null
             self.string = string
             self.boolean = boolean
             self.nested = nested
+            self.outOfRange = outOfRange
         }
 
-        public var total: Int { missing + null + string + boolean + nested }
+        public var total: Int { missing + null + string + boolean + nested + outOfRange }
     }
 
     public var rowsRead = 0
@@ -103,7 +106,7 @@ public struct ViralDataQuality: Sendable, Equatable {
         [("impressions", impressions), ("clicks", clicks), ("conversions", conversions)]
     }
 
-    /// Values (a key of a row) that were not numbers and counted as 0.
+    /// Values (a key of a row) that were not usable numbers and counted as 0.
     public var malformedValues: Int { impressions.total + clicks.total + conversions.total }
 
     /// Adds up the rows of one range of the `viral_quality` statement (one per combination of
@@ -137,6 +140,7 @@ extension ViralDataQuality.KeyProblems {
         case "null": null += rows
         case "string": string += rows
         case "boolean": boolean += rows
+        case "out of range": outOfRange += rows
         default: nested += rows   // object or array
         }
     }

@@ -160,12 +160,13 @@ public enum ViralDocument {
         ]
         for (key, problems) in quality.keys {
             rows += [
-                ("\(key) not a number (counted as 0)", problems.total),
+                ("\(key) not a usable number (counted as 0)", problems.total),
                 ("\(key): missing (or no object)", problems.missing),
                 ("\(key): null", problems.null),
                 ("\(key): string", problems.string),
                 ("\(key): boolean", problems.boolean),
                 ("\(key): object or array", problems.nested),
+                ("\(key): number of 10^15 or more", problems.outOfRange),
             ]
         }
         rows.append(("rows with a negative or fractional number (counted as given)", quality.unusualNumbers))
@@ -246,7 +247,7 @@ public enum ViralDocument {
         if badRows > 0 || quality.unusualNumbers > 0 {
             // More than 1 % of values unusable is worth a warning; less is noted.
             let share = Double(badRows) / Double(3 * quality.rowsRead)
-            let text = "\(formatter.number(Double(badRows), format: .integer)) reach_metrics value\(badRows == 1 ? " was" : "s were") not a number "
+            let text = "\(formatter.number(Double(badRows), format: .integer)) reach_metrics value\(badRows == 1 ? " was" : "s were") not a usable number "
                 + "(\(formatter.percent(share, places: 2)) of values) and counted as 0"
                 + (quality.unusualNumbers > 0 ? "; \(quality.unusualNumbers) row\(quality.unusualNumbers == 1 ? " has" : "s have") a negative or fractional number, counted as given" : "")
                 + ". See Data quality."

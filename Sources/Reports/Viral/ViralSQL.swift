@@ -19,10 +19,21 @@ enum ViralSQL {
     /// The keys read from `reach_metrics`, in the order the report shows them.
     static let keys = ["impressions", "clicks", "conversions"]
 
-    /// A key's value as numeric when it is a JSON number, else NULL (summed as 0). The jsonb
-    /// number casts to the same numeric that its text would, without printing and parsing it.
+    /// A key's value as numeric when it is a JSON number below `limit` in magnitude, else NULL
+    /// (summed as 0). The jsonb number casts to the same numeric that its text would, without
+    /// printing and parsing it.
     static func value(_ key: String) -> String {
-        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' THEN (reach_metrics -> '\(key)')::numeric END"
+        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' AND abs((reach_metrics -> '\(key)')::numeric) < \(limit) THEN (reach_metrics -> '\(key)')::numeric END"
+    }
+
+    /// Numbers at or above this magnitude are not counts (1e308, 1e1000): they count as 0 and
+    /// are counted in the data-quality section, so every sum stays exact and fits the report's
+    /// decimals (38 digits) for any number of rows.
+    static let limit = "1e15"
+
+    /// `jsonb_typeof` of a key, with numbers beyond `limit` as `out of range`.
+    static func type(_ key: String) -> String {
+        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' AND abs((reach_metrics -> '\(key)')::numeric) >= \(limit) THEN 'out of range' ELSE jsonb_typeof(reach_metrics -> '\(key)') END"
     }
 
     /// The sums of the three keys, exact (numeric), 0 when no row has a number.
@@ -35,7 +46,7 @@ enum ViralSQL {
     /// Rows whose value of some key is a number but negative or not whole (counted as given):
     /// `v <> abs(trunc(v))` says "v < 0 or v not whole" with the key looked up three times, not six.
     static let unusualNumber = keys.map { key in
-        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' THEN (reach_metrics -> '\(key)')::numeric <> abs(trunc((reach_metrics -> '\(key)')::numeric)) END"
+        "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' AND abs((reach_metrics -> '\(key)')::numeric) < \(limit) THEN (reach_metrics -> '\(key)')::numeric <> abs(trunc((reach_metrics -> '\(key)')::numeric)) END"
     }.joined(separator: " OR ")
 
     /// One `SELECT` per range, numbered from 1 in `range_index`, joined by `UNION ALL`; range
@@ -82,7 +93,7 @@ enum ViralSQL {
         perRange(count, orderBy: "1, 2, 3, 4, 5") { index, range in
             """
             SELECT \(index) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
-                   \(keys.map { "jsonb_typeof(reach_metrics -> '\($0)') AS \($0)_type" }.joined(separator: ",\n       ")),
+                   \(keys.map { "\(type($0)) AS \($0)_type" }.joined(separator: ",\n       ")),
                    count(*) AS row_count,
                    count(*) FILTER (WHERE \(unusualNumber)) AS unusual_numbers,
                    count(*) FILTER (WHERE user_email IS NULL) AS without_email,
