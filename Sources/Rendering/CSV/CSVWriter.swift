@@ -27,7 +27,8 @@ public struct CSVOptions: Sendable, Equatable {
 ///
 /// - RFC 4180: UTF-8, a header row of the column keys, CRLF line endings (LF with
 ///   `lineEnding: .lf`), the last record ends with a line break too; a field is quoted when it
-///   holds a comma, a double quote, CR or LF, and inner quotes are doubled.
+///   holds a comma, a double quote, CR or LF, and inner quotes are doubled; a record of one
+///   empty field is `""`, not an empty line.
 /// - Values are machine-readable: integers plain (`-5`); numbers as the shortest decimal that
 ///   reads back to the same double (`0.125`, exponent only outside 1e-7…1e21, e.g.
 ///   `3e-250`, see `MachineText.number`); money with exactly two decimals from the `Decimal`
@@ -74,6 +75,9 @@ public struct CSVWriter: Sendable {
         if options.includesByteOrderMark { buffer += [0xEF, 0xBB, 0xBF] }
         let newline = Array(options.lineEnding.rawValue.utf8)
         func appendRecord(_ fields: [String]) {
+            // A record of one empty field would be an empty line, which readers skip (Python's
+            // csv, pandas): it is written as "" instead, as Python's csv writer does.
+            if fields == [""] { buffer += Array("\"\"".utf8) }
             for (index, field) in fields.enumerated() {
                 if index > 0 { buffer.append(UInt8(ascii: ",")) }
                 buffer += CSVField.escaped(field).utf8

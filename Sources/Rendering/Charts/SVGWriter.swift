@@ -5,28 +5,24 @@ import Foundation
 struct SVGWriter {
     private(set) var markup = ""
 
-    /// Escapes the five characters that matter in XML and HTML text and quoted attributes.
+    /// Escapes the five characters that matter in XML and HTML text and quoted attributes,
+    /// scalar by scalar (a quote followed by a combining mark is still a quote to a parser).
+    /// Characters XML 1.0 does not allow (controls, U+FFFE, U+FFFF) become a space; so does a
+    /// newline.
     static func escape(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
             default:
-                // Control characters are not allowed in XML 1.0; a newline becomes a space.
-                if let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-                   scalar.value < 0x20 {
-                    result += " "
-                } else {
-                    result.append(character)
-                }
+                result.append(scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? " " : scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     /// A coordinate with at most one decimal, so output is short and stable.

@@ -87,13 +87,47 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         return pieces + [current]
     }
 
-    /// As written in a header: the name as an encoded word when it is not plain ASCII.
+    /// As written in a header: the name as it is when plain (letters, digits, spaces), quoted
+    /// when other ASCII, else (non-ASCII, `=?`, or too long for one line) as RFC 2047 encoded words.
     public var headerText: String {
-        guard let displayName else { return address }
-        let name = displayName.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == " ") }
-            ? displayName
-            : (displayName.allSatisfy(\.isASCII) ? "\"\(displayName)\"" : MailHeaders.encodedWords(displayName).joined(separator: " "))
-        return "\(name) <\(address)>"
+        guard let name = displayNameWords(firstLineRoom: MailHeaders.encodedWordLimit) else { return address }
+        return name.joined(separator: " ") + " <\(address)>"
+    }
+
+    /// As written in a message after `prefix` characters on its line (`From: `), with `suffix`
+    /// characters after it (the comma of a list): folded before a word that would make its line
+    /// longer than 76 characters, so every line fits when the address does.
+    func foldedHeaderText(prefix: Int, suffix: Int = 0) -> String {
+        let name = displayNameWords(firstLineRoom: MailHeaders.lineLimit - prefix) ?? []
+        let tokens = name + [displayName == nil ? address : "<\(address)>"]
+        var text = ""
+        var column = prefix
+        for (index, token) in tokens.enumerated() {
+            let room = MailHeaders.lineLimit - (index == tokens.count - 1 ? suffix : 0)
+            if index > 0 {
+                if column + 1 + token.count > room {
+                    text += "\r\n "
+                    column = 1
+                } else {
+                    text += " "
+                    column += 1
+                }
+            }
+            text += token
+            column += token.count
+        }
+        return text
+    }
+
+    /// The display name as one plain or quoted word, or as encoded words; nil without a name.
+    private func displayNameWords(firstLineRoom: Int) -> [String]? {
+        guard let displayName else { return nil }
+        // A quoted name of up to 68 characters fits on a line after `From: `.
+        if displayName.allSatisfy(\.isASCII), !displayName.contains("=?"), displayName.count <= 66 {
+            let isPlain = displayName.allSatisfy { $0.isLetter || $0.isNumber || $0 == " " } && !displayName.contains("  ")
+            return [isPlain ? displayName : "\"\(displayName)\""]
+        }
+        return MailHeaders.encodedWords(displayName, firstWordLimit: firstLineRoom)
     }
 
     public var description: String { headerText }
@@ -111,17 +145,29 @@ public enum MailHeaders {
         }
     }
 
-    /// `value` as it goes into a header: unchanged when printable ASCII, else RFC 2047
-    /// `=?UTF-8?B?…?=` words of whole characters, each at most 75 characters long.
-    public static func encodedWords(_ value: String) -> [String] {
+    /// RFC 2047 §2: an encoded word is at most 75 characters.
+    static let encodedWordLimit = 75
+    /// RFC 2047 §2: a header line holding an encoded word is at most 76 characters (RFC 5322
+    /// asks for 78 at most in any header line).
+    static let lineLimit = 76
+
+    /// `value` as RFC 2047 `=?UTF-8?B?…?=` words, each at most 75 characters long (the first at
+    /// most `firstWordLimit`, to leave room for the field name on its line). Words end between
+    /// Unicode scalars, never inside a UTF-8 sequence (RFC 2047 §5), so a character of several
+    /// scalars (a flag, a letter with combining marks) may span two words; decoders join
+    /// adjacent words without the space between them.
+    public static func encodedWords(_ value: String, firstWordLimit: Int = 75) -> [String] {
+        // "=?UTF-8?B?" and "?=" take 12 characters; base64 gives 4 characters per 3 bytes.
+        func byteBudget(_ limit: Int) -> Int { max(4, (min(limit, encodedWordLimit) - 12) / 4 * 3) }
         var words: [String] = []
         var chunk: [UInt8] = []
-        // 75 − len("=?UTF-8?B?") − len("?=") = 63 base64 characters: 45 bytes.
-        for character in value {
-            let bytes = Array(String(character).utf8)
-            if chunk.count + bytes.count > 45 {
+        var budget = byteBudget(firstWordLimit)
+        for scalar in value.unicodeScalars {
+            let bytes = Array(String(scalar).utf8)
+            if !chunk.isEmpty && chunk.count + bytes.count > budget {
                 words.append("=?UTF-8?B?\(Data(chunk).base64EncodedString())?=")
                 chunk = []
+                budget = byteBudget(encodedWordLimit)
             }
             chunk += bytes
         }
@@ -129,13 +175,54 @@ public enum MailHeaders {
         return words
     }
 
-    /// A header field, folded: `Name: value` with encoded words on continuation lines.
+    /// A header field, folded to lines of at most 76 characters: printable ASCII as it is,
+    /// folded before spaces; else (non-ASCII, `=?`, spaces at either end, which readers drop,
+    /// or a word too long for a line) as encoded words on continuation lines. Unfolding
+    /// (removing each CRLF) gives `Name: value` back.
     static func field(_ name: String, unstructured value: String) -> String {
-        if value.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) && value.utf8.count + name.count + 2 <= 998
-            && !value.contains("=?") {
-            return "\(name): \(value)"
+        if value.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) && !value.contains("=?")
+            && value.first != " " && value.last != " ",
+           let folded = folded("\(name): \(value)") {
+            return folded
         }
-        return "\(name): " + encodedWords(value).joined(separator: "\r\n ")
+        return "\(name): " + encodedWords(value, firstWordLimit: lineLimit - name.count - 2).joined(separator: "\r\n ")
+    }
+
+    /// ASCII header text folded before spaces into lines of at most 76 characters; nil when a
+    /// run of text is too long for a line or a line would hold only spaces.
+    static func folded(_ line: String) -> String? {
+        guard line.count > lineLimit else { return line }
+        // Pieces: each run of spaces with the text after it; a fold goes before a piece.
+        var pieces: [Substring] = []
+        var start = line.startIndex
+        var index = line.startIndex
+        var seenText = false
+        while index < line.endIndex {
+            if line[index] == " " && seenText {
+                pieces.append(line[start..<index])
+                start = index
+                seenText = false
+                while index < line.endIndex && line[index] == " " { index = line.index(after: index) }
+                continue
+            }
+            if line[index] != " " { seenText = true }
+            index = line.index(after: index)
+        }
+        pieces.append(line[start...])
+        var lines: [String] = []
+        var current = ""
+        for (index, piece) in pieces.enumerated() {
+            // The first word stays on the field name's line (a line of only `Subject:` is legal,
+            // but readers handle it less well than encoded words).
+            if index > 1 && current.count + piece.count > lineLimit {
+                lines.append(current)
+                current = ""
+            }
+            current += piece
+        }
+        lines.append(current)
+        guard lines.allSatisfy({ $0.count <= lineLimit && $0.contains { $0 != " " } }) else { return nil }
+        return lines.joined(separator: "\r\n")
     }
 }
 
@@ -200,8 +287,10 @@ public struct MailMessage: Sendable {
         let mixed = "=_mixed_\(token.prefix(24))"
         let alternative = "=_alternative_\(token.prefix(24))"
         var lines: [String] = [
-            "From: \(from.headerText)",
-            "To: " + to.map(\.headerText).joined(separator: ",\r\n "),
+            "From: " + from.foldedHeaderText(prefix: "From: ".count),
+            "To: " + to.enumerated().map { index, address in
+                address.foldedHeaderText(prefix: index == 0 ? "To: ".count : 1, suffix: index == to.count - 1 ? 0 : 1)
+            }.joined(separator: ",\r\n "),
             MailHeaders.field("Subject", unstructured: subject),
             "Date: \(Self.dateText(date))",
             "Message-ID: \(messageID)",

@@ -65,9 +65,11 @@ public struct PlainTextRenderer: Sendable {
     func table(_ table: ReportTable, formatter: DisplayFormatter) -> [String] {
         let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML }
         guard !table.rows.isEmpty else { return ["\(table.title): none."] }
-        let header = shown.map { table.columns[$0].title }
+        // One line per value: a name holding a line break must not forge a line of its own
+        // ("Bcc: …") or break the table's columns.
+        let header = shown.map { table.columns[$0].title.singleLine }
         let body = table.rows.map { row in
-            shown.map { formatter.text(row[$0], format: table.columns[$0].format, display: table.columns[$0].display) }
+            shown.map { formatter.text(row[$0], format: table.columns[$0].format, display: table.columns[$0].display).singleLine }
         }
         let numeric = shown.map { table.columns[$0].format.isNumeric }
         let widths = shown.indices.map { column in ([header[column]] + body.map { $0[column] }).map(\.count).max() ?? 0 }

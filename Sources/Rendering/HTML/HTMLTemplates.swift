@@ -141,16 +141,20 @@ public struct HTMLTemplates: Sendable {
     }
 
     /// Parses a template, turning swift-mustache's parse error into one naming file, line and column.
+    /// Every `{{ }}` of the template escapes with `HTMLEscaping`, whose pragma goes first, on a
+    /// line of its own (a standalone tag, so it leaves no blank line in the output).
     static func parse(_ text: String, path: String) throws -> MustacheTemplate {
+        _ = HTMLEscaping.registered
         do {
-            return try MustacheTemplate(string: text)
+            return try MustacheTemplate(string: HTMLEscaping.pragma + "\n" + text)
         } catch let error as MustacheTemplate.ParserError {
             // The library reports an unclosed section at the end of the file; point at its opening tag.
             if let problem = MustacheScanner.sectionProblem(in: text) {
                 throw HTMLRenderingError(.templateSyntax, file: path, line: problem.line, column: problem.column,
                                          message: problem.message)
             }
-            throw HTMLRenderingError(.templateSyntax, file: path, line: error.context.lineNumber,
+            // The library counts the pragma's line, which is not in the file.
+            throw HTMLRenderingError(.templateSyntax, file: path, line: max(1, error.context.lineNumber - 1),
                                      column: error.context.columnNumber,
                                      message: describe(error.error) + " (near `\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(80))`)")
         } catch {

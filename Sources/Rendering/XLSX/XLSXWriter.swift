@@ -210,7 +210,7 @@ final class WorkbookComposer {
     func writeText(_ text: String, sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String, row: Int, column: Int,
                    format: UnsafeMutablePointer<lxw_format>?) throws {
         let reference = "\(sheetName)!\(CellReference.name(row: row, column: column))"
-        var text = text.replacingOccurrences(of: "\u{0}", with: "\u{FFFD}")
+        var text = XLSXWriter.storable(text)
         if text.utf16.count > XLSXWriter.maximumTextLength {
             let length = text.count
             let marker = " … [truncated: \(length) characters in full]"
@@ -219,6 +219,30 @@ final class WorkbookComposer {
         }
         try workbook.check("worksheet_write_string",
                            worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, format), reference)
+    }
+}
+
+extension XLSXWriter {
+    /// Text as a shared string can hold it, so that the workbook stays well-formed XML and
+    /// reads back as written: NUL, U+FFFE and U+FFFF (not XML characters, which libxlsxwriter
+    /// writes as they are, making the whole workbook unreadable) become U+FFFD, and the `_` of
+    /// text that looks like an OOXML escape (`_x0041_`, which readers turn into `A`) is itself
+    /// escaped as `_x005F_` (ECMA-376 ST_Xstring). libxlsxwriter escapes the other controls.
+    static func storable(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        for (index, scalar) in scalars.enumerated() {
+            switch scalar.value {
+            case 0, 0xFFFE, 0xFFFF:
+                result.append("\u{FFFD}")
+            case 0x5F where index + 6 < scalars.count && scalars[index + 1] == "x" && scalars[index + 6] == "_"
+                && scalars[index + 2...index + 5].allSatisfy(\.properties.isASCIIHexDigit):
+                result.append(contentsOf: "_x005F_".unicodeScalars)
+            default:
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 }
 

@@ -31,8 +31,8 @@ public struct PeriodSelection: Sendable {
         if let month { return try Self.parseMonth(month, zone) }
         if from != nil || to != nil {
             guard let from, let to else { throw PeriodError("--from and --to go together: give both dates (inclusive).") }
-            guard let first = CalendarDate(from) else { throw PeriodError("--from '\(from)' is not a date like 2026-11-16.") }
-            guard let last = CalendarDate(to) else { throw PeriodError("--to '\(to)' is not a date like 2026-11-22.") }
+            guard let first = Self.parseDay(from) else { throw PeriodError("--from '\(from)' is not a date like 2026-11-16.") }
+            guard let last = Self.parseDay(to) else { throw PeriodError("--to '\(to)' is not a date like 2026-11-22.") }
             guard first <= last else { throw PeriodError("--from \(from) is after --to \(to).") }
             guard last.daysSinceEpoch - first.daysSinceEpoch < 3660 else { throw PeriodError("The period is longer than ten years.") }
             return ReportPeriod(kind: .days, first: first, last: last, timeZone: zone)
@@ -40,22 +40,37 @@ public struct PeriodSelection: Sendable {
         return ReportPeriod.lastCompleteWeek(before: asOf, timeZone: zone)
     }
 
+    /// `2026-W47` (or `2026-w47`): a four-digit year from 0001 to 9999 and a week of that ISO year.
     static func parseWeek(_ text: String, _ zone: TimeZone) throws -> ReportPeriod {
-        let parts = text.uppercased().split(separator: "-W")
-        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), (1...2).contains(parts[1].count), let week = Int(parts[1]),
+        let parts = text.uppercased().split(separator: "-W", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count), parts.allSatisfy(isDigits),
+              let year = Int(parts[0]), year >= 1, let week = Int(parts[1]),
               let period = ReportPeriod.week(year: year, week: week, timeZone: zone) else {
             throw PeriodError("--week '\(text)' is not an ISO week like 2026-W47.")
         }
         return period
     }
 
+    /// `2026-11`: a four-digit year from 0001 to 9999 and a two-digit month.
     static func parseMonth(_ text: String, _ zone: TimeZone) throws -> ReportPeriod {
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, let year = Int(parts[0]), let month = Int(parts[1]),
-              (1...12).contains(month), year >= 1 else {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy(isDigits),
+              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1 else {
             throw PeriodError("--month '\(text)' is not a month like 2026-11.")
         }
         return ReportPeriod.month(year: year, month: month, timeZone: zone)
+    }
+
+    /// `2026-11-16`: digits only, a year from 0001.
+    static func parseDay(_ text: String) -> CalendarDate? {
+        guard text.split(separator: "-", omittingEmptySubsequences: false).allSatisfy(isDigits),
+              let day = CalendarDate(text), day.year >= 1 else { return nil }
+        return day
+    }
+
+    /// ASCII digits only: `Int("+47")` and `Int("-1")` would read a sign.
+    private static func isDigits(_ text: Substring) -> Bool {
+        !text.isEmpty && text.utf8.allSatisfy { (0x30...0x39).contains($0) }
     }
 }
 

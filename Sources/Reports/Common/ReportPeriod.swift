@@ -112,12 +112,11 @@ public struct ReportPeriod: Sendable, Equatable {
         isoWeek(of: CalendarDate(year: year, month: 12, day: 28)!).week
     }
 
-    /// The calendar day an instant falls on in a time zone.
+    /// The calendar day an instant falls on in a time zone (proleptic Gregorian, as
+    /// PostgreSQL counts: Foundation's Gregorian calendar is Julian before 15 October 1582).
     public static func localDate(of instant: Date, in timeZone: TimeZone) -> CalendarDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
-        return CalendarDate(year: parts.year!, month: parts.month!, day: parts.day!)!
+        let local = instant.timeIntervalSince1970 + Double(timeZone.secondsFromGMT(for: instant))
+        return CalendarDate(daysSinceEpoch: Int((local / 86_400).rounded(.down)))
     }
 
     /// Midnight of `day` in the zone, or the day's first instant where midnight does not exist.
@@ -125,7 +124,10 @@ public struct ReportPeriod: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         // Noon always exists; the start of its day is midnight or the first instant after a gap.
-        let noon = calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day, hour: 12))!
+        // Noon is found from the day count, not from year-month-day components, which
+        // Foundation would read as a Julian date before 1582 (0001-01-01 two days early).
+        let utcNoon = Date(timeIntervalSince1970: Double(day.daysSinceEpoch) * 86_400 + 43_200)
+        let noon = utcNoon.addingTimeInterval(-Double(timeZone.secondsFromGMT(for: utcNoon)))
         return calendar.startOfDay(for: noon)
     }
 
