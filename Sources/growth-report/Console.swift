@@ -1,6 +1,11 @@
 import Database
 import Foundation
 import Logging
+import Rendering
+#if canImport(Glibc)
+import Glibc
+private let systemWrite = Glibc.write
+#endif
 
 /// Progress and errors go to stderr, paths written to stdout; everything shown is masked and
 /// has its terminal control characters made visible (text from the data cannot move the
@@ -68,7 +73,13 @@ enum Console {
         }
     }
 
-    private static func write(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+    /// To the real stderr, also while libxlsxwriter's output is being captured.
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let written = bytes.withUnsafeBytes { systemWrite(StandardErrorCapture.descriptor, $0.baseAddress, $0.count) }
+            if written < 0 { if errno == EINTR { continue } else { return } }
+            bytes = bytes.dropFirst(written)
+        }
     }
 }

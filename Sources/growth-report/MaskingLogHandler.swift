@@ -22,6 +22,6 @@ struct MaskingLogHandler: LogHandler {
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         let details = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let text = "[\(event.level)] \(label): \(event.message)" + (details.isEmpty ? "" : " " + details)
-        FileHandle.standardError.write(Data((Console.visible(Console.masker(text)) + "\n").utf8))
+        Console.write(Console.visible(Console.masker(text)) + "\n")
     }
 }

@@ -13,6 +13,9 @@ enum SignalHandling {
     private static let queue = DispatchQueue(label: "growth-report.signals")
 
     static func install() {
+        // A file-size limit (ulimit -f) makes a write fail with EFBIG, reported as exit 73,
+        // instead of killing the process half way through a file.
+        signal(SIGXFSZ, SIG_IGN)
         for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP")] {
             // The default action would end the process at once; the source sees the signal instead.
             signal(number, SIG_IGN)

@@ -18,6 +18,8 @@ public struct XLSXError: Error, Sendable, Equatable {
     public var libraryMessage: String?
     /// Where: the file, sheet or cell.
     public var context: String
+    /// What libxlsxwriter printed on stderr while it failed (its reason, e.g. the system error).
+    public var printed: String?
 
     init(code: Code = .libraryCallFailed, call: String, status: Int? = nil, libraryMessage: String? = nil, context: String) {
         self.code = code
@@ -40,6 +42,7 @@ extension XLSXError: CustomStringConvertible {
             var text = "Writing the XLSX workbook failed in \(call) (\(context))"
             if let status { text += ": error \(status)" }
             if let libraryMessage { text += " — \(libraryMessage)" }
+            if let printed { text += " (\(printed))" }
             return text
         case .tooLarge:
             return "The XLSX workbook cannot hold \(context): a worksheet has at most 1,048,576 rows and 16,384 columns; use CSV."

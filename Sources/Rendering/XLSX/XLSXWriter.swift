@@ -83,8 +83,22 @@ public struct XLSXWriter: Sendable {
 
     /// Writes the workbook to `url` (libxlsxwriter writes to a path; give it a staging path,
     /// e.g. through `OutputRun.write(fileNamed:)`). Throws `XLSXError` naming the failed call.
+    ///
+    /// What libxlsxwriter prints on stderr meanwhile is captured: on failure it becomes part of
+    /// the error (`XLSXError.printed`), on success it is dropped.
     @discardableResult
     public func write(_ document: ReportDocument, to url: URL) throws -> XLSXSummary {
+        let (result, printed) = StandardErrorCapture.capturing { try writeCaptured(document, to: url) }
+        switch result {
+        case .success(let summary): return summary
+        case .failure(var error as XLSXError):
+            error.printed = StandardErrorCapture.clause(printed)
+            throw error
+        case .failure(let error): throw error
+        }
+    }
+
+    private func writeCaptured(_ document: ReportDocument, to url: URL) throws -> XLSXSummary {
         let tables = document.tables
         for table in tables where table.rows.count + 1 > Self.maximumRows || table.columns.count > Self.maximumColumns {
             throw XLSXError(code: .tooLarge, call: "worksheet_write_*",
