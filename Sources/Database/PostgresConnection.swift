@@ -62,6 +62,9 @@ public final class PostgresConnection {
         var sql = "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
             + "set_config('extra_float_digits', '3', false), set_config('client_min_messages', 'warning', false), "
             + "set_config('TimeZone', $1, false)"
+        // A run stopped by a signal (or killed) ends its query within seconds: the server checks
+        // that the client is still there instead of finishing a statement nobody will read.
+        if serverVersion >= 140000 { sql += ", set_config('client_connection_check_interval', '5s', false)" }
         if let timeout = settings.statementTimeoutMilliseconds {
             sql += ", set_config('statement_timeout', $2, false)"
             parameters.append(.text("\(timeout)ms"))
