@@ -124,7 +124,7 @@ public enum ABTestDocument {
             ("rows excluded: null e-mail or variant", sum(\.excludedRows)),
             ("users excluded: seen in more than one variant", sum(\.multipleExposures)),
             ("conversions at or after the readout end (not counted)", sum(\.lateConversions)),
-            ("rows excluded: created_at before the year 1 (BC, or minus infinite)", sum(\.undatedRows)),
+            ("rows excluded: created_at before the year 1 (BC or minus infinite)", sum(\.undatedRows)),
             ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
             ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
         ]
