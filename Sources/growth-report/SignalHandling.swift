@@ -21,8 +21,11 @@ enum SignalHandling {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                OutputInterruption.stop()
-                Console.error("Stopped by \(name): this run's unfinished files were removed; the output folder holds its last complete pack.")
+                if OutputInterruption.stop() {
+                    Console.error("Stopped by \(name): this run's unfinished files were removed; the output folder holds its last complete pack.")
+                } else {
+                    Console.error("Stopped by \(name) before any report file was written.")
+                }
                 _exit(128 + number)
             }
             source.resume()

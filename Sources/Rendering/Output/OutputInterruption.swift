@@ -22,13 +22,16 @@ public enum OutputInterruption {
 
     /// Waits for a commit in flight, refuses every later one, and removes the staging folders
     /// of all open runs. The period folders keep what they held.
-    public static func stop() {
+    /// - Returns: whether any run was open (had staged files or was about to).
+    @discardableResult
+    public static func stop() -> Bool {
         gate.lock()
         stopped = true
         let folders = stagingFolders
         stagingFolders = []
         gate.unlock()
         for folder in folders { try? FileManager.default.removeItem(atPath: folder) }
+        return !folders.isEmpty
     }
 
     /// Whether `stop()` was called.
