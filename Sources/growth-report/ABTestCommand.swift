@@ -63,7 +63,8 @@ struct ABTestCommand: ParsableCommand {
         }
         if let mde, !(mde > 0 && mde.isFinite) { throw ValidationError("--mde must be a positive fraction, e.g. 0.05.") }
         // τ² enters the sequential p-value, so it must be finite too (τ below about 1e154).
-        guard tau > 0, (tau * tau).isFinite else { throw ValidationError("--tau must be a positive number such as 0.01.") }
+        guard tau > 0 else { throw ValidationError("--tau must be positive, e.g. 0.01.") }
+        guard (tau * tau).isFinite else { throw ValidationError("--tau must be below 1e154 (τ² must be finite), e.g. 0.01.") }
         if let conversionWindow, conversionWindow.milliseconds < 1000 {
             throw ValidationError("--conversion-window must be positive (at least 1s), e.g. 7d.")
         }

@@ -25,6 +25,10 @@ struct ConnectionOptions: ParsableArguments {
     var measureServerTime = false
 
     func validate() throws {
+        // An empty value (an unset shell variable) would fall back to libpq's defaults: another database.
+        for (name, value) in [("--database-url", databaseURL), ("--replica-url", replicaURL)] where value?.isEmpty == true {
+            throw ValidationError("\(name) is empty; give a PostgreSQL URL or conninfo string, or leave the option out.")
+        }
         if let statementTimeout, statementTimeout.milliseconds < 0 {
             throw ValidationError("--statement-timeout must be positive (0 leaves the server's own), e.g. 60s.")
         }

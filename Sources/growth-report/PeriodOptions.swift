@@ -82,9 +82,13 @@ struct OutputOptions: ParsableArguments {
 
     func validate() throws {
         let code = currency.uppercased()
-        guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }) else {
+        guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }),
+              Locale.Currency.isoCurrencies.contains(Locale.Currency(code)) else {
             throw ValidationError("--currency '\(currency)' is not an ISO 4217 code such as USD or EUR.")
         }
+        // An empty folder name (an unset shell variable) would write into the current folder.
+        if output.isEmpty { throw ValidationError("--output is empty; give a folder, e.g. Output.") }
+        if templates?.isEmpty == true { throw ValidationError("--templates is empty; give a folder of templates, or leave the option out.") }
         guard lockTimeout.milliseconds >= 0 else { throw ValidationError("--lock-timeout must be positive (0 gives up at once), e.g. 2m.") }
         guard lockTimeout.milliseconds <= 86_400_000 else { throw ValidationError("--lock-timeout must be at most 24h.") }
     }

@@ -19,6 +19,14 @@ struct ReportFiles {
     func write(_ documents: [ReportDocument], period: ReportPeriod, generatedAt: Date = Date(),
                runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
         let timeZone = period.timeZone
+        // The templates first: a --templates folder that is not there must leave no output folder behind.
+        let html: HTMLRenderer?
+        do {
+            html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: options.templates) : nil
+        } catch let error as HTMLRenderingError {
+            throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
+                                 message: error.localizedDescription)
+        }
         let run: OutputRun
         do {
             run = try OutputRun(outputDirectory: URL(fileURLWithPath: options.output), period: period.label)
@@ -26,7 +34,6 @@ struct ReportFiles {
             throw CommandFailure.cannotWrite(error.localizedDescription)
         }
         do {
-            let html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: options.templates) : nil
             for document in documents {
                 if let html {
                     let page = try html.render(document)
