@@ -44,12 +44,12 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
-        .testTarget(name: "StatisticsTests", dependencies: ["Statistics"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
         .testTarget(name: "MailDeliveryTests", dependencies: ["MailDelivery", "TestSupport"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering"], resources: [.copy("Golden")]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], resources: [.copy("Golden")]),
         .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "TestSupport"],
                     exclude: ["Golden"]),
     ]

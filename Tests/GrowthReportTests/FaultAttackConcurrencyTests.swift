@@ -41,12 +41,9 @@ import Glibc
     /// The test holds the period folder's lock for about two seconds, as a slow commit would.
     @Test func aRunWaitsForASlowCommitAndGivesUpAfterItsLockTimeout() throws {
         let conninfo = try Faults.shared()
-        let output = try CommandRunner.temporaryDirectory("slow-commit")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = ["weekly"] + Faults.period + ["--database-url", conninfo, "--output", output.path, "--quiet"]
-        try Faults.succeed(arguments)
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack("weekly", conninfo: conninfo, label: "slow-commit", extra: ["--quiet"])
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         // --lock-timeout 30s: the run waits, then commits once the lock is free.
         var lock = try FolderLock(pack)
@@ -93,12 +90,9 @@ import Glibc
 @Suite struct FaultAttackTimeoutTests {
     @Test(arguments: ["viral", "weekly"]) func aStatementTimeoutBehindALockedTableExits75(command: String) throws {
         let conninfo = try Faults.database("timeout")
-        let output = try CommandRunner.temporaryDirectory("timeout")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = [command] + Faults.period + ["--database-url", conninfo, "--output", output.path, "--quiet"]
-        try Faults.succeed(arguments)
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack(command, conninfo: conninfo, label: "timeout", extra: ["--quiet"])
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         let table = try TableLock(conninfo)
         defer { table.release() }

@@ -10,6 +10,27 @@ import Glibc
 /// What the fault tests share: seeded databases cloned from one template, a run in the
 /// background that a test can signal, the period folder's lock held from the test, a small
 /// tmpfs, and the checks that a pack is whole.
+/// A pack that a run of `command` wrote into a fresh output folder, with its bytes, to compare
+/// with what a failed run leaves behind.
+struct PreviousPack {
+    let output: URL
+    /// The command line of the run, for the runs that follow it (`extra` included, `--quiet` only
+    /// when `extra` has it).
+    let arguments: [String]
+    let pack: URL
+    let before: [String: Data]
+
+    init(_ command: String, conninfo: String, label: String, extra: [String] = []) throws {
+        output = try CommandRunner.temporaryDirectory(label)
+        arguments = [command] + Faults.period + ["--database-url", conninfo, "--output", output.path] + extra
+        try Faults.succeed(arguments.contains("--quiet") ? arguments : arguments + ["--quiet"])
+        pack = output.appendingPathComponent(Faults.week)
+        before = try WeeklyCommandTests.files(in: pack)
+    }
+
+    func remove() { try? FileManager.default.removeItem(at: output) }
+}
+
 enum Faults {
     static let week = "2026-W47"
     /// The period options of every run.

@@ -15,12 +15,9 @@ import Glibc
     /// `viral` alone, waiting for viral_metrics, which the test holds locked.
     @Test(arguments: signals) func aSignalWhileOneReportReadsTheDatabaseStopsTheRunCleanly(signal: Int32) throws {
         let conninfo = try Faults.database("signal_viral")
-        let output = try CommandRunner.temporaryDirectory("signal-viral")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = ["viral"] + Faults.period + ["--database-url", conninfo, "--output", output.path]
-        try Faults.succeed(arguments + ["--quiet"])
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack("viral", conninfo: conninfo, label: "signal-viral")
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         let table = try TableLock(conninfo)
         defer { table.release() }
@@ -35,12 +32,9 @@ import Glibc
     /// `weekly`, held at viral after partner-roi was built.
     @Test(arguments: signals) func aSignalPartWayThroughTheWeeklyPackStopsTheRunCleanly(signal: Int32) throws {
         let conninfo = try Faults.database("signal_weekly")
-        let output = try CommandRunner.temporaryDirectory("signal-weekly")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = ["weekly"] + Faults.period + ["--database-url", conninfo, "--output", output.path]
-        try Faults.succeed(arguments + ["--quiet"])
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack("weekly", conninfo: conninfo, label: "signal-weekly")
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         let table = try TableLock(conninfo)
         defer { table.release() }
@@ -61,12 +55,9 @@ import Glibc
     /// test): the signal removes the full staging folder.
     @Test(arguments: signals) func aSignalWhileTheRunWaitsToCommitRemovesItsStagedFiles(signal: Int32) throws {
         let conninfo = try Faults.shared()
-        let output = try CommandRunner.temporaryDirectory("signal-commit")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = ["weekly"] + Faults.period + ["--database-url", conninfo, "--output", output.path]
-        try Faults.succeed(arguments + ["--quiet"])
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack("weekly", conninfo: conninfo, label: "signal-commit")
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         let lock = try FolderLock(pack)
         defer { lock.release() }
@@ -87,12 +78,9 @@ import Glibc
 @Suite struct FaultAttackKillTests {
     @Test func aStagingFolderLeftByAKilledRunIsRemovedByTheNextRun() throws {
         let conninfo = try Faults.shared()
-        let output = try CommandRunner.temporaryDirectory("sigkill")
-        defer { try? FileManager.default.removeItem(at: output) }
-        let arguments = ["weekly"] + Faults.period + ["--database-url", conninfo, "--output", output.path, "--quiet"]
-        try Faults.succeed(arguments)
-        let pack = output.appendingPathComponent(Faults.week)
-        let before = try WeeklyCommandTests.files(in: pack)
+        let previous = try PreviousPack("weekly", conninfo: conninfo, label: "sigkill", extra: ["--quiet"])
+        defer { previous.remove() }
+        let (output, arguments, pack, before) = (previous.output, previous.arguments, previous.pack, previous.before)
 
         // The run stages every file, then waits for the period folder's lock, which the test holds.
         let lock = try FolderLock(pack)

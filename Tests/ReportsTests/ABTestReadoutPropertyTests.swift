@@ -1,25 +1,14 @@
 import Foundation
 import Reports
 import Statistics
+import TestSupport
 import Testing
 
 /// Random multi-variant tests with zero (and full) rates sprinkled in: every treatment with
 /// users is compared, and the adjusted p-values are those of the whole family.
 @Suite struct ABTestReadoutPropertyTests {
-    /// SplitMix64: the same tests for the same seed on every machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// A treatment near, equal to, or at the extremes of the control, or with no users.
-    static func treatment(_ index: Int, control: (users: Int, conversions: Int), using random: inout Generator) -> (String, Int, Int) {
+    static func treatment(_ index: Int, control: (users: Int, conversions: Int), using random: inout SplitMix64) -> (String, Int, Int) {
         let name = "T\(index)"
         let users = Bool.random(using: &random) ? control.users : Int.random(in: 1...20_000, using: &random)
         switch Int.random(in: 0..<10, using: &random) {
@@ -34,7 +23,7 @@ import Testing
         }
     }
 
-    static func randomTest(using random: inout Generator) -> [(String, Int, Int)] {
+    static func randomTest(using random: inout SplitMix64) -> [(String, Int, Int)] {
         let users = Int.random(in: 1...20_000, using: &random)
         let rate = [0, 0, 1, 0.002, 0.05, 0.3].randomElement(using: &random)!
         let control = (users: users, conversions: Int((Double(users) * rate).rounded()))
@@ -51,7 +40,7 @@ import Testing
         correction: MultipleTestingCorrection, sequential: Bool
     ) throws {
         let settings = ABTestSettings(correction: correction, isSequential: sequential)
-        var random = Generator(state: 20_261_116)
+        var random = SplitMix64(seed: 20_261_116)
         for _ in 0..<300 {
             let variants = Self.randomTest(using: &random)
             let test = try abTestResult(variants, settings: settings)
@@ -98,7 +87,7 @@ import Testing
     @Test(arguments: MultipleTestingCorrection.allCases, [false, true])
     func aZeroRateChangesNoOtherVariantsAdjustedPValue(correction: MultipleTestingCorrection, sequential: Bool) throws {
         let settings = ABTestSettings(correction: correction, isSequential: sequential)
-        var random = Generator(state: 47)
+        var random = SplitMix64(seed: 47)
         for round in 0..<200 {
             let users = Int.random(in: 200...20_000, using: &random)
             let full = round % 2 == 1

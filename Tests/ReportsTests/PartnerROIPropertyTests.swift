@@ -6,21 +6,9 @@ import Testing
 
 /// The re-derived conversion rate equals the rate computed from implied visitors, for random rows.
 @Suite struct PartnerROIPropertyTests {
-    /// SplitMix64: the same rows for the same seed on every machine.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [UInt64(1), 7, 2026])
     func reDerivedRateEqualsTheRateOfImpliedVisitors(seed: UInt64) throws {
-        var random = Generator(state: seed)
+        var random = SplitMix64(seed: seed)
         let fixture = try PartnerROIFixture("roi_property_\(seed)")
         // Per partner: Σ customers and Σ implied visitors of the rows with a rate, worked out here.
         var expected: [String: (customers: Int, visitors: Double)] = [:]

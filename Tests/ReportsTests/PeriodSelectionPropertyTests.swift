@@ -1,6 +1,7 @@
 import Database
 import Foundation
 import Reports
+import TestSupport
 import Testing
 
 /// `--week`, `--month` and `--from/--to` over thousands of random values (seeded): a period
@@ -15,17 +16,6 @@ struct PeriodSelectionPropertyTests {
                         "Pacific/Pago_Pago", "Pacific/Apia", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns",
                         "Australia/Lord_Howe", "Asia/Tehran", "Africa/Casablanca"]
     static let asOf = Date(timeIntervalSince1970: 1_795_420_800)
-
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
 
     func resolve(week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil, zone: String) throws -> ReportPeriod {
         try PeriodSelection(week: week, month: month, from: from, to: to, timeZone: zone, asOf: Self.asOf).resolve()
@@ -61,7 +51,7 @@ struct PeriodSelectionPropertyTests {
     }
 
     @Test func randomISOWeeksAreMondayToSundayOrAUsageError() throws {
-        var random = Generator(state: 8601)
+        var random = SplitMix64(seed: 8601)
         var weeks: [(year: Int, week: Int, exists: Bool)] = []
         let fixed = [(1, 1), (9999, 52), (9999, 53), (2026, 53), (2020, 53), (2025, 53), (2015, 53), (2021, 53), (1582, 41), (1, 53)]
         let cases = fixed + (0..<3_000).map { _ in (Int.random(in: 1...9999, using: &random), Int.random(in: 1...53, using: &random)) }
@@ -122,7 +112,7 @@ struct PeriodSelectionPropertyTests {
     }
 
     @Test func randomMonthsAndDayRangesAreWholeDaysOrAUsageError() throws {
-        var random = Generator(state: 1111)
+        var random = SplitMix64(seed: 1111)
         for index in 0..<3_000 {
             let zoneName = Self.zones[index % Self.zones.count]
             let zone = TimeZone(identifier: zoneName)!
@@ -157,7 +147,7 @@ struct PeriodSelectionPropertyTests {
     }
 
     @Test func randomTextIsAPeriodThatReadsBackOrAOneLineUsageError() throws {
-        var random = Generator(state: 64)
+        var random = SplitMix64(seed: 64)
         let pieces = ["2026", "0001", "9999", "0000", "-W", "-w", "W", "-", "--", "47", "53", "1", "01", "00", "99", "+", "+1", "-1",
                       " ", "\t", "\n", "٢٠٢٦", "２０２６", "W４７", "1e3", "0x1F", "ſ", "ß", "\u{0}", "é", "11", "16", "T", ":", "/",
                       "2026-W47", "2026-11", "2026-11-16", "-W-W", "12345", "W53-"]

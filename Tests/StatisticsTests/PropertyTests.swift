@@ -1,22 +1,11 @@
 import Foundation
 import Statistics
+import TestSupport
 import Testing
-
-/// A small deterministic generator (SplitMix64), so property tests are repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Pairs of arms from 1 to 10 million users, rates from 0 to 1.
 func samplePairs(count: Int, seed: UInt64) -> [(Proportion, Proportion)] {
-    var generator = SplitMix64(state: seed)
+    var generator = SplitMix64(seed: seed)
     func sampleArm() -> Proportion {
         let trials = Int(pow(10, Double.random(in: 0...7, using: &generator)))
         let rate = [0.0, 0.001, 0.01, 0.1, 0.5, 0.9, 0.999, 1.0].randomElement(using: &generator)!
@@ -106,7 +95,7 @@ struct PropertyTests {
 
     @Test("BH ≤ Holm, both ≥ raw, monotone in the raw p-values, capped at 1")
     func adjustedPValues() throws {
-        var generator = SplitMix64(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<200 {
             let count = Int.random(in: 1...8, using: &generator)
             let raw = (0..<count).map { _ in

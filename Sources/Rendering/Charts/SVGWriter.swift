@@ -5,24 +5,15 @@ import Foundation
 struct SVGWriter {
     private(set) var markup = ""
 
-    /// Escapes the five characters that matter in XML and HTML text and quoted attributes,
-    /// scalar by scalar (a quote followed by a combining mark is still a quote to a parser).
-    /// Characters XML 1.0 does not allow (controls, U+FFFE, U+FFFF) become a space; so does a
+    /// Escapes as `HTMLEscaping.escape` does (the five characters that matter in XML and HTML
+    /// text and quoted attributes, scalar by scalar). Characters XML 1.0 does not allow (controls, U+FFFE, U+FFFF) become a space; so does a
     /// newline.
     static func escape(_ text: String) -> String {
-        var result = String.UnicodeScalarView()
+        var allowed = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
-            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
-            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
-            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
-            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
-            default:
-                result.append(scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? " " : scalar)
-            }
+            allowed.append(scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF ? " " : scalar)
         }
-        return String(result)
+        return HTMLEscaping.escape(String(allowed))
     }
 
     /// A coordinate with at most one decimal, so output is short and stable.

@@ -34,13 +34,6 @@ public enum OutputInterruption {
         return !folders.isEmpty
     }
 
-    /// Whether `stop()` was called.
-    public static var isStopped: Bool {
-        gate.lock()
-        defer { gate.unlock() }
-        return stopped
-    }
-
     static func register(_ folder: URL) {
         gate.lock()
         stagingFolders.insert(folder.path)

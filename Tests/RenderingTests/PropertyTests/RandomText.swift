@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 
 /// Random text made to break writers: separators, quotes, line breaks, markup, formula
