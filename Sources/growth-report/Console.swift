@@ -18,13 +18,13 @@ enum Console {
 
     /// One line on stderr, whatever the message holds (names from the data may carry newlines).
     static func error(_ line: String) {
-        write("growth-report: " + visible(masker(line), newlines: " ") + "\n")
+        write("growth-report: " + visible(masker(line), lineFeeds: .replaced(" ")) + "\n")
     }
 
-    /// A progress or status line; nothing with --quiet.
+    /// A progress or status message (it may span lines); nothing with --quiet.
     static func progress(_ line: String) {
         guard !isQuiet else { return }
-        write(visible(masker(line)) + "\n")
+        write(visible(masker(line), lineFeeds: .kept) + "\n")
     }
 
     /// A progress line that overwrites itself on a terminal and is printed only when `final` elsewhere.
@@ -37,23 +37,46 @@ enum Console {
         }
     }
 
-    /// A result for stdout (a path written, a URL to connect to).
-    static func output(_ line: String) {
-        FileHandle.standardOutput.write(Data((visible(masker(line)) + "\n").utf8))
+    /// A result for stdout (a URL to connect to, the SQL a dry run would apply).
+    static func output(_ text: String) {
+        FileHandle.standardOutput.write(Data((visible(masker(text), lineFeeds: .kept) + "\n").utf8))
+    }
+
+    /// A path written, on a line of its own whatever its name holds (scripts read one per line).
+    static func outputPath(_ path: String) {
+        FileHandle.standardOutput.write(Data((visible(masker(path)) + "\n").utf8))
+    }
+
+    /// What `visible` does with line breaks.
+    enum LineFeeds {
+        /// Every break is written out as `\u{…}`, like any other control.
+        case escaped
+        /// A line feed stays (the text is ours and spans lines); a carriage return, which would
+        /// let a line overwrite itself, is written out.
+        case kept
+        /// Every break (CR LF counted once) becomes the given text: an error stays one line.
+        case replaced(String)
     }
 
     /// `text` with every character a terminal would act on written out as `\u{…}`: C0 controls
-    /// but tab (line breaks become `newlines` when given), DEL, C1 controls (ESC sequences lose
-    /// their ESC), and the bidirectional embeddings, overrides and isolates.
-    static func visible(_ text: String, newlines: String? = nil) -> String {
+    /// but tab (line breaks as `lineFeeds` says), DEL, C1 controls (ESC sequences lose their
+    /// ESC), and the bidirectional embeddings, overrides and isolates.
+    static func visible(_ text: String, lineFeeds: LineFeeds = .escaped) -> String {
         var result = ""
         result.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
         var previousWasCR = false
         for scalar in text.unicodeScalars {
             defer { previousWasCR = scalar == "\r" }
-            if let newlines, scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}" {
-                if !(scalar == "\n" && previousWasCR) { result += newlines }
+            switch lineFeeds {
+            case .kept where scalar == "\n":
+                result.unicodeScalars.append(scalar)
                 continue
+            case .replaced(let replacement)
+                where scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}":
+                if !(scalar == "\n" && previousWasCR) { result += replacement }
+                continue
+            default:
+                break
             }
             if isTerminalControl(scalar) {
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"

@@ -57,7 +57,7 @@ struct ReportFiles {
             }
             let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions,
                                        lockTimeout: .milliseconds(options.lockTimeout.milliseconds))
-            for path in paths { Console.output(Self.displayPath(path)) }
+            for path in paths { Console.outputPath(Self.displayPath(path)) }
             return paths
         } catch let error as HTMLRenderingError {
             run.discard()

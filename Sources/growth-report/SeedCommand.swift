@@ -84,7 +84,7 @@ struct SeedCommand: ParsableCommand {
             let file = directory.appendingPathComponent(generator.table + ".copy")
             try writeCopyFile(generator, to: file)
             manifest += "\(generator.table)\t\(generator.columns.joined(separator: ","))\t\(file.path)\t\(generator.rowCount)\n"
-            Console.output(file.path)
+            Console.outputPath(file.path)
         }
         // For benchmarks/seed.sh: table, columns, file and rows per line.
         try Data(manifest.utf8).write(to: directory.appendingPathComponent("manifest.tsv"))

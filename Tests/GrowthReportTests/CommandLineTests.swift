@@ -108,6 +108,7 @@ import Testing
         let dryRun = try CommandRunner.run(["db", "migrate", "--dry-run", "--database-url", conninfo])
         #expect(dryRun.status == 0)
         #expect(dryRun.stdout.contains("CREATE TABLE IF NOT EXISTS partner_costs"))
+        #expect(dryRun.stdout.split(separator: "\n").count > 20 && !dryRun.stdout.contains("\\u{"), "the SQL as lines: \(dryRun.stdout.prefix(300))")
 
         let seedBeforeMigrate = try CommandRunner.run(["db", "seed", "--database-url", conninfo])
         #expect(seedBeforeMigrate.status == 65)

@@ -21,6 +21,9 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("Output/2026-W47/ab-test.xlsx").path))
         #expect(lines.contains("Output/2026-W47/exec-summary.eml"))
         #expect(first.stderr.contains("psql"))
+        // Its own multi-line messages keep their line breaks (only text from outside is escaped).
+        #expect(!first.stderr.contains("\\u{"), "\(first.stderr)")
+        #expect(first.errorLines.contains { $0.hasPrefix("  file://") && $0.hasSuffix("/Output/2026-W47/exec-summary.html") }, "\(first.stderr)")
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent(".growth-report").path))
 
         let connection = try PostgresConnection(settings: ConnectionSettings(connectionString: url))
