@@ -30,6 +30,9 @@ import Glibc
         #expect(!Faults.hasLibraryLine(result), "\(label): libxlsxwriter's lines reached stderr: \(result.stderr)",
                 sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(label): \(result.stdout)", sourceLocation: sourceLocation)
+        #expect(!result.stderr.contains("/.staging-") && !result.stderr.contains("/.creating-"),
+                "\(label): the line names the file where it was going, not the removed staging folder: \(result.stderr)",
+                sourceLocation: sourceLocation)
     }
 
     @Test func aFullOutputFolderExits73AndKeepsThePreviousPack() throws {

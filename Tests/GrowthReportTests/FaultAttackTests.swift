@@ -29,6 +29,23 @@ import Glibc
         try Faults.expectStopped(result, by: signal, pack: pack, before: before, output: output)
     }
 
+    /// A first run (no pack yet) stopped while it reads: no empty period folder is left.
+    @Test func aSignalOnTheFirstRunLeavesNoPeriodFolder() throws {
+        let conninfo = try Faults.database("signal_first")
+        let output = try CommandRunner.temporaryDirectory("signal-first")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let table = try TableLock(conninfo)
+        defer { table.release() }
+        let run = BackgroundRun(["weekly"] + Faults.period + ["--database-url", conninfo, "--output", output.path])
+        defer { run.stop() }
+        try #require(try Faults.waitUntil { try table.someoneWaits() }, "the run never waited for viral_metrics: \(run.errorLines)")
+        try run.send(SIGTERM)
+        let result = try run.wait()
+        #expect(result.status == 143, "\(result.stderr)")
+        #expect(result.stdout.isEmpty)
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: output.path)) ?? ["?"]) == [], "left in the output folder")
+    }
+
     /// `weekly`, held at viral after partner-roi was built.
     @Test(arguments: signals) func aSignalPartWayThroughTheWeeklyPackStopsTheRunCleanly(signal: Int32) throws {
         let conninfo = try Faults.database("signal_weekly")

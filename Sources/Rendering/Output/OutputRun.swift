@@ -44,15 +44,17 @@ public final class OutputRun {
     private enum State { case open, committed, discarded }
     private var state = State.open
 
-    /// Makes `<output>/<period>/` (and `<output>` itself) when missing and a staging folder in
-    /// `<output>`. Throws `OutputError.cannotCreateDirectory` naming the path that failed.
+    /// Makes `<output>` when missing and a staging folder in it, and checks that
+    /// `<output>/<period>/`, when it exists, is a folder this process can write (it is made by
+    /// the commit, so a run that never commits leaves no empty period folder). Throws
+    /// `OutputError.cannotCreateDirectory` naming the path that failed.
     public init(outputDirectory: URL, period: String) throws {
         guard Self.isPlainFileName(period) else { throw OutputError(.invalidFileName, path: period) }
         self.outputDirectory = outputDirectory.standardizedFileURL
         self.period = period
         periodDirectory = self.outputDirectory.appendingPathComponent(period, isDirectory: true)
         try Self.makeDirectories(self.outputDirectory)
-        try Self.makeDirectories(periodDirectory)
+        if FileManager.default.fileExists(atPath: periodDirectory.path) { try Self.makeDirectories(periodDirectory) }
         Self.removeAbandonedStaging(in: self.outputDirectory)
         (stagingDirectory, stagingLock) = try Self.makeStaging(in: self.outputDirectory)
         OutputInterruption.register(stagingDirectory)
@@ -89,10 +91,29 @@ public final class OutputRun {
             let (size, hash) = try Self.hashAndSync(url)
             files.append(OutputManifest.File(path: name, report: report, bytes: size, sha256: hash))
             if reports[report] == nil { reports[report] = OutputManifest.Report(report: report) }
+        } catch var error as OutputError {
+            // The staging folder is gone once discarded: name the file where it was going.
+            error.path = finalPath(error.path)
+            discard()
+            throw error
+        } catch var error as XLSXError where error.code == .libraryCallFailed {
+            discard()
+            // A write the system refused (a full disk, a file-size limit) is a file that cannot be written.
+            if let reason = error.systemError {
+                throw OutputError(.cannotWrite, path: periodDirectory.appendingPathComponent(name).path, reason: reason)
+            }
+            error.context = finalPath(error.context)
+            error.printed = error.printed.map(finalPath)
+            throw error
         } catch {
             discard()
             throw error
         }
+    }
+
+    /// `text` with the staging folder's path replaced by the period folder's.
+    private func finalPath(_ text: String) -> String {
+        text.replacingOccurrences(of: stagingDirectory.path + "/", with: periodDirectory.path + "/")
     }
 
     /// The contents of a file this run has added, nil when it has none of that name.
@@ -238,9 +259,11 @@ public final class OutputRun {
         }
     }
 
-    /// Locks the period folder (`flock` on the folder itself) for a commit, waiting at most
-    /// `timeout` for another run's commit to finish. Returns the descriptor to close.
+    /// Makes the period folder when missing and locks it (`flock` on the folder itself) for a
+    /// commit, waiting at most `timeout` for another run's commit to finish. Returns the
+    /// descriptor to close.
     static func lockPeriodDirectory(_ url: URL, timeout: Duration) throws -> Int32 {
+        try makeDirectories(url)
         let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw OutputError.posix(.cannotWrite, path: url.path) }
         let deadline = ContinuousClock.now + timeout

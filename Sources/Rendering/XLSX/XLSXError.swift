@@ -35,6 +35,16 @@ public struct XLSXError: Error, Sendable, Equatable {
     }
 }
 
+extension XLSXError {
+    /// The system's reason libxlsxwriter printed (`System error = File too large`), if any.
+    var systemError: String? {
+        guard let printed, let range = printed.range(of: "System error = ") else { return nil }
+        let reason = printed[range.upperBound...].prefix { $0 != "\n" && $0 != ";" && $0 != ")" }
+            .trimmingCharacters(in: .whitespaces)
+        return reason.isEmpty ? nil : reason
+    }
+}
+
 extension XLSXError: CustomStringConvertible {
     public var description: String {
         switch code {
