@@ -4,6 +4,11 @@ extension PostgresConnection {
     /// Runs one statement and hands its rows to `body` one at a time (libpq single-row mode),
     /// so memory stays flat however many rows there are. When `body` throws, the statement is
     /// cancelled and the error passes through.
+    public func forEachRow(_ statement: Statement, _ body: (PostgresRow) throws -> Void) throws {
+        try forEachRow(named: statement.name, statement.sql, parameters: statement.parameters, body)
+    }
+
+    /// Runs one statement and hands its rows to `body` one at a time (see `forEachRow(_:_:)`).
     public func forEachRow(named name: String, _ sql: String, parameters: [PostgresValue] = [],
                            _ body: (PostgresRow) throws -> Void) throws {
         record(name, sql)

@@ -13,6 +13,8 @@ public final class PostgresConnection {
     let logger: Logger
     /// Each distinct statement run so far (name and SQL), for the reproducibility record.
     public private(set) var statementsRun: [(name: String, sql: String)] = []
+    /// The statements of each open `recordingStatements` scope, outermost first.
+    private var recorders: [[RanStatement]] = []
     /// When set, every query is first run under `EXPLAIN (ANALYZE, TIMING OFF)` and the server's
     /// own planning and execution time recorded in `serverTimes`: what benchmarks compare to.
     public var measuresServerTime = false
@@ -82,6 +84,34 @@ public final class PostgresConnection {
 
     /// The server's version number, e.g. 150018.
     public var serverVersion: Int { Int(PQserverVersion(handle)) }
+
+    /// Runs one statement and returns its rows.
+    @discardableResult
+    public func query(_ statement: Statement) throws -> [PostgresRow] {
+        try query(named: statement.name, statement.sql, parameters: statement.parameters)
+    }
+
+    /// Runs one statement and maps each row.
+    public func query<T>(_ statement: Statement, _ transform: (PostgresRow) throws -> T) throws -> [T] {
+        try query(statement).map(transform)
+    }
+
+    /// Runs one statement for its effect; returns the number of rows it touched.
+    @discardableResult
+    public func execute(_ statement: Statement) throws -> Int {
+        try execute(named: statement.name, statement.sql, parameters: statement.parameters)
+    }
+
+    /// Runs `body` and returns, with its value, every distinct statement it ran (name and SQL,
+    /// in the order first run): one report's own record, whatever ran before or beside it.
+    /// Scopes nest; a statement counts in every scope open when it runs.
+    public func recordingStatements<T>(_ body: () throws -> T) throws -> (value: T, statements: [RanStatement]) {
+        let depth = recorders.count
+        recorders.append([])
+        defer { recorders.removeLast(recorders.count - depth) }
+        let value = try body()
+        return (value, recorders[depth])
+    }
 
     /// Runs one statement and returns its rows.
     @discardableResult
@@ -163,6 +193,8 @@ public final class PostgresConnection {
     func record(_ name: String, _ sql: String) {
         if name.hasPrefix("explain_") { return }   // a measurement, not part of the report
         if !statementsRun.contains(where: { $0.name == name && $0.sql == sql }) { statementsRun.append((name, sql)) }
+        let ran = RanStatement(name: name, sql: sql)
+        for index in recorders.indices where !recorders[index].contains(ran) { recorders[index].append(ran) }
     }
 
     func encode(_ parameters: [PostgresValue], statement: String) throws -> (types: [UInt32], values: [String?]) {
@@ -287,5 +319,16 @@ public final class PostgresConnection {
         defer { copies.forEach { free($0) } }
         let pointers = copies.map { UnsafePointer($0) }
         return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// A statement that ran: its name and SQL (its values are data and stay out of records).
+public struct RanStatement: Sendable, Equatable, Hashable {
+    public var name: String
+    public var sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
     }
 }
