@@ -81,18 +81,7 @@ extension PostgresConnection {
     /// aggregate does the work; with one, each user's first assignment comes from a window
     /// function over the same rows.
     public func abTestCounts(start: Date, end: Date, options: ABTestCountingOptions) throws -> ABTestCounts {
-        var parameters: [PostgresValue] = [
-            .timestamp(start), .timestamp(end), options.event.map(PostgresValue.text) ?? .null,
-            options.test.map(PostgresValue.text) ?? .null,
-        ]
-        let statement: (name: String, sql: String)
-        if let window = options.conversionWindowSeconds {
-            parameters.append(.int(window))
-            statement = ("ab_test_counts_windowed", ABTestSQL.countsWithWindow)
-        } else {
-            statement = ("ab_test_counts", ABTestSQL.counts)
-        }
-        let rows = try query(named: statement.name, statement.sql, parameters: parameters)
+        let rows = try query(ABTestSQL.counts(start: start, end: end, options: options))
         var tests: [String: ABTestCounts.Test] = [:]
         var order: [String] = []
         var rowsWithoutTest = 0
@@ -119,48 +108,58 @@ extension PostgresConnection {
 
     /// Whether any row names this test (the `(test_name, created_at)` index answers it).
     public func abTestExists(_ test: String) throws -> Bool {
-        try query(named: "ab_test_exists", "SELECT EXISTS (SELECT 1 FROM ab_test_assignments WHERE test_name = $1) AS present",
-                  parameters: [.text(test)]).first?.decode("present", as: Bool.self) ?? false
+        try query(ABTestSQL.exists(test)).first?.decode("present", as: Bool.self) ?? false
     }
 
     /// Every test name in the table, for the error that lists them (a loose index scan over
     /// `ab_test_assignments_test_created_idx`, so it stays fast on millions of rows).
     public func abTestNames(limit: Int = 50) throws -> [String] {
-        try query(named: "ab_test_names", """
-            WITH RECURSIVE names AS (
-              SELECT min(test_name) AS name FROM ab_test_assignments
-              UNION ALL
-              SELECT (SELECT min(test_name) FROM ab_test_assignments WHERE test_name > names.name)
-              FROM names WHERE names.name IS NOT NULL
-            )
-            SELECT name FROM names WHERE name IS NOT NULL LIMIT $1
-            """, parameters: [.int(limit)]) { try $0.string("name") }
+        try query(ABTestSQL.names(limit: limit)) { try $0.string("name") }
     }
 }
 
-/// The counting statements. Parameters: $1 period start, $2 readout end, $3 event or NULL,
-/// $4 test or NULL, $5 conversion window in seconds or NULL.
+/// The counting statements, for the tests with an assignment in `[start, end)` (or the one
+/// named), each read up to `end`, the readout's end.
 enum ABTestSQL {
+    /// The statement that counts: with a conversion window or without.
+    static func counts(start: Date, end: Date, options: ABTestCountingOptions) -> Statement {
+        if let window = options.conversionWindowSeconds {
+            return countsWithWindow(start: start, end: end, options: options, windowSeconds: window)
+        }
+        return plainCounts(start: start, end: end, options: options)
+    }
+
     /// Rows before this (`-infinity`, dates BC) belong to no period and are counted apart.
     static let firstDay = "'0001-01-01 00:00:00+00'::timestamptz"
 
     /// The tests in scope and their rows before the end; shared by both statements.
-    private static let scope = """
-        active AS (
-          SELECT DISTINCT test_name FROM ab_test_assignments
-          WHERE $4::text IS NULL AND test_name IS NOT NULL AND created_at >= $1 AND created_at < $2
-          UNION
-          SELECT $4::text WHERE $4::text IS NOT NULL
-        ),
-        scoped AS MATERIALIZED (
-          SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
-          FROM ab_test_assignments a
-          WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < $2 AND a.created_at >= \(firstDay)
-        )
-        """
+    private static func scope(start: Date, end: Date, test: String?) -> SQL {
+        let active: SQL = if let test {
+            "SELECT \(test)::text AS test_name"
+        } else {
+            "SELECT DISTINCT test_name FROM ab_test_assignments WHERE test_name IS NOT NULL AND created_at >= \(start) AND created_at < \(end)"
+        }
+        return """
+            active AS (
+              \(active)
+            ),
+            scoped AS MATERIALIZED (
+              SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
+              FROM ab_test_assignments a
+              WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < \(end) AND a.created_at >= \(raw: firstDay)
+            )
+            """
+    }
+
+    /// A row's conversion counts: the event asked for (any without one) before the end.
+    private static func converts(end: Date, event: String?) -> SQL {
+        let matching: SQL = event.map { "AND conversion_event = \($0)" } ?? ""
+        return "conversion_event IS NOT NULL AND converted_at IS NOT NULL AND converted_at < \(end) \(matching)"
+    }
 
     /// The per-variant, per-test and no-test rows, from `per_user` (one row per test and user).
-    private static let results = """
+    private static func results(start: Date, end: Date) -> SQL {
+        """
         variants AS (
           SELECT test_name, variant,
                  count(*) FILTER (WHERE NOT exposed_twice) AS users,
@@ -173,10 +172,10 @@ enum ABTestSQL {
         tests AS (
           SELECT s.test_name, count(*) AS rows_read,
                  count(*) FILTER (WHERE s.user_email IS NULL OR s.variant IS NULL) AS excluded_rows,
-                 count(*) FILTER (WHERE s.converted_at >= $2) AS late_conversions,
+                 count(*) FILTER (WHERE s.converted_at >= \(end)) AS late_conversions,
                  min(s.created_at) AS first_assignment, max(s.created_at) AS last_assignment,
                  (SELECT count(*) FROM ab_test_assignments u
-                  WHERE u.test_name = s.test_name AND u.created_at < \(firstDay)) AS undated_rows
+                  WHERE u.test_name = s.test_name AND u.created_at < \(raw: firstDay)) AS undated_rows
           FROM scoped s GROUP BY s.test_name
         ),
         exposures AS (
@@ -192,29 +191,32 @@ enum ABTestSQL {
         FROM seen_variants sv LEFT JOIN variants v USING (test_name, variant)
         UNION ALL
         SELECT 'no_test', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-               (SELECT count(*) FROM ab_test_assignments WHERE test_name IS NULL AND created_at >= $1 AND created_at < $2),
+               (SELECT count(*) FROM ab_test_assignments WHERE test_name IS NULL AND created_at >= \(start) AND created_at < \(end)),
                NULL, NULL
         ORDER BY 2 NULLS LAST, 1, 3
         """
+    }
 
-    /// A user converted when one of their rows has the event (any, or $3) with converted_at
-    /// before the end. Several variants of one user: min <> max, no DISTINCT needed, so the
-    /// aggregate can hash.
-    static let counts = """
-        WITH \(scope),
+    /// A user converted when one of their rows has the event (any, or the one asked for) with
+    /// converted_at before the end. Several variants of one user: min <> max, no DISTINCT
+    /// needed, so the aggregate can hash.
+    static func plainCounts(start: Date, end: Date, options: ABTestCountingOptions) -> Statement {
+        Statement("ab_test_counts", """
+        WITH \(scope(start: start, end: end, test: options.test)),
         per_user AS (
           SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
-                 bool_or(conversion_event IS NOT NULL AND converted_at IS NOT NULL AND converted_at < $2
-                         AND ($3::text IS NULL OR conversion_event = $3)) AS converted
+                 bool_or(\(converts(end: end, event: options.event))) AS converted
           FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
           GROUP BY test_name, user_email
         ),
-        \(results)
-        """
+        \(results(start: start, end: end))
+        """)
+    }
 
-    /// As `counts`, with conversions only in [first assignment, first assignment + $5 seconds).
-    static let countsWithWindow = """
-        WITH \(scope),
+    /// As `counts`, with conversions only in [first assignment, first assignment + window).
+    static func countsWithWindow(start: Date, end: Date, options: ABTestCountingOptions, windowSeconds: Int) -> Statement {
+        Statement("ab_test_counts_windowed", """
+        WITH \(scope(start: start, end: end, test: options.test)),
         with_first AS (
           SELECT test_name, user_email, variant, conversion_event, converted_at,
                  min(created_at) OVER (PARTITION BY test_name, user_email) AS first_assigned
@@ -222,12 +224,30 @@ enum ABTestSQL {
         ),
         per_user AS (
           SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
-                 bool_or(conversion_event IS NOT NULL AND converted_at IS NOT NULL AND converted_at < $2
-                         AND ($3::text IS NULL OR conversion_event = $3)
+                 bool_or(\(converts(end: end, event: options.event))
                          AND converted_at >= first_assigned
-                         AND converted_at < first_assigned + make_interval(secs => $5::bigint)) AS converted
+                         AND converted_at < first_assigned + make_interval(secs => \(windowSeconds)::bigint)) AS converted
           FROM with_first GROUP BY test_name, user_email
         ),
-        \(results)
-        """
+        \(results(start: start, end: end))
+        """)
+    }
+
+    /// Whether any row names this test (the `(test_name, created_at)` index answers it).
+    static func exists(_ test: String) -> Statement {
+        Statement("ab_test_exists", "SELECT EXISTS (SELECT 1 FROM ab_test_assignments WHERE test_name = \(test)) AS present")
+    }
+
+    /// Up to `limit` test names, by a loose index scan.
+    static func names(limit: Int) -> Statement {
+        Statement("ab_test_names", """
+            WITH RECURSIVE names AS (
+              SELECT min(test_name) AS name FROM ab_test_assignments
+              UNION ALL
+              SELECT (SELECT min(test_name) FROM ab_test_assignments WHERE test_name > names.name)
+              FROM names WHERE names.name IS NOT NULL
+            )
+            SELECT name FROM names WHERE name IS NOT NULL LIMIT \(limit)
+            """)
+    }
 }

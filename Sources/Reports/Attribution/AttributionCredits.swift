@@ -72,10 +72,7 @@ extension PostgresConnection {
     /// Credits every conversion of `[start, end)` to its touches under the five models, in one
     /// statement: window functions per conversion, then one aggregate per channel.
     public func attributionCredits(start: Date, end: Date, options: AttributionOptions) throws -> AttributionCredits {
-        let rows = try query(named: "attribution_credits", AttributionSQL.credits, parameters: [
-            .timestamp(start), .timestamp(end), options.event.map(PostgresValue.text) ?? .null,
-            .double(options.lookbackSeconds), .double(options.halfLifeSeconds),
-        ])
+        let rows = try query(AttributionSQL.credits(start: start, end: end, options: options))
         let channels = try rows.map { row in
             var conversions: [AttributionModel: Double] = [:]
             var revenue: [AttributionModel: Decimal] = [:]
@@ -94,9 +91,7 @@ extension PostgresConnection {
 
     /// Counts the period's conversions by what the report does with them.
     public func attributionConversionCounts(start: Date, end: Date, event: String?) throws -> AttributionConversionCounts {
-        let rows = try query(named: "attribution_conversion_counts", AttributionSQL.conversionCounts, parameters: [
-            .timestamp(start), .timestamp(end), event.map(PostgresValue.text) ?? .null,
-        ]) { row in
+        let rows = try query(AttributionSQL.conversionCounts(start: start, end: end, event: event)) { row in
             AttributionConversionCounts(
                 inPeriod: try row.int("in_period"), otherEventType: try row.int("other_event_type"),
                 negativeRevenue: try row.int("negative_revenue"), zeroRevenue: try row.int("zero_revenue"),
@@ -106,18 +101,24 @@ extension PostgresConnection {
     }
 }
 
-/// The statements. Parameters: $1 period start, $2 period end (exclusive), $3 event type or
-/// NULL, $4 lookback in seconds, $5 half-life in seconds.
+/// The statements, for conversions in `[start, end)`; without `--event` no event condition is
+/// written at all.
 ///
 /// Every window is partitioned by `(user_email, id)` of the conversion, and the touches are
 /// joined on `user_email`: with `conversion_events` and `viral_metrics` distributed by
 /// `user_email`, Citus runs everything but the final per-channel sums on the workers.
 enum AttributionSQL {
-    static let credits = """
+    /// `event_type` is the event asked for (always true without one).
+    static func isEvent(_ event: String?, column: String) -> SQL {
+        event.map { "\(raw: column) = \($0)" } ?? "true"
+    }
+
+    static func credits(start: Date, end: Date, options: AttributionOptions) -> Statement {
+        Statement("attribution_credits", """
         WITH conversions AS (
           SELECT c.id, c.user_email, c.revenue, c.occurred_at
           FROM conversion_events c
-          WHERE c.occurred_at >= $1 AND c.occurred_at < $2 AND ($3::text IS NULL OR c.event_type = $3)
+          WHERE c.occurred_at >= \(start) AND c.occurred_at < \(end) AND \(isEvent(options.event, column: "c.event_type"))
             AND c.revenue <> 'NaN'
         ),
         touches AS (
@@ -134,7 +135,7 @@ enum AttributionSQL {
           FROM conversions c
           LEFT JOIN viral_metrics v
             ON v.user_email = c.user_email
-           AND v.created_at BETWEEN c.occurred_at - make_interval(secs => $4::float8) AND c.occurred_at
+           AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
           WINDOW conversion AS (PARTITION BY c.user_email, c.id),
                  ordered AS (PARTITION BY c.user_email, c.id ORDER BY v.created_at, v.source_platform COLLATE "C", v.id)
         ),
@@ -142,8 +143,8 @@ enum AttributionSQL {
           -- 2^(-Δt/half-life) relative to the newest touch (weight 1), so the sum is at least 1;
           -- weights below 2^-1000 are 0 rather than a floating-point underflow error.
           SELECT *, CASE WHEN NOT is_touch THEN NULL
-                         WHEN (age - newest_age) / $5::float8 > 1000 THEN 0::float8
-                         ELSE power(2::float8, -(age - newest_age) / $5::float8) END AS raw_decay
+                         WHEN (age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8 > 1000 THEN 0::float8
+                         ELSE power(2::float8, -(age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8) END AS raw_decay
           FROM touches
         ),
         weighted AS (
@@ -175,15 +176,20 @@ enum AttributionSQL {
         FROM weighted
         GROUP BY channel
         ORDER BY channel COLLATE "C"
-        """
+        """)
+    }
 
-    static let conversionCounts = """
-        SELECT count(*) AS in_period,
-               count(*) FILTER (WHERE $3::text IS NOT NULL AND event_type <> $3) AS other_event_type,
-               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue < 0) AS negative_revenue,
-               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue = 0) AS zero_revenue,
-               count(*) FILTER (WHERE ($3::text IS NULL OR event_type = $3) AND revenue = 'NaN') AS nan_revenue
-        FROM conversion_events
-        WHERE occurred_at >= $1 AND occurred_at < $2
-        """
+    static func conversionCounts(start: Date, end: Date, event: String?) -> Statement {
+        let other: SQL = event.map { "event_type <> \($0)" } ?? "false"
+        let matching = isEvent(event, column: "event_type")
+        return Statement("attribution_conversion_counts", """
+            SELECT count(*) AS in_period,
+                   count(*) FILTER (WHERE \(other)) AS other_event_type,
+                   count(*) FILTER (WHERE \(matching) AND revenue < 0) AS negative_revenue,
+                   count(*) FILTER (WHERE \(matching) AND revenue = 0) AS zero_revenue,
+                   count(*) FILTER (WHERE \(matching) AND revenue = 'NaN') AS nan_revenue
+            FROM conversion_events
+            WHERE occurred_at >= \(start) AND occurred_at < \(end)
+            """)
+    }
 }

@@ -86,20 +86,20 @@ public struct RealTimeMetric: Sendable, Equatable {
 }
 
 enum ExecSummarySQL {
-    static let realTimeMetrics = """
+    static let realTimeMetrics = Statement("real_time_metrics", """
         SELECT metric_name,
                CASE WHEN metric_value <> 'NaN' AND abs(metric_value) < 1e27 THEN round(metric_value, 10) END AS metric_value,
                metric_value = 'NaN' OR abs(metric_value) >= 1e27 AS unusable_value,
                CASE WHEN last_updated >= '0001-01-01 00:00:00+00' AND last_updated < '10000-01-01 00:00:00+00' THEN last_updated END AS last_updated
         FROM real_time_metrics
         ORDER BY metric_name COLLATE "C"
-        """
+        """)
 }
 
 extension PostgresConnection {
     /// Every row of `real_time_metrics` (a small table of current values), by name.
     public func realTimeMetrics() throws -> [RealTimeMetric] {
-        try query(named: "real_time_metrics", ExecSummarySQL.realTimeMetrics).map { row in
+        try query(ExecSummarySQL.realTimeMetrics).map { row in
             RealTimeMetric(name: try row.string("metric_name"), value: try row.decodeIfPresent("metric_value"),
                            isValueUnusable: try row.decodeIfPresent("unusable_value") ?? false,
                            lastUpdated: try row.decodeIfPresent("last_updated"))

@@ -54,8 +54,7 @@ extension PostgresConnection {
     /// customers_acquired × 100 / conversion_rate for rates above zero.
     public func partnerROILines(period: ReportPeriod, previous: ReportPeriod) throws -> [PartnerROILine] {
         precondition(previous.last.adding(days: 1) == period.first, "the previous period ends the day before the period")
-        return try query(named: "partner_roi", PartnerROISQL.lines,
-                         parameters: [.date(previous.first), .date(period.first), .date(period.last)]) { row in
+        return try query(PartnerROISQL.lines(period: period, previous: previous)) { row in
             let kind = PartnerROILine.Kind(rawValue: try row.string("kind")) ?? .total
             func figures(_ prefix: String) throws -> PartnerROIFigures {
                 PartnerROIFigures(
@@ -86,8 +85,8 @@ extension PostgresConnection {
     }
 }
 
-/// The partner-ROI statement. Parameters: $1 the previous period's first day, $2 the period's
-/// first day, $3 its last day (the previous period is $1 … $2 − 1).
+/// The partner-ROI statement: both periods' days, from the previous period's first day to the
+/// period's last.
 enum PartnerROISQL {
     /// Sums kept per period over `joined` (one row per partner-day); `{period}` becomes the
     /// period's condition.
@@ -140,7 +139,8 @@ enum PartnerROISQL {
     /// Partner lines ranked by revenue (ties by name, byte order), then a line per type and the
     /// total. A partner's type is that of its latest day with a type; on a day with several
     /// types, the first alphabetically.
-    static let lines = """
+    static func lines(period: ReportPeriod, previous: ReportPeriod) -> Statement {
+        Statement("partner_roi", """
         WITH days AS (
           SELECT partner_name, analytics_period AS day,
                  count(*) AS rows_read,
@@ -155,17 +155,17 @@ enum PartnerROISQL {
                  round(sum(customers_acquired::numeric(38, 20) * 100 / conversion_rate) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN'), 18) AS visitors,
                  min(partner_type COLLATE "C") AS day_type
           FROM partnership_analytics
-          WHERE analytics_period BETWEEN $1 AND $3
+          WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
           GROUP BY partner_name, analytics_period
         ),
         costs AS (
           SELECT partner_name, analytics_period AS day, nullif(cost, 'NaN') AS cost, cost = 'NaN' AS nan_cost
           FROM partner_costs
-          WHERE analytics_period BETWEEN $1 AND $3
+          WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
         ),
         joined AS (
           SELECT coalesce(d.partner_name, c.partner_name) AS partner_name, coalesce(d.day, c.day) AS day,
-                 coalesce(d.day, c.day) >= $2 AS is_current,
+                 coalesce(d.day, c.day) >= \(period.first) AS is_current,
                  d.partner_name IS NOT NULL AS has_rows, c.cost IS NOT NULL AS has_cost, coalesce(c.nan_cost, false) AS nan_cost,
                  d.customers, d.revenue, d.rated_customers, d.visitors, d.day_type, c.cost,
                  d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows, d.nan_revenue_rows
@@ -174,18 +174,19 @@ enum PartnerROISQL {
         partners AS (
           SELECT partner_name,
                  (array_agg(day_type ORDER BY day DESC) FILTER (WHERE day_type IS NOT NULL))[1] AS partner_type,
-                 \(perPartnerMeasures)
+                 \(raw: perPartnerMeasures)
           FROM joined
           GROUP BY partner_name
         )
         SELECT 'partner' AS kind, row_number() OVER (ORDER BY revenue DESC, partner_name COLLATE "C") AS rank,
-               partner_name, partner_type, \(outputColumns(rollup: false))
+               partner_name, partner_type, \(raw: outputColumns(rollup: false))
         FROM partners
         UNION ALL
         SELECT CASE WHEN grouping(partner_type) = 1 THEN 'total' ELSE 'type' END, NULL, NULL, partner_type,
-               \(outputColumns(rollup: true))
+               \(raw: outputColumns(rollup: true))
         FROM partners
         GROUP BY GROUPING SETS ((partner_type), ())
         ORDER BY kind, rank, revenue DESC, partner_type
-        """
+        """)
+    }
 }

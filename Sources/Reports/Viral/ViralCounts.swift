@@ -199,7 +199,6 @@ public struct ViralRange: Sendable, Equatable {
         self.end = end
     }
 
-    var parameters: [PostgresValue] { [.timestamp(start), .timestamp(end)] }
 }
 
 extension PostgresConnection {
@@ -210,8 +209,7 @@ extension PostgresConnection {
     public func viralTallies(_ ranges: [ViralRange]) throws -> [ViralTally] {
         guard !ranges.isEmpty else { return [] }
         var tallies = Array(repeating: ViralTally(), count: ranges.count)
-        for row in try query(named: "viral_trend", ViralSQL.tallies(ranges: ranges.count),
-                             parameters: ranges.flatMap(\.parameters)) {
+        for row in try query(ViralSQL.tallies(ranges)) {
             tallies[try row.int("range_index") - 1] = try ViralTally(row: row)
         }
         return tallies
@@ -221,8 +219,7 @@ extension PostgresConnection {
     public func viralGroups(_ ranges: [ViralRange]) throws -> [[ViralGroup]] {
         guard !ranges.isEmpty else { return [] }
         var groups = Array(repeating: [ViralGroup](), count: ranges.count)
-        for row in try query(named: "viral_breakdown", ViralSQL.breakdown(ranges: ranges.count),
-                             parameters: ranges.flatMap(\.parameters)) {
+        for row in try query(ViralSQL.breakdown(ranges)) {
             groups[try row.int("range_index") - 1].append(
                 ViralGroup(platform: try row.decodeIfPresent("source_platform"), actionType: try row.decodeIfPresent("action_type"),
                            tally: try ViralTally(row: row)))
@@ -234,8 +231,7 @@ extension PostgresConnection {
     public func viralDataQuality(_ ranges: [ViralRange]) throws -> [ViralDataQuality] {
         guard !ranges.isEmpty else { return [] }
         var rows = Array(repeating: [PostgresRow](), count: ranges.count)
-        for row in try query(named: "viral_quality", ViralSQL.quality(ranges: ranges.count),
-                             parameters: ranges.flatMap(\.parameters)) {
+        for row in try query(ViralSQL.quality(ranges)) {
             rows[try row.int("range_index") - 1].append(row)
         }
         return try rows.map(ViralDataQuality.init(rows:))
@@ -243,8 +239,7 @@ extension PostgresConnection {
 
     /// The `limit` users with the most actions in `[start, end)` (ties: more conversions, then e-mail).
     public func viralTopUsers(start: Date, end: Date, limit: Int) throws -> [ViralTopUser] {
-        try query(named: "viral_top_users", ViralSQL.topUsers,
-                  parameters: [.timestamp(start), .timestamp(end), .int(limit)]) { row in
+        try query(ViralSQL.topUsers(start: start, end: end, limit: limit)) { row in
             ViralTopUser(email: try row.string("user_email"), actions: try row.int("actions"),
                          conversions: try row.decode("conversions"))
         }

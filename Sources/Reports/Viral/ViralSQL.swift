@@ -1,3 +1,6 @@
+import Database
+import Foundation
+
 /// The viral statements (SPEC §4.2). Every branch filters `created_at >= $a AND created_at < $b`,
 /// so `viral_metrics_created_at_idx` serves it and a report reads its own weeks only, however
 /// long the history.
@@ -49,39 +52,40 @@ enum ViralSQL {
         "CASE WHEN jsonb_typeof(reach_metrics -> '\(key)') = 'number' AND abs((reach_metrics -> '\(key)')::numeric) < \(limit) THEN (reach_metrics -> '\(key)')::numeric <> abs(trunc((reach_metrics -> '\(key)')::numeric)) END"
     }.joined(separator: " OR ")
 
-    /// One `SELECT` per range, numbered from 1 in `range_index`, joined by `UNION ALL`; range
-    /// `i` (from 0) takes the parameters `$(2i+1)` (start) and `$(2i+2)` (end).
-    static func perRange(_ count: Int, orderBy: String, _ branch: (_ index: Int, _ range: String) -> String) -> String {
-        (0..<count).map { index in
-            branch(index + 1, "created_at >= $\(2 * index + 1) AND created_at < $\(2 * index + 2)")
-        }.joined(separator: "\nUNION ALL\n") + "\nORDER BY \(orderBy)"
+    /// One `SELECT` per range, numbered from 1 in `range_index`, joined by `UNION ALL`, each
+    /// with its range's bounds bound.
+    static func perRange(_ ranges: [ViralRange], orderBy: String, _ branch: (_ index: Int, _ range: SQL) -> SQL) -> SQL {
+        let branches = ranges.enumerated().map { index, range in
+            branch(index + 1, "created_at >= \(range.start) AND created_at < \(range.end)")
+        }
+        return "\(SQL(joining: branches, separator: "\nUNION ALL\n"))\nORDER BY \(raw: orderBy)"
     }
 
     /// Per range: actions, distinct users and the three sums, one row each even when empty.
     /// Parameters: start and end of each of the `count` ranges.
-    static func tallies(ranges count: Int) -> String {
-        perRange(count, orderBy: "range_index") { index, range in
+    static func tallies(_ ranges: [ViralRange]) -> Statement {
+        Statement("viral_trend", perRange(ranges, orderBy: "range_index") { index, range in
             """
-            SELECT \(index) AS range_index, count(*) AS actions, \(users),
-                   \(sums)
+            SELECT \(raw: String(index)) AS range_index, count(*) AS actions, \(raw: users),
+                   \(raw: sums)
             FROM viral_metrics
             WHERE \(range)
             """
-        }
+        })
     }
 
     /// Per range and `source_platform` × `action_type`: actions, distinct users and the three
     /// sums. Parameters: start and end of each of the `count` ranges.
-    static func breakdown(ranges count: Int) -> String {
-        perRange(count, orderBy: "range_index, source_platform NULLS LAST, action_type NULLS LAST") { index, range in
+    static func breakdown(_ ranges: [ViralRange]) -> Statement {
+        Statement("viral_breakdown", perRange(ranges, orderBy: "range_index, source_platform NULLS LAST, action_type NULLS LAST") { index, range in
             """
-            SELECT \(index) AS range_index, source_platform, action_type, count(*) AS actions, \(users),
-                   \(sums)
+            SELECT \(raw: String(index)) AS range_index, source_platform, action_type, count(*) AS actions, \(raw: users),
+                   \(raw: sums)
             FROM viral_metrics
             WHERE \(range)
             GROUP BY source_platform, action_type
             """
-        }
+        })
     }
 
     /// Per range, rows per combination of JSON types (of `reach_metrics` and of each key's
@@ -89,13 +93,13 @@ enum ViralSQL {
     /// numbers: a few rows that Swift adds up per key and kind. Grouping computes each
     /// `jsonb_typeof` once per row, where a FILTER per key and kind would compute it fifteen
     /// times. Parameters: start and end of each of the `count` ranges.
-    static func quality(ranges count: Int) -> String {
-        perRange(count, orderBy: "1, 2, 3, 4, 5") { index, range in
+    static func quality(_ ranges: [ViralRange]) -> Statement {
+        Statement("viral_quality", perRange(ranges, orderBy: "1, 2, 3, 4, 5") { index, range in
             """
-            SELECT \(index) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
-                   \(keys.map { "\(type($0)) AS \($0)_type" }.joined(separator: ",\n       ")),
+            SELECT \(raw: String(index)) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
+                   \(raw: keys.map { "\(type($0)) AS \($0)_type" }.joined(separator: ",\n       ")),
                    count(*) AS row_count,
-                   count(*) FILTER (WHERE \(unusualNumber)) AS unusual_numbers,
+                   count(*) FILTER (WHERE \(raw: unusualNumber)) AS unusual_numbers,
                    count(*) FILTER (WHERE user_email IS NULL) AS without_email,
                    count(*) FILTER (WHERE source_platform IS NULL) AS without_platform,
                    count(*) FILTER (WHERE action_type IS NULL) AS without_action
@@ -103,18 +107,19 @@ enum ViralSQL {
             WHERE \(range)
             GROUP BY 2, 3, 4, 5
             """
-        }
+        })
     }
 
-    /// The users with the most actions in the period, for `--show-emails` only.
-    /// Parameters: $1 start, $2 end, $3 limit.
-    static let topUsers = """
-        SELECT user_email, count(*) AS actions,
-               coalesce(sum(\(value("conversions"))), 0) AS conversions
-        FROM viral_metrics
-        WHERE created_at >= $1 AND created_at < $2 AND user_email IS NOT NULL
-        GROUP BY user_email
-        ORDER BY actions DESC, conversions DESC, user_email
-        LIMIT $3
-        """
+    /// The `limit` users with the most actions in `[start, end)`, for `--show-emails` only.
+    static func topUsers(start: Date, end: Date, limit: Int) -> Statement {
+        Statement("viral_top_users", """
+            SELECT user_email, count(*) AS actions,
+                   coalesce(sum(\(raw: value("conversions"))), 0) AS conversions
+            FROM viral_metrics
+            WHERE created_at >= \(start) AND created_at < \(end) AND user_email IS NOT NULL
+            GROUP BY user_email
+            ORDER BY actions DESC, conversions DESC, user_email
+            LIMIT \(limit)
+            """)
+    }
 }
