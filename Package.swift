@@ -33,7 +33,8 @@ let package = Package(
         .target(name: "Rendering", dependencies: [
             "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
         ]),
-        .target(name: "Reports", dependencies: ["Database", "Statistics", "Rendering", "Digest"]),
+        .target(name: "Reports", dependencies: ["Database", "Statistics", "Rendering", "Digest",
+                                              .product(name: "Logging", package: "swift-log")]),
         .target(name: "Seeding", dependencies: ["Database"]),
         .target(name: "MailDelivery", dependencies: ["CCurl"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.

@@ -113,6 +113,14 @@ public final class PostgresConnection {
         return (value, recorders[depth])
     }
 
+    /// Adds statements that ran earlier (for a model now reused) to every open scope, in place,
+    /// as if they ran now.
+    public func recordReused(_ statements: [RanStatement]) {
+        for statement in statements {
+            for index in recorders.indices where !recorders[index].contains(statement) { recorders[index].append(statement) }
+        }
+    }
+
     /// Runs one statement and returns its rows.
     @discardableResult
     public func query(named name: String, _ sql: String, parameters: [PostgresValue] = []) throws -> [PostgresRow] {

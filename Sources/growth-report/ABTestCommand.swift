@@ -71,29 +71,15 @@ struct ABTestCommand: ParsableCommand {
     }
 
     func run() throws {
-        connection.bootstrap()
-        let (reportPeriod, clock) = try period.resolve()
-        let formats = try output.formats()
+        let configuration = try RunConfiguration(connection: connection, period: period, output: output)
         let report = ABTestReport(
-            period: reportPeriod,
+            period: configuration.period,
             counting: ABTestCountingOptions(test: test, event: event,
                                             conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 }),
             settings: ABTestSettings(alpha: alpha, correction: correction, control: control,
                                      weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
                                      isSequential: sequential, tau: tau),
-            isLive: live, asOf: clock)
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document: ReportDocument
-        do {
-            document = try DocumentFactory.abTest(report, asOf: clock, database: database).document
-        } catch let error as ABTestError {
-            switch error {
-            case .weightsDoNotFit: throw CommandFailure.usage(error.description)
-            default: throw CommandFailure.data(error.description)
-            }
-        }
-        try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
-        connection.printServerTimes(database)
+            isLive: live, asOf: configuration.asOf)
+        try ReportPipeline(configuration).run([report])
     }
 }

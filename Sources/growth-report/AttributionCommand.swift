@@ -37,18 +37,11 @@ struct AttributionCommand: ParsableCommand {
     }
 
     func run() throws {
-        connection.bootstrap()
-        let (reportPeriod, clock) = try period.resolve()
-        let formats = try output.formats()
+        let configuration = try RunConfiguration(connection: connection, period: period, output: output)
         let report = AttributionReport(
-            period: reportPeriod,
+            period: configuration.period,
             options: AttributionOptions(event: event, lookbackSeconds: Double(lookback.milliseconds) / 1000,
                                         halfLifeSeconds: Double(halfLife.milliseconds) / 1000))
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document = try DocumentFactory.attribution(report, asOf: clock, currency: output.currency.uppercased(),
-                                                       database: database)
-        try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
-        connection.printServerTimes(database)
+        try ReportPipeline(configuration).run([report])
     }
 }

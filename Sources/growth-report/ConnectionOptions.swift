@@ -61,22 +61,9 @@ struct ConnectionOptions: ParsableArguments {
     /// Applies --quiet and --verbose to output and logging.
     func bootstrap() { verbosity.apply() }
 
-    /// Connects with these settings; a report (`readsReplica`) goes to --replica-url when given.
-    func connect(timeZone: String = "UTC", readsReplica: Bool = false) throws -> PostgresConnection {
-        let settings = try settings(timeZone: timeZone, readsReplica: readsReplica)
-        let connection = try PostgresConnection(settings: settings, logger: Logger(label: "growth-report.database"))
-        connection.measuresServerTime = measureServerTime
-        return connection
-    }
-
-    /// With --measure-server-time: one line per statement and the total, on stderr.
-    func printServerTimes(_ connection: PostgresConnection) {
-        guard measureServerTime else { return }
-        for (name, milliseconds) in connection.serverTimes {
-            Console.error("server time \(name) " + String(format: "%.1f ms", milliseconds))
-        }
-        let total = connection.serverTimes.reduce(0) { $0 + $1.milliseconds }
-        Console.error(String(format: "server time total %.1f ms", total))
+    /// Connects to the primary (migrations, seeding); reports connect through `ReportPipeline`.
+    func connect() throws -> PostgresConnection {
+        try PostgresConnection(settings: settings(), logger: Logger(label: "growth-report.database"))
     }
 
     static func libpqEnvironmentConfigured(_ environment: [String: String]) -> Bool {

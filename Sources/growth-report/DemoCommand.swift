@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import Foundation
 import Logging
+import Rendering
 import Reports
 import Seeding
 
@@ -22,8 +23,8 @@ struct DemoCommand: ParsableCommand {
         let endpoint = try DemoDatabase.start()
         Console.progress("The private PostgreSQL cluster runs in \(ProjectPaths.clusterDirectory.path).")
         let url = endpoint.url(database: PrivateClusterDatabase.name)
-        let database = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: PrivateClusterDatabase.name)),
-                                              logger: Logger(label: "growth-report.database"))
+        let settings = ConnectionSettings(connectionString: endpoint.conninfo(database: PrivateClusterDatabase.name))
+        let database = try PostgresConnection(settings: settings, logger: Logger(label: "growth-report.database"))
         let outcome = try Migrator(logger: Logger(label: "growth-report.migrate")).migrate(on: database)
         try SchemaCheck.verify(on: database)
         if !outcome.applied.isEmpty { Console.progress("Created the schema (migrations \(outcome.applied.map(String.init).joined(separator: ", "))).") }
@@ -35,7 +36,7 @@ struct DemoCommand: ParsableCommand {
         } else {
             try SeedCommand.seed(plan, mode: .emptyOnly, into: database)
         }
-        try writeReports(database: database, lastDay: try DemoDatabase.lastSeededDay(database) ?? CalendarDate(daysSinceEpoch: plan.lastDay))
+        try writeReports(database: database, settings: settings, lastDay: try DemoDatabase.lastSeededDay(database) ?? CalendarDate(daysSinceEpoch: plan.lastDay))
         Console.progress("""
 
             The demo database is ready. Connect with:
@@ -51,7 +52,7 @@ struct DemoCommand: ParsableCommand {
 
 extension DemoCommand {
     /// The reports for the last seeded week, into `Output/<week>/`.
-    func writeReports(database: PostgresConnection, lastDay: CalendarDate) throws {
+    func writeReports(database: PostgresConnection, settings: ConnectionSettings, lastDay: CalendarDate) throws {
         let (year, week) = ReportPeriod.isoWeek(of: lastDay)
         let period = ReportPeriod.week(year: year, week: week, timeZone: TimeZone(identifier: "UTC")!)!
         // As if run a day after the week: the seeded real-time metrics were updated late on
@@ -59,13 +60,14 @@ extension DemoCommand {
         let asOf = period.end.addingTimeInterval(24 * 3600)
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
         let output = try OutputOptions.parse([])
-        let documents = try WeeklyCommand.documents(period: period, asOf: asOf, currency: output.currency, database: database)
+        let configuration = try RunConfiguration(period: period, asOf: asOf, formats: OutputFormat.allCases, output: output,
+                                                 connection: settings)
         // The summary's e-mail too, addressed to example.com, to open in a mail client.
         let mail = try MailSettings(from: "growth-report demo <reports@example.com>", to: ["Executive team <exec-team@example.com>"],
                                     subject: nil, defaultSubject: "Executive summary — \(period.label)")
-        let paths = try ReportFiles(options: output, formats: try output.formats(supported: OutputOptions.Format.allCases))
-            .write(documents, period: period, runOptions: ReportFiles.runOptions(database: database), mail: mail)
-        if let summary = paths.first(where: { $0.lastPathComponent == "\(ExecSummaryDocument.report).html" }) {
+        let paths = try WeeklyCommand.pipeline(configuration, mail: mail)
+            .run(WeeklyCommand.reports(configuration), on: database).paths
+        if let summary = paths.first(where: { $0.lastPathComponent == "\(ReportKind.execSummary.name).html" }) {
             Console.progress("""
 
                 Open the reports in a browser, starting with the executive summary:

@@ -33,19 +33,10 @@ struct ExecSummaryCommand: ParsableCommand {
 
     func run() throws {
         connection.bootstrap()
-        let (reportPeriod, clock) = try period.resolve()
-        let mailPlan = try mail.plan(output: output, period: reportPeriod)
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document: ReportDocument
-        do {
-            document = try DocumentFactory.execSummary(ExecSummaryReport(period: reportPeriod, asOf: clock, topPartnerCount: topPartners),
-                                                       currency: output.currency.uppercased(), database: database)
-        } catch let error as ABTestError {
-            throw CommandFailure.data(error.description)
-        }
-        let paths = try ReportFiles(options: output, formats: mailPlan.formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database), mail: mailPlan.settings)
-        connection.printServerTimes(database)
-        try mailPlan.deliver(paths)
+        let mailPlan = try mail.plan(output: output, period: try period.resolve().period)
+        let configuration = try RunConfiguration(connection: connection, period: period, output: output, formats: mailPlan.formats)
+        let report = ExecSummaryReport(period: configuration.period, asOf: configuration.asOf, topPartnerCount: topPartners)
+        let outcome = try ReportPipeline(configuration, mail: mailPlan.settings).run([report])
+        try mailPlan.deliver(outcome.paths)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import Reports
 
 /// The one place where failures become exit codes (SPEC §5) and one line on stderr.
 enum ExitStatus {
@@ -74,6 +75,10 @@ enum ExitStatus {
             }
         case let error as ClusterError:
             return (error.exitCode, error.message)
+        case let error as ABTestError:
+            // Weights that do not fit the test's variants are a bad option; the rest is the data.
+            if case .weightsDoNotFit = error { return (usage, error.description) }
+            return (dataError, error.description)
         case let error as SchemaMismatch:
             return (dataError, error.description)
         case let error as CommandFailure:

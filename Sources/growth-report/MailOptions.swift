@@ -36,7 +36,7 @@ struct MailOptions: ParsableArguments {
     /// What a run writes and sends, settled before any data is read.
     struct Plan {
         /// The formats to write: `eml` by default when mail options are given, always with `--send`.
-        var formats: [OutputOptions.Format]
+        var formats: [OutputFormat]
         /// Sender, recipients and subject, checked; nil when no .eml is written.
         var settings: MailSettings?
         /// The SMTP connection of `--send`, checked; nil without it.
@@ -51,7 +51,7 @@ struct MailOptions: ParsableArguments {
 
     /// - Throws: `CommandFailure.usage` naming the bad option.
     func plan(output: OutputOptions, period: ReportPeriod) throws -> Plan {
-        var formats = try output.formats(supported: OutputOptions.Format.allCases)
+        var formats = try output.formats(supported: OutputFormat.allCases)
         if output.format == nil && !wantsMail { formats.removeAll { $0 == .eml } }
         if output.format != nil && wantsMail && !formats.contains(.eml) {
             throw CommandFailure.usage("--mail-from, --mail-to and --send make exec-summary.eml, which --format leaves out; add eml to it.")

@@ -19,14 +19,7 @@ struct PartnerROICommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        connection.bootstrap()
-        let (reportPeriod, clock) = try period.resolve()
-        let formats = try output.formats()
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document = try DocumentFactory.partnerROI(period: reportPeriod, asOf: clock, currency: output.currency.uppercased(),
-                                                      database: database).document
-        try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
-        connection.printServerTimes(database)
+        let configuration = try RunConfiguration(connection: connection, period: period, output: output)
+        try ReportPipeline(configuration).run([PartnerROIReport(period: configuration.period)])
     }
 }

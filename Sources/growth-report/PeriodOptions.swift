@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Rendering
 import Reports
 
 /// `--week`, `--month`, `--from/--to`, `--timezone`, `--as-of` (SPEC §3).
@@ -57,21 +58,12 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with the UTF-8 byte-order mark that Excel needs for non-ASCII text.")
     var csvBOM = false
 
-    enum Format: String, CaseIterable {
-        case html, csv, xlsx
-        /// The e-mail message: `exec-summary` only.
-        case eml
-
-        /// The formats every report writes.
-        static let reportFormats: [Format] = [.html, .csv, .xlsx]
-    }
-
     /// The formats asked for, in the order html, csv, xlsx, eml.
-    func formats(supported: [Format] = Format.reportFormats) throws -> [Format] {
+    func formats(supported: [OutputFormat] = OutputFormat.reportFormats) throws -> [OutputFormat] {
         guard let format else { return supported }
-        var chosen: Set<Format> = []
+        var chosen: Set<OutputFormat> = []
         for name in format.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
-            guard let value = Format(rawValue: name), supported.contains(value) else {
+            guard let value = OutputFormat(rawValue: name), supported.contains(value) else {
                 throw CommandFailure.usage("Unknown --format '\(name)'; choose from \(supported.map(\.rawValue).joined(separator: ", ")).")
             }
             chosen.insert(value)
@@ -81,9 +73,7 @@ struct OutputOptions: ParsableArguments {
     }
 
     func validate() throws {
-        let code = currency.uppercased()
-        guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }),
-              Locale.Currency.isoCurrencies.contains(Locale.Currency(code)) else {
+        guard Currency(currency) != nil else {
             throw ValidationError("--currency '\(currency)' is not an ISO 4217 code such as USD or EUR.")
         }
         // An empty folder name (an unset shell variable) would write into the current folder.

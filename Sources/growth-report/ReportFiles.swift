@@ -6,30 +6,29 @@ import Reports
 /// Writes documents in the chosen formats into `OUTPUT/PERIOD/` through one output run: every
 /// file staged, then renamed into place with `manifest.json` last; paths on stdout.
 struct ReportFiles {
-    let options: OutputOptions
-    let formats: [OutputOptions.Format]
+    let configuration: RunConfiguration
 
-    init(options: OutputOptions, formats: [OutputOptions.Format]) {
-        self.options = options
-        self.formats = formats
+    init(_ configuration: RunConfiguration) {
+        self.configuration = configuration
     }
 
     /// - Throws: `CommandFailure` for a template problem (64) or an output that cannot be written (73).
     @discardableResult
-    func write(_ documents: [ReportDocument], period: ReportPeriod, generatedAt: Date = Date(),
-               runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
-        let timeZone = period.timeZone
+    func write(_ documents: [ReportDocument], runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
+        let timeZone = configuration.timeZone
+        let formats = configuration.formats
+        let templates = configuration.templates?.path
         // The templates first: a --templates folder that is not there must leave no output folder behind.
         let html: HTMLRenderer?
         do {
-            html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: options.templates) : nil
+            html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: templates) : nil
         } catch let error as HTMLRenderingError {
             throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
                                  message: error.localizedDescription)
         }
         let run: OutputRun
         do {
-            run = try OutputRun(outputDirectory: URL(fileURLWithPath: options.output), period: period.label)
+            run = try OutputRun(outputDirectory: configuration.output, period: configuration.period.label)
         } catch let error as OutputError {
             throw CommandFailure.cannotWrite(error.localizedDescription)
         }
@@ -40,23 +39,23 @@ struct ReportFiles {
                     try run.add(fileNamed: "\(document.report).html", report: document.report, bytes: Data(page.utf8))
                 }
                 if formats.contains(.csv) {
-                    try run.addCSV(for: document, options: CSVOptions(includesByteOrderMark: options.csvBOM, timeZone: timeZone))
+                    try run.addCSV(for: document, options: CSVOptions(includesByteOrderMark: configuration.csvByteOrderMark, timeZone: timeZone))
                 }
                 if formats.contains(.xlsx) {
                     try run.addXLSX(for: document, options: XLSXOptions(timeZone: timeZone))
                 }
                 // Only the executive summary is made for e-mail.
-                if formats.contains(.eml), let mail, document.report == ExecSummaryDocument.report {
+                if formats.contains(.eml), let mail, document.report == ReportKind.execSummary.name {
                     // The workbook attached is the one in the pack when the pack has one.
                     let workbook = try run.stagedData(fileNamed: XLSXWriter.fileName(for: document))
-                    let message = try mail.message(for: document, timeZone: timeZone, date: generatedAt, templates: options.templates,
+                    let message = try mail.message(for: document, timeZone: timeZone, date: configuration.generatedAt, templates: templates,
                                                    workbook: workbook)
                     try run.add(fileNamed: "\(document.report).eml", report: document.report, bytes: message.data())
                 }
                 run.record(document)
             }
-            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: generatedAt, options: runOptions,
-                                       lockTimeout: .milliseconds(options.lockTimeout.milliseconds))
+            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: configuration.generatedAt, options: runOptions,
+                                       lockTimeout: configuration.lockTimeout)
             for path in paths { Console.outputPath(Self.displayPath(path)) }
             return paths
         } catch let error as HTMLRenderingError {
@@ -81,14 +80,6 @@ struct ReportFiles {
             run.discard()
             throw CommandFailure.cannotWrite("Could not write the report files: \(error.localizedDescription)")
         }
-    }
-
-    /// The run as `manifest.json` records it: the command line and the database, passwords masked.
-    static func runOptions(database: PostgresConnection) -> [Reproducibility.Setting] {
-        [
-            .init("command", Console.masker((["growth-report"] + CommandLine.arguments.dropFirst()).joined(separator: " "))),
-            .init("database", Console.masker(database.target)),
-        ]
     }
 
     /// Paths as the user would type them: relative to the current folder when inside it.

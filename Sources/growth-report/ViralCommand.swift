@@ -31,14 +31,7 @@ struct ViralCommand: ParsableCommand {
     }
 
     func run() throws {
-        connection.bootstrap()
-        let (reportPeriod, clock) = try period.resolve()
-        let formats = try output.formats()
-        let report = ViralReport(period: reportPeriod, showsEmails: showEmails, topUserLimit: topUsers)
-        let database = try connection.connect(timeZone: reportPeriod.timeZone.identifier, readsReplica: true)
-        let document = try DocumentFactory.viral(report, asOf: clock, database: database).document
-        try ReportFiles(options: output, formats: formats)
-            .write([document], period: reportPeriod, runOptions: ReportFiles.runOptions(database: database))
-        connection.printServerTimes(database)
+        let configuration = try RunConfiguration(connection: connection, period: period, output: output)
+        try ReportPipeline(configuration).run([ViralReport(period: configuration.period, showsEmails: showEmails, topUserLimit: topUsers)])
     }
 }

@@ -247,3 +247,14 @@ public enum ABTestError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+extension ABTestError: EmptyPeriodError {
+    /// No test ran in the period: a pack leaves the readout out, the summary lists no experiment.
+    public var isNothingInPeriod: Bool {
+        if case .noAssignments = self { true } else { false }
+    }
+
+    public var nothingInPeriodReason: String {
+        if case .noAssignments(let period) = self { "no test ran in \(period)" } else { description }
+    }
+}

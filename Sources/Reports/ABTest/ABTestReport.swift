@@ -4,7 +4,9 @@ import Rendering
 
 /// `ab-test`: counts in PostgreSQL inside one read-only snapshot, statistics in Swift, and the
 /// document the renderers write.
-public struct ABTestReport {
+public struct ABTestReport: Report {
+    public static let kind = ReportKind.abTest
+
     public var period: ReportPeriod
     public var counting: ABTestCountingOptions
     public var settings: ABTestSettings
@@ -22,6 +24,22 @@ public struct ABTestReport {
 
     /// When the readout ends.
     public var readoutEnd: Date { isLive ? asOf : period.end }
+
+    /// The counting statement, then — only when a test named by `--test` has no row in the
+    /// readout — the two that say why.
+    public var statements: [Statement] {
+        var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, options: counting)]
+        if let test = counting.test { statements += [ABTestSQL.exists(test), ABTestSQL.names(limit: 50)] }
+        return statements
+    }
+
+    public func read(using reading: ReportReading) throws -> ABTestReadout {
+        try readout(on: reading.connection)
+    }
+
+    public func document(_ model: ABTestReadout, context: ReportContext) -> ReportDocument {
+        ABTestDocument.make(model, context: context)
+    }
 
     /// Counts and analyses every test in scope.
     /// - Throws: `ABTestError` (no test in range, unknown test, no control, one variant, weights

@@ -4,7 +4,9 @@ import Rendering
 
 /// `attribution`: both periods credited in PostgreSQL inside one read-only snapshot, revenue
 /// rounded in Swift, and the document the renderers write.
-public struct AttributionReport: Sendable {
+public struct AttributionReport: Report, Sendable {
+    public static let kind = ReportKind.attribution
+
     public var period: ReportPeriod
     public var options: AttributionOptions
 
@@ -19,6 +21,21 @@ public struct AttributionReport: Sendable {
         public var previous: AttributionResult
         public var counts: AttributionConversionCounts
         public var options: AttributionOptions
+    }
+
+    public var statements: [Statement] {
+        let previous = period.previous
+        return [AttributionSQL.credits(start: period.start, end: period.end, options: options),
+                AttributionSQL.credits(start: previous.start, end: previous.end, options: options),
+                AttributionSQL.conversionCounts(start: period.start, end: period.end, event: options.event)]
+    }
+
+    public func read(using reading: ReportReading) throws -> Readout {
+        try readout(on: reading.connection)
+    }
+
+    public func document(_ model: Readout, context: ReportContext) -> ReportDocument {
+        AttributionDocument.make(model, context: context, currency: context.currency.code)
     }
 
     /// - Throws: `DatabaseError`.

@@ -11,12 +11,16 @@ public struct ReportContext: Sendable {
     /// When the readout ends: the period's end, or the as-of time for a live A/B readout.
     public var readoutEnd: Date
     public var reproducibility: Reproducibility
+    /// The currency of money columns.
+    public var currency: Currency
 
-    public init(period: ReportPeriod, asOf: Date, readoutEnd: Date, reproducibility: Reproducibility) {
+    public init(period: ReportPeriod, asOf: Date, readoutEnd: Date, reproducibility: Reproducibility,
+                currency: Currency = .usDollar) {
         self.period = period
         self.asOf = asOf
         self.readoutEnd = readoutEnd
         self.reproducibility = reproducibility
+        self.currency = currency
     }
 
     var readoutEndLabel: String {
@@ -31,7 +35,7 @@ public struct ReportContext: Sendable {
     /// The record of SPEC §6 for a run on `connection`: options as given (already masked),
     /// each statement's name with the SHA-256 of its SQL.
     public static func reproducibility(period: ReportPeriod, asOf: Date, generatedAt: Date, toolVersion: String,
-                                       options: [Reproducibility.Setting], statements: [(name: String, sql: String)]) -> Reproducibility {
+                                       options: [Reproducibility.Setting], statements: [RanStatement]) -> Reproducibility {
         func reportDate(_ date: CalendarDate) -> ReportDate { ReportDate(year: date.year, month: date.month, day: date.day) }
         return Reproducibility(
             toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZoneName,

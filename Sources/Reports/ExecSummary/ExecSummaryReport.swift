@@ -5,7 +5,9 @@ import Rendering
 /// `exec-summary`: one page for executives built from the other reports' models (partner ROI,
 /// viral, the A/B readout) plus `real_time_metrics` (SPEC §4.5). Each model reads its own
 /// read-only snapshot and already holds the previous period.
-public struct ExecSummaryReport {
+public struct ExecSummaryReport: Report {
+    public static let kind = ReportKind.execSummary
+
     /// A real-time metric older than this before the as-of time is stale.
     public static let staleAfter: TimeInterval = 24 * 60 * 60
     /// Partners listed in the top-partners table.
@@ -34,6 +36,31 @@ public struct ExecSummaryReport {
             experiments = nil
         }
         return try readout(partners: partners, viral: viral, experiments: experiments, on: connection)
+    }
+
+    /// Only `real_time_metrics`: the rest comes from the partner, viral and A/B models.
+    public var statements: [Statement] { [ExecSummarySQL.realTimeMetrics] }
+
+    /// The partner ROI and viral models the summary is built from.
+    public var partnerReport: PartnerROIReport { PartnerROIReport(period: period) }
+    public var viralReport: ViralReport { ViralReport(period: period) }
+
+    /// The partner, viral and A/B models through `reading` (reused when this run read them
+    /// already), then `real_time_metrics`. A period in which no A/B test ran has no experiments.
+    public func read(using reading: ReportReading) throws -> ExecSummaryReadout {
+        let partners = try reading.model(of: partnerReport)
+        let viral = try reading.model(of: viralReport)
+        let experiments: ABTestReadout?
+        do {
+            experiments = try reading.model(of: experimentsReport)
+        } catch let error as ABTestError where error.isNothingInPeriod {
+            experiments = nil
+        }
+        return try readout(partners: partners, viral: viral, experiments: experiments, on: reading.connection)
+    }
+
+    public func document(_ model: ExecSummaryReadout, context: ReportContext) -> ReportDocument {
+        ExecSummaryDocument.make(model, context: context, currency: context.currency.code)
     }
 
     /// The A/B readout the summary lists experiments from: default alpha and correction.

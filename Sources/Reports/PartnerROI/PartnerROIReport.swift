@@ -4,7 +4,9 @@ import Rendering
 
 /// `partner-roi`: sums in PostgreSQL inside one read-only snapshot, ratios in Swift from exact
 /// sums, and the document the renderers write (SPEC §4.1).
-public struct PartnerROIReport: Sendable {
+public struct PartnerROIReport: Report, Sendable {
+    public static let kind = ReportKind.partnerROI
+
     public var period: ReportPeriod
 
     public init(period: ReportPeriod) {
@@ -20,6 +22,16 @@ public struct PartnerROIReport: Sendable {
             try connection.partnerROILines(period: period, previous: previousPeriod)
         }
         return PartnerROIResults(period: period, previousPeriod: previousPeriod, lines: lines)
+    }
+
+    public var statements: [Statement] { [PartnerROISQL.lines(period: period, previous: previousPeriod)] }
+
+    public func read(using reading: ReportReading) throws -> PartnerROIResults {
+        try results(on: reading.connection)
+    }
+
+    public func document(_ model: PartnerROIResults, context: ReportContext) -> ReportDocument {
+        PartnerROIDocument.make(model, context: context, currency: context.currency.code)
     }
 
     /// The options that shaped the numbers, for the reproducibility record.

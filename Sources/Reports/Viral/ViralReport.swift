@@ -4,7 +4,9 @@ import Rendering
 
 /// `viral`: counts of the period, of the previous period and of the 8-week trend, read in one
 /// `REPEATABLE READ READ ONLY` snapshot; ratios in Swift (SPEC §4.2).
-public struct ViralReport: Sendable {
+public struct ViralReport: Report, Sendable {
+    public static let kind = ReportKind.viral
+
     /// Weeks in the trend.
     public static let trendWeekCount = 8
     /// Users listed with `--show-emails`.
@@ -46,13 +48,7 @@ public struct ViralReport: Sendable {
     public func readout(on connection: PostgresConnection) throws -> ViralReadout {
         let previousPeriod = period.previous
         let weeks = trendWeeks
-        let periods = [period, previousPeriod].map { ViralRange(start: $0.start, end: $0.end) }
-        var ranges = weeks.map { ViralRange(start: $0.start, end: $0.end) }
-        let periodIndexes = periods.map { range in
-            if let index = ranges.firstIndex(of: range) { return index }
-            ranges.append(range)
-            return ranges.count - 1
-        }
+        let (periods, ranges, periodIndexes) = self.ranges
         return try connection.transaction(.snapshot) {
             let tallies = try connection.viralTallies(ranges)
             let groups = try connection.viralGroups(periods)
@@ -68,6 +64,34 @@ public struct ViralReport: Sendable {
             return ViralReadout(period: period, previousPeriod: previousPeriod, current: counts[0], previous: counts[1],
                                 trend: trend, topUsers: topUsers)
         }
+    }
+
+    /// The period and the previous one, the tallies' ranges (the trend's weeks, then either
+    /// period that is not one of them), and where each period is among those ranges.
+    private var ranges: (periods: [ViralRange], tallies: [ViralRange], periodIndexes: [Int]) {
+        let periods = [period, period.previous].map { ViralRange(start: $0.start, end: $0.end) }
+        var ranges = trendWeeks.map { ViralRange(start: $0.start, end: $0.end) }
+        let periodIndexes = periods.map { range in
+            if let index = ranges.firstIndex(of: range) { return index }
+            ranges.append(range)
+            return ranges.count - 1
+        }
+        return (periods, ranges, periodIndexes)
+    }
+
+    public var statements: [Statement] {
+        let (periods, tallies, _) = ranges
+        var statements = [ViralSQL.tallies(tallies), ViralSQL.breakdown(periods), ViralSQL.quality(periods)]
+        if showsEmails { statements.append(ViralSQL.topUsers(start: period.start, end: period.end, limit: topUserLimit)) }
+        return statements
+    }
+
+    public func read(using reading: ReportReading) throws -> ViralReadout {
+        try readout(on: reading.connection)
+    }
+
+    public func document(_ model: ViralReadout, context: ReportContext) -> ReportDocument {
+        ViralDocument.make(model, context: context)
     }
 
     /// The options that shaped the output, for the reproducibility record.

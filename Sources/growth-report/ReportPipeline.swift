@@ -1,0 +1,85 @@
+import Database
+import Foundation
+import Logging
+import Rendering
+import Reports
+
+/// Runs reports the one way every command does: connect → read each report in its read-only
+/// snapshot → its document → every format rendered and staged → one commit; a progress line
+/// per report when asked, and errors left to `ExitStatus`, the one place that maps them.
+struct ReportPipeline {
+    let configuration: RunConfiguration
+    /// The executive summary's e-mail, when the run writes `eml`.
+    var mail: MailSettings?
+    /// Reports that may find nothing in the period (the A/B readout of a pack): left out, and said so.
+    var optional: Set<ReportKind> = []
+    /// A line per report built (`weekly`, `demo`).
+    var reportsProgress = false
+
+    struct Outcome {
+        /// The files written, the manifest last.
+        var paths: [URL]
+        /// The run's models, for a command that acts on one (the doctor's health).
+        var reading: ReportReading
+    }
+
+    init(_ configuration: RunConfiguration, mail: MailSettings? = nil) {
+        self.configuration = configuration
+        self.mail = mail
+    }
+
+    /// - Throws: whatever stops a report (`DatabaseError`, a report's own error, `CommandFailure`
+    ///   from writing the files); nothing of the output folder changes then.
+    @discardableResult
+    func run(_ reports: [any Report], on connection: PostgresConnection? = nil) throws -> Outcome {
+        let database = try connection ?? connect()
+        let reading = ReportReading(connection: database)
+        var documents: [ReportDocument] = []
+        for report in reports {
+            if let document = try document(of: report, reading: reading) { documents.append(document) }
+        }
+        let paths = try ReportFiles(configuration).write(documents, runOptions: Self.runOptions(database: database), mail: mail)
+        printServerTimes(database)
+        return Outcome(paths: paths, reading: reading)
+    }
+
+    /// Connects to where the reports read, with the session settings of the run.
+    func connect() throws -> PostgresConnection {
+        let connection = try PostgresConnection(settings: configuration.connection, logger: Logger(label: "growth-report.database"))
+        connection.measuresServerTime = configuration.measuresServerTime
+        return connection
+    }
+
+    private func document<R: Report>(of report: R, reading: ReportReading) throws -> ReportDocument? {
+        let start = ContinuousClock.now
+        let document: ReportDocument
+        do {
+            let (model, statements) = try reading.read(report)
+            document = report.document(model, context: configuration.context(for: report, statements: statements,
+                                                                              toolVersion: GrowthReport.version))
+        } catch let error as EmptyPeriodError where error.isNothingInPeriod && optional.contains(R.kind) {
+            Console.progress("\(R.kind.name): \(error.nothingInPeriodReason); left out of the pack")
+            return nil
+        }
+        if reportsProgress { Console.progress("\(R.kind.name): built in \(Format.seconds(start.duration(to: .now).seconds))") }
+        return document
+    }
+
+    /// The run as `manifest.json` records it: the command line and the database, passwords masked.
+    static func runOptions(database: PostgresConnection) -> [Reproducibility.Setting] {
+        [
+            .init("command", Console.masker((["growth-report"] + CommandLine.arguments.dropFirst()).joined(separator: " "))),
+            .init("database", Console.masker(database.target)),
+        ]
+    }
+
+    /// With --measure-server-time: one line per statement and the total, on stderr.
+    private func printServerTimes(_ connection: PostgresConnection) {
+        guard configuration.measuresServerTime else { return }
+        for (name, milliseconds) in connection.serverTimes {
+            Console.error("server time \(name) " + String(format: "%.1f ms", milliseconds))
+        }
+        let total = connection.serverTimes.reduce(0) { $0 + $1.milliseconds }
+        Console.error(String(format: "server time total %.1f ms", total))
+    }
+}
