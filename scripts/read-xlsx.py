@@ -6,7 +6,7 @@
 Prints the document properties and, per sheet: its frozen panes, autofilter range, column
 widths, charts (type, title, series references) and every non-empty cell with its openpyxl
 data type (n number, s string, b boolean, d date, f formula), value, number format and
-whether it is bold. Needs openpyxl (scripts/install-dependencies installs it).
+whether it is bold, and the cell notes (comments) by reference. Needs openpyxl (scripts/install-dependencies installs it).
 """
 
 import datetime
@@ -87,6 +87,7 @@ def main(path):
             "column_widths": {key: dimension.width for key, dimension in sheet.column_dimensions.items()},
             "charts": [chart_json(chart) for chart in sheet._charts],
             "cells": cells,
+            "comments": {cell.coordinate: cell.comment.text for row in sheet.iter_rows() for cell in row if cell.comment},
         })
     json.dump(result, sys.stdout, indent=1, sort_keys=True, ensure_ascii=False)
     sys.stdout.write("\n")

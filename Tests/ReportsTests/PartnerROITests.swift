@@ -173,9 +173,10 @@ import Testing
         let types = try #require(document.table(named: "partner-roi-by-type"))
         #expect(types.columns.map(\.key) == Array(partners.columns.map(\.key).dropFirst(2)))
         #expect(types.rows.map { $0[0] } == [.text("tech"), .text("youtube"), .text("celebrity"), .text("(all)")])
-        // Beta: cost, roi and cac empty; previous values 0; changes empty.
+        // Beta: cost empty, roi and cac undefined for want of a cost row; previous values 0; changes empty.
         let beta = partners.rows[1]
-        #expect(beta[5] == .empty && beta[6] == .empty && beta[7] == .empty)
+        let noCost = ReportCell.undefined("No cost row in the period, so ROI and CAC are undefined.")
+        #expect(beta[5] == .empty && beta[6] == noCost && beta[7] == noCost)
         #expect(beta[10] == .integer(0) && beta[11] == .money(0) && beta[12] == .empty)
         #expect(beta[13] == .empty && beta[14] == .empty && beta[15] == .empty)
         #expect(beta[9] == .number(0.25))

@@ -96,7 +96,7 @@ public struct CSVWriter: Sendable {
     /// A cell's field before quoting.
     public func field(_ cell: ReportCell) -> String {
         switch cell {
-        case .empty: ""
+        case .empty, .undefined: ""
         case .text(let text): CSVField.neutralizingFormula(text)
         case .integer(let value): String(value)
         case .number(let value): MachineText.number(value) ?? ""

@@ -117,6 +117,10 @@ public enum CellFormat: Sendable, Equatable {
 /// One value. `empty` is a blank cell (CSV: empty field; XLSX: blank; HTML: "n/a" or "—").
 public enum ReportCell: Sendable, Equatable {
     case empty
+    /// No value, because the formula is undefined here ("the control has no conversions"):
+    /// blank in CSV, blank with the reason as a cell note in XLSX, "—" with a numbered
+    /// footnote under the table in HTML.
+    case undefined(String)
     case text(String)
     case integer(Int)
     /// A finite double; builders turn NaN and infinity into `empty` before they get here.
@@ -130,6 +134,25 @@ public enum ReportCell: Sendable, Equatable {
     public static func number(_ value: Double?) -> ReportCell {
         guard let value, value.isFinite else { return .empty }
         return .number(value)
+    }
+
+    /// A number, or `undefined` with `reason` when it is missing or not finite.
+    public static func number(_ value: Double?, undefinedBecause reason: String) -> ReportCell {
+        guard let value, value.isFinite else { return .undefined(reason) }
+        return .number(value)
+    }
+
+    /// No value, whether or not a reason was given.
+    public var isEmpty: Bool {
+        switch self {
+        case .empty, .undefined: true
+        default: false
+        }
+    }
+
+    /// Why there is no value, when the builder said.
+    public var undefinedReason: String? {
+        if case .undefined(let reason) = self { reason } else { nil }
     }
 
     /// The value as a double, for charts.

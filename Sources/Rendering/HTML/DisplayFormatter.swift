@@ -21,7 +21,7 @@ public struct DisplayFormatter: Sendable {
     /// The text of one cell.
     public func text(_ cell: ReportCell, format: CellFormat, display: ColumnDisplay = ColumnDisplay()) -> String {
         switch cell {
-        case .empty:
+        case .empty, .undefined:
             return emptyText(format: format, display: display)
         case .text(let text):
             return text

@@ -132,8 +132,17 @@ struct HTMLContextBuilder {
             return ["key": column.key, "title": column.title, "class": column.format.isNumeric ? "num" : "text"]
         }
         let rows = table.rows[range ?? 0..<table.rows.count]
+        // Each distinct reason a shown value is undefined gets a number, in reading order.
+        var notes: [String] = []
         let rowContexts: [[String: Any]] = rows.map { row in
-            ["cells": shown.map { cell(row: row, index: $0, table: table, muted: muted) }]
+            ["cells": shown.map { index -> [String: Any] in
+                var context = cell(row: row, index: index, table: table, muted: muted)
+                if let reason = row[index].undefinedReason {
+                    if !notes.contains(reason) { notes.append(reason) }
+                    context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
+                }
+                return context
+            }]
         }
         return [
             "id": uniqueID("table-" + Self.slug(table.name)),
@@ -145,6 +154,8 @@ struct HTMLContextBuilder {
             "rows": rowContexts,
             "hasRows": !rowContexts.isEmpty,
             "rowCount": rowContexts.count,
+            "notes": notes.enumerated().map { ["mark": String($0.offset + 1), "reason": $0.element] },
+            "hasNotes": !notes.isEmpty,
             "columnCount": columns.count,
         ]
     }
@@ -154,7 +165,7 @@ struct HTMLContextBuilder {
         let value = row[index]
         let display = column.display
         var classes = [column.format.isNumeric ? "num" : "text"]
-        if value == .empty { classes.append("empty") }
+        if value.isEmpty { classes.append("empty") }
         if !muted, let tone = tone(of: value, in: row, table: table, emphasis: display.emphasis) {
             classes.append(tone)
         }
@@ -173,6 +184,7 @@ struct HTMLContextBuilder {
             "detail": detail,
             "class": classes.joined(separator: " "),
             "isLong": isLong,
+            "note": false,
         ]
     }
 

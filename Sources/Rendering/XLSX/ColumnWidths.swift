@@ -22,7 +22,7 @@ enum ColumnWidths {
 
     static func displayWidth(of cell: ReportCell, format: CellFormat) -> Int {
         switch cell {
-        case .empty: return 0
+        case .empty, .undefined: return 0
         case .text(let text):
             return text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
                 .map { displayWidth(String($0.prefix(200))) }.max() ?? 0

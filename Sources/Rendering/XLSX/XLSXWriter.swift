@@ -190,6 +190,11 @@ final class WorkbookComposer {
         switch cell {
         case .empty:
             return
+        case .undefined(let reason):
+            // A blank cell that says why in its note.
+            try workbook.check("worksheet_write_comment",
+                               worksheet_write_comment(sheet, lxw_row_t(row), lxw_col_t(column), String(reason.prefix(1000))),
+                               "\(sheetName)!\(CellReference.name(row: row, column: column))")
         case .text(let text):
             try writeText(text, sheet: sheet, sheetName: sheetName, row: row, column: column, format: nil)
         case .integer, .number, .money:

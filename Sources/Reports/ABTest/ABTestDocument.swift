@@ -77,17 +77,23 @@ public enum ABTestDocument {
                     .integer(variant.conversions), .number(variant.rate), .number(variant.rateInterval?.lower),
                     .number(variant.rateInterval?.upper),
                 ]
+                // The statistic, or why the formulas leave it undefined.
+                func statistic(_ value: Double?, _ column: String) -> ReportCell {
+                    variant.undefinedReasons[column].map { .number(value, undefinedBecause: "Undefined, because \($0.explanation).") }
+                        ?? .number(value)
+                }
                 if variant.isControl {
                     row += Array(repeating: .empty, count: 13)
                 } else {
                     row += [
-                        .number(variant.upliftAbsolute), .number(variant.upliftAbsoluteInterval?.lower),
-                        .number(variant.upliftAbsoluteInterval?.upper), .number(variant.upliftRelative),
+                        statistic(variant.upliftAbsolute, "uplift_abs"), .number(variant.upliftAbsoluteInterval?.lower),
+                        .number(variant.upliftAbsoluteInterval?.upper), statistic(variant.upliftRelative, "uplift_rel"),
                         .number(variant.upliftRelativeInterval?.lower), .number(variant.upliftRelativeInterval?.upper),
                         .number(variant.pValue), variant.testUsed.map(ReportCell.text) ?? .empty,
                         .number(variant.pValueAdjusted), variant.isSignificant.map(ReportCell.boolean) ?? .empty,
                         .number(variant.chanceToBeatControl), .number(variant.expectedLoss),
-                        variant.usersNeeded.map(ReportCell.integer) ?? .empty,
+                        variant.usersNeeded.map(ReportCell.integer)
+                            ?? variant.undefinedReasons["users_needed"].map { .undefined("Undefined, because \($0.explanation).") } ?? .empty,
                     ]
                 }
                 if readout.settings.isSequential {

@@ -22,6 +22,9 @@ public struct ABTestReadout: Sendable {
         public var chanceToBeatControl: Double?
         public var expectedLoss: Double?
         public var usersNeeded: Int?
+        /// Why a statistic is empty, by its column (`uplift_rel`, `users_needed`, …), where the
+        /// statistics said so.
+        public var undefinedReasons: [String: UndefinedReason] = [:]
     }
 
     public enum Verdict: Sendable, Equatable {
@@ -163,13 +166,18 @@ public struct ABTestReadout: Sendable {
 
     static func compare(_ result: inout VariantResult, control: Proportion, settings: ABTestSettings) {
         let treatment = Proportion(successes: result.conversions, trials: result.users)
-        if let absolute = absoluteUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
+        let absolute = absoluteUplift(control: control, treatment: treatment, alpha: settings.alpha)
+        if let absolute = absolute.definedValue {
             result.upliftAbsolute = absolute.estimate
             result.upliftAbsoluteInterval = absolute.interval
         }
-        if let relative = relativeUplift(control: control, treatment: treatment, alpha: settings.alpha).definedValue {
+        let relative = relativeUplift(control: control, treatment: treatment, alpha: settings.alpha)
+        if let relative = relative.definedValue {
             result.upliftRelative = relative.estimate
             result.upliftRelativeInterval = relative.interval
+        }
+        for (column, reason) in [("uplift_abs", absolute.undefinedReason), ("uplift_rel", relative.undefinedReason)] {
+            if let reason { result.undefinedReasons[column] = reason }
         }
         if let comparison = compareConversionRates(control: control, treatment: treatment).definedValue {
             result.pValue = comparison.pValue
@@ -187,6 +195,7 @@ public struct ABTestReadout: Sendable {
                 sampleSizePerVariant(baseline: control.rate, minimumDetectableEffect: $0, alpha: settings.alpha)
             } ?? sampleSizePerVariant(baseline: control.rate, treatment: treatment.rate, alpha: settings.alpha)
             result.usersNeeded = needed.definedValue
+            if let reason = needed.undefinedReason { result.undefinedReasons["users_needed"] = reason }
         }
     }
 

@@ -85,7 +85,8 @@ public enum PartnerROIDocument {
         let now = line.current, before = line.previous
         return [
             .integer(now.customers), .money(now.revenue), now.cost.map(ReportCell.money) ?? .empty,
-            .number(now.roi), .number(now.cac), .number(now.revenuePerCustomer), .number(now.conversionRate),
+            .number(now.roi, undefinedBecause: now.costUndefinedReason), .number(now.cac, undefinedBecause: now.costUndefinedReason),
+            .number(now.revenuePerCustomer), .number(now.conversionRate),
             .integer(before.customers), .money(before.revenue), .number(before.roi),
             .number(line.customersChange), .number(line.revenueChange), .number(line.roiChange),
         ]

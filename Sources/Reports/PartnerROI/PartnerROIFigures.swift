@@ -42,6 +42,14 @@ public struct PartnerROIFigures: Sendable, Equatable {
 
     /// cost / customers over the partners with cost; nil when the cost is unknown or zero, or
     /// those partners brought no customers.
+    /// Why ROI and CAC are empty: no cost row, a cost of zero, or no customer on the costed days.
+    public var costUndefinedReason: String {
+        guard let cost else { return "No cost row in the period, so ROI and CAC are undefined." }
+        if cost == 0 { return "The cost is zero, so ROI and CAC are undefined." }
+        if costedCustomers == 0 { return "No customers on the days with a cost, so CAC is undefined." }
+        return "Undefined for these figures."
+    }
+
     public var cac: Double? {
         guard let cost, cost > 0, costedCustomers > 0 else { return nil }
         return Self.double(cost / Decimal(costedCustomers))

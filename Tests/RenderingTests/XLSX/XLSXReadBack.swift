@@ -52,6 +52,8 @@ struct XLSXReadBack: Decodable {
         var columnWidths: [String: Double]
         var charts: [Chart]
         var cells: [Cell]
+        /// Cell notes by reference.
+        var comments: [String: String]
 
         subscript(_ ref: String) -> Cell? { cells.first { $0.ref == ref } }
     }
