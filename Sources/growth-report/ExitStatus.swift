@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import PrivateCluster
 
 /// The one place where failures become exit codes (SPEC §5) and one line on stderr.
 enum ExitStatus {
