@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "Database", dependencies: [
             "CLibPQ", "Digest", .product(name: "Logging", package: "swift-log"),
         ]),
+        // The demo's and the tests' own PostgreSQL server, run with initdb and pg_ctl; no libpq.
+        .target(name: "PrivateCluster", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Statistics"),
         .target(name: "Rendering", dependencies: [
             "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
@@ -38,20 +40,22 @@ let package = Package(
         .target(name: "Seeding", dependencies: ["Database"]),
         .target(name: "MailDelivery", dependencies: ["CCurl"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.
-        .target(name: "TestSupport", dependencies: ["Database"]),
+        .target(name: "TestSupport", dependencies: ["Database", "PrivateCluster"]),
         .executableTarget(name: "growth-report", dependencies: [
-            "Database", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
+            "Database", "PrivateCluster", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
+        .testTarget(name: "PrivateClusterTests", dependencies: ["PrivateCluster"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
         .testTarget(name: "MailDeliveryTests", dependencies: ["MailDelivery", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "TestSupport"],
+        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "PrivateCluster", "TestSupport"],
                     exclude: ["Golden"]),
     ]
 )

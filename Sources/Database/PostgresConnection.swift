@@ -193,9 +193,19 @@ public final class PostgresConnection {
         defer { measuresServerTime = true }
         let plan = try query(named: "explain_\(name)", "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql, parameters: parameters)
         guard let text = try plan.first?.decodeIfPresent("QUERY PLAN", as: String.self),
-              case .array(let entries)? = JSONValue(parsing: text), let first = entries.first,
-              let planning = first["Planning Time"]?.number, let execution = first["Execution Time"]?.number else { return }
-        serverTimes.append((name, planning + execution))
+              let first = (try? JSONDecoder().decode([ExplainedTimes].self, from: Data(text.utf8)))?.first else { return }
+        serverTimes.append((name, first.planningTime + first.executionTime))
+    }
+
+    /// The times in one plan of `EXPLAIN (ANALYZE, FORMAT JSON)`, in milliseconds.
+    private struct ExplainedTimes: Decodable {
+        var planningTime: Double
+        var executionTime: Double
+
+        enum CodingKeys: String, CodingKey {
+            case planningTime = "Planning Time"
+            case executionTime = "Execution Time"
+        }
     }
 
     func record(_ name: String, _ sql: String) {

@@ -75,11 +75,6 @@ extension CalendarDate: PostgresDecodable {
     public static func decode(postgresText text: String) -> CalendarDate? { CalendarDate(text) }
 }
 
-extension JSONValue: PostgresDecodable {
-    public static var postgresTypeName: String { "jsonb" }
-    public static func decode(postgresText text: String) -> JSONValue? { JSONValue(parsing: text) }
-}
-
 extension Date: PostgresDecodable {
     public static var postgresTypeName: String { "timestamp with time zone" }
 

@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import PrivateCluster
 
 /// A role that must log in with a password (SCRAM), for authentication tests.
 public enum PasswordRole {

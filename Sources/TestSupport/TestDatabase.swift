@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import PrivateCluster
 
 /// A real PostgreSQL for tests: the private cluster code of `demo`, started once per test
 /// process under `.build/test-cluster/` in fast (unsafe) durability mode, with a fresh

@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import Foundation
 import Logging
+import PrivateCluster
 
 /// `growth-report db start`: starts (or reuses) the private cluster under `.growth-report/`.
 struct StartCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import Foundation
 import Logging
+import PrivateCluster
 
 /// Where the database is, and how chatty to be: shared by every command that connects.
 struct ConnectionOptions: ParsableArguments {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Database
 import Foundation
+import PrivateCluster
 import Reports
 
 /// The one place where failures become exit codes (SPEC §5) and one line on stderr.

@@ -49,7 +49,7 @@ import Testing
         #expect(try row.date("d") == CalendarDate(year: 2024, month: 2, day: 29)!)
         #expect(abs(try row.timestamp("t").timeIntervalSince(instant)) < 1e-6)
         #expect(try row.decode("u", as: UUID.self) == id)
-        #expect(try row.decode("j", as: JSONValue.self) == .object(["a": .array([.number("1"), .string("two"), .null])]))
+        #expect(try row.string("j") == #"{"a": [1, "two", null]}"#)
         #expect(try row.decode("b", as: Bool.self) == true)
         #expect(try row.decodeIfPresent("missing", as: String.self) == nil)
         #expect(try row.string("list") == #"{"a\"b","c\\d",""}"#)

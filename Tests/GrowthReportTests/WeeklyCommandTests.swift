@@ -1,6 +1,7 @@
 import Database
 import Digest
 import Foundation
+import PrivateCluster
 import TestSupport
 import Testing
 #if canImport(Glibc)

@@ -19,7 +19,7 @@ public struct PrivateCluster: Sendable {
     public let directory: URL
     let logger: Logger
 
-    public init(directory: URL, logger: Logger = .silent("growth-report.cluster")) {
+    public init(directory: URL, logger: Logger = .silentCluster("growth-report.cluster")) {
         self.directory = directory.absoluteURL.standardizedFileURL
         self.logger = logger
     }
@@ -30,7 +30,7 @@ public struct PrivateCluster: Sendable {
     /// The cluster of the project in `projectDirectory` (default: the working directory).
     public static func forProject(
         at projectDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        logger: Logger = .silent("growth-report.cluster")
+        logger: Logger = .silentCluster("growth-report.cluster")
     ) -> PrivateCluster {
         PrivateCluster(directory: projectDirectory.appendingPathComponent(folderName), logger: logger)
     }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Database
+@testable import PrivateCluster
 #if canImport(Glibc)
 import Glibc
 #endif
