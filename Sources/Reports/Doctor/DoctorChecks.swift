@@ -141,7 +141,7 @@ enum DoctorChecks {
                 guard !reads.isEmpty else { continue }
                 let what = reads.map { scan in
                     let size = scan.tableRows.map { " (≈ \(rows($0)) rows)" } ?? ""
-                    let how = scan.isSequential ? "by sequential scan" : "through \(scan.index ?? "an index") with no condition"
+                    let how = scan.isSequential ? "by sequential scan" : "through \(scan.index ?? "an index") with no condition on its first column"
                     return "all of \(scan.tableLabel)\(size) \(how)"
                 }
                 let fixes = Set(reads.map { $0.partitionOf ?? $0.relation }).sorted().flatMap { missingByTable[$0] ?? [] }

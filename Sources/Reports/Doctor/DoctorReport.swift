@@ -95,7 +95,12 @@ public struct DoctorReport: Sendable {
             relations[name] = PlanCatalog.Relation(rows: rows, partitionOf: parent)
             if let parent, try row.string("kind") != "p" { counts[parent, default: 0] += 1 }
         }
-        return PlanCatalog(relations: relations, partitionCounts: counts, largeTableRows: largeTableRows)
+        var leading: [String: String] = [:]
+        for row in try connection.query(DoctorSQL.leadingColumns) {
+            let name = try row.string("index_name")
+            if leading[name] == nil, let column = try row.decodeIfPresent("leading_column", as: String.self) { leading[name] = column }
+        }
+        return PlanCatalog(relations: relations, partitionCounts: counts, leadingColumns: leading, largeTableRows: largeTableRows)
     }
 
     func explain(_ reports: [ReportStatements], catalog: PlanCatalog, probe: Probe) throws -> [StatementPlan] {

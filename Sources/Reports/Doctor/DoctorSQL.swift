@@ -14,6 +14,17 @@ enum DoctorSQL {
         ORDER BY c.relname, n.nspname
         """)
 
+    /// The first key column of every user index (NULL for an expression).
+    static let leadingColumns = Statement("doctor_index_leading_columns", """
+        SELECT ic.relname AS index_name, a.attname AS leading_column
+        FROM pg_index i
+        JOIN pg_class ic ON ic.oid = i.indexrelid
+        JOIN pg_namespace n ON n.oid = ic.relnamespace
+        LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] AND i.indkey[0] > 0
+        WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%'
+        ORDER BY ic.relname, n.nspname
+        """)
+
     /// The tool's tables and their partitions, as a set of oids (for `IN (…)`).
     static func toolRelations(_ tables: [String]) -> SQL {
         """

@@ -106,7 +106,7 @@ public struct PlanAnalysis: Sendable, Equatable {
             if let index = scan.index {
                 if group.contains(where: { $0.readsWholeTable }) {
                     let size = tableRows.map { " (≈ \(Self.rows($0)) rows)" } ?? ""
-                    clauses.append("reads all of \(table)\(size) through \(index), with no condition\(partitionNote)\(times)")
+                    clauses.append("reads all of \(table)\(size) through \(index), with no condition on its first column\(partitionNote)\(times)")
                 } else {
                     let columns = group.compactMap(\.condition).flatMap(Self.columns(in:))
                     let on = Self.unique(columns).isEmpty ? "" : " on \(Self.unique(columns).joined(separator: ", "))"
@@ -222,7 +222,11 @@ extension PlanAnalysis {
             let tableRows = facts?.rows
             let sizeForLargeness = tableRows ?? (type.hasSuffix("Seq Scan") ? rows : 0)
             let isLarge = sizeForLargeness > catalog.largeTableRows
-            let whole = type.hasSuffix("Seq Scan") || (index != nil && condition == nil && !underLimit)
+            // An index read with no condition on its first column walks all of it (PostgreSQL
+            // 15 has no skip scan), unless a Limit above stops it early.
+            let leading = index.flatMap { catalog.leadingColumns[$0] }
+            let boundsLeading = condition.map { text in leading.map { Self.columns(in: text).contains($0) } ?? true } ?? false
+            let whole = type.hasSuffix("Seq Scan") || (index != nil && !boundsLeading && !underLimit)
             scans.append(Scan(nodeType: type, relation: relation, index: index, condition: condition,
                               estimatedRows: rows, tableRows: tableRows, partitionOf: facts?.partitionOf,
                               isLarge: isLarge, readsWholeTable: whole))

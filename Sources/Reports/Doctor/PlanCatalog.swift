@@ -17,6 +17,9 @@ public struct PlanCatalog: Sendable, Equatable {
     public var relations: [String: Relation]
     /// Leaf partitions of each partitioned table.
     public var partitionCounts: [String: Int]
+    /// The first key column of each index (none for an expression): an index read with no
+    /// condition on it is read whole.
+    public var leadingColumns: [String: String]
     /// A table above this many estimated rows is large: reading all of it is worth a warning.
     public var largeTableRows: Double
 
@@ -24,9 +27,10 @@ public struct PlanCatalog: Sendable, Equatable {
     public static let defaultLargeTableRows: Double = 10_000
 
     public init(relations: [String: Relation] = [:], partitionCounts: [String: Int] = [:],
-                largeTableRows: Double = PlanCatalog.defaultLargeTableRows) {
+                leadingColumns: [String: String] = [:], largeTableRows: Double = PlanCatalog.defaultLargeTableRows) {
         self.relations = relations
         self.partitionCounts = partitionCounts
+        self.leadingColumns = leadingColumns
         self.largeTableRows = largeTableRows
     }
 }
