@@ -161,7 +161,7 @@ public enum DoctorDocument {
             ?? "since the statistics began (never reset)"
         var paragraphs = [
             "The indexes the reports expect (growth-report db migrate creates them), each with the query it serves; a missing or invalid one is a failing check with the statement that creates it.",
-            "Unused: never scanned \(since), primary keys and unique indexes aside. Duplicates: the same columns, operator classes, expressions and predicate on one table.",
+            "Unused: never scanned \(since), primary keys and unique indexes aside. Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
         ]
         var tables = [expectedTable(readout), unusedTable(readout), duplicatesTable(readout)]
         switch readout.hypotheticalIndexes {

@@ -25,11 +25,22 @@ enum DoctorSQL {
         ORDER BY ic.relname, n.nspname
         """)
 
+    /// A table's or index's partition tree (`relid`, `isleaf`, `level`): the relation itself
+    /// and, when partitioned, its partitions. `pg_partition_tree` lists nothing for a relation
+    /// outside any partition tree, so the relation itself is added (once: UNION).
+    static func partitionTree(of oid: String) -> String {
+        """
+        (SELECT relid::oid AS relid, isleaf, level FROM pg_partition_tree(\(oid))
+         UNION
+         SELECT (\(oid))::oid, (SELECT relkind NOT IN ('p', 'I') FROM pg_class WHERE oid = \(oid)), 0 WHERE \(oid) IS NOT NULL)
+        """
+    }
+
     /// The tool's tables and their partitions, as a set of oids (for `IN (…)`).
     static func toolRelations(_ tables: [String]) -> SQL {
         """
         SELECT tree.relid FROM unnest(\(tables)::text[]) AS tool(name)
-        CROSS JOIN LATERAL pg_partition_tree(to_regclass(tool.name)) AS tree
+        CROSS JOIN LATERAL \(raw: partitionTree(of: "to_regclass(tool.name)::oid")) AS tree
         WHERE to_regclass(tool.name) IS NOT NULL
         """
     }
@@ -57,7 +68,7 @@ enum DoctorSQL {
                      max(s.last_vacuum) AS last_vacuum, max(s.last_autovacuum) AS last_autovacuum,
                      max(s.last_analyze) AS last_analyze, max(s.last_autoanalyze) AS last_autoanalyze,
                      coalesce(sum(s.seq_scan), 0)::bigint AS seq_scan, coalesce(sum(s.idx_scan), 0)::bigint AS idx_scan
-              FROM pg_partition_tree(c.oid) AS tree
+              FROM \(raw: partitionTree(of: "c.oid")) AS tree
               JOIN pg_class pc ON pc.oid = tree.relid
               LEFT JOIN pg_stat_user_tables s ON s.relid = tree.relid AND tree.isleaf
             ) AS leaves ON c.oid IS NOT NULL
@@ -77,7 +88,7 @@ enum DoctorSQL {
             LEFT JOIN pg_index i ON i.indexrelid = to_regclass(expected.name) AND i.indrelid = to_regclass(expected.table_name)
             LEFT JOIN LATERAL (
               SELECT sum(s.idx_scan)::bigint AS scans, coalesce(sum(pg_relation_size(tree.relid)), 0)::bigint AS bytes
-              FROM pg_partition_tree(i.indexrelid) AS tree
+              FROM \(raw: partitionTree(of: "i.indexrelid")) AS tree
               LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = tree.relid
             ) AS parts ON i.indexrelid IS NOT NULL
             ORDER BY expected.position
@@ -103,12 +114,12 @@ enum DoctorSQL {
         """)
 
     /// Indexes of one table that are the same index: access method, key and included columns,
-    /// operator classes, collations, expressions and predicate. Constraint-backed ones first.
+    /// operator classes, collations, orderings (DESC, NULLS FIRST), expressions and predicate. Constraint-backed ones first.
     static func duplicateIndexes(_ tables: [String]) -> Statement {
         Statement("doctor_duplicate_indexes", """
             WITH candidates AS (
               SELECT i.indrelid, tc.relname AS table_name, ic.relname AS index_name, ic.relam,
-                     i.indkey::text AS keys, i.indclass::text AS classes, i.indcollation::text AS collations,
+                     i.indkey::text AS keys, i.indclass::text AS classes, i.indcollation::text AS collations, i.indoption::text AS options,
                      i.indnkeyatts, coalesce(pg_get_expr(i.indexprs, i.indrelid), '') AS expressions,
                      coalesce(pg_get_expr(i.indpred, i.indrelid), '') AS predicate,
                      (i.indisprimary OR i.indisunique OR i.indisexclusion
@@ -124,7 +135,7 @@ enum DoctorSQL {
                    json_agg(backs_constraint ORDER BY backs_constraint DESC, index_name)::text AS constraints,
                    (array_agg(definition ORDER BY backs_constraint DESC, index_name))[1] AS definition
             FROM candidates
-            GROUP BY indrelid, table_name, relam, keys, classes, collations, indnkeyatts, expressions, predicate
+            GROUP BY indrelid, table_name, relam, keys, classes, collations, options, indnkeyatts, expressions, predicate
             HAVING count(*) > 1
             ORDER BY table_name, min(index_name)
             """)
