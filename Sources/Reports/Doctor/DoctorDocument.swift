@@ -33,9 +33,15 @@ public enum DoctorDocument {
 
     // MARK: - Callouts and checks
 
+    /// A fix without its `--` comment lines (the query an index serves, shown beside it
+    /// already), its statements on one line.
+    static func withoutComments(_ fix: String) -> String {
+        fix.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: " ")
+    }
+
     static func callouts(_ readout: DoctorReadout) -> [Callout] {
         var callouts = readout.failures.map { check in
-            Callout(.danger, title: check.title, text: check.detail + (check.fix.map { " Fix: \($0)" } ?? ""))
+            Callout(.danger, title: check.title, text: check.detail + (check.fix.map { " Fix: \(withoutComments($0))" } ?? ""))
         }
         let warnings = readout.warnings
         callouts += warnings.prefix(calloutWarnings).map { Callout(.warning, title: $0.title, text: $0.detail) }
@@ -77,7 +83,7 @@ public enum DoctorDocument {
             ],
             rows: readout.checks.map { check in
                 [.text(check.status.description), .text(check.area.rawValue), .text(check.title), .text(check.detail),
-                 check.fix.map(ReportCell.text) ?? .empty]
+                 check.fix.map { .text(withoutComments($0)) } ?? .empty]
             },
             sheetTitle: "Checks")
         return ReportSection(id: "checks", title: "Checks",
@@ -92,7 +98,7 @@ public enum DoctorDocument {
         text += readout.analyzes
             ? " and run (EXPLAIN ANALYZE, BUFFERS) inside the read-only snapshot: actual rows and times beside the estimates."
             : " (EXPLAIN, estimates only; --analyze runs them for actual times)."
-        text += " A large table (over \(Int(PlanCatalog.defaultLargeTableRows)) estimated rows) read by sequential scan, or through an index with no condition, is read whole, however short the period."
+        text += " A large table (over \(DisplayFormatter().text(.integer(Int(PlanCatalog.defaultLargeTableRows)), format: .integer)) estimated rows) read by sequential scan, or through an index with no condition, is read whole, however short the period."
         return text
     }
 
@@ -198,7 +204,7 @@ public enum DoctorDocument {
                 [.text(index.name), .text(index.table), .text(index.columns), .text(index.stateText),
                  index.scans.map(ReportCell.integer) ?? .empty, index.bytes.map(ReportCell.integer) ?? .empty,
                  index.bytes.map { .text(ByteCount.text($0)) } ?? .empty, .text(index.reason),
-                 index.isUsable ? .empty : .text(index.createStatement)]
+                 index.isUsable ? .empty : .text(withoutComments(index.createStatement))]
             },
             sheetTitle: "Expected indexes")
     }
