@@ -29,7 +29,11 @@ public enum TestDatabase {
 
     /// Creates an empty database with a unique name and returns its conninfo.
     public static func create(_ label: String = "t") throws -> String {
-        let endpoint = try cluster()
+        try create(label, on: try cluster())
+    }
+
+    /// Creates an empty database with a unique name on `endpoint` and returns its conninfo.
+    public static func create(_ label: String, on endpoint: ClusterEndpoint) throws -> String {
         let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
         let safeLabel = label.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "_" }.prefix(20)
         let name = "test_\(safeLabel)_\(UUID().uuidString.prefix(8).lowercased())"

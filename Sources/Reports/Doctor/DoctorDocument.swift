@@ -1,0 +1,366 @@
+import Foundation
+import Rendering
+
+/// Turns a doctor readout into the neutral document the renderers write: the checks, the
+/// report statements' plans, the indexes, slow statements and the tables.
+public enum DoctorDocument {
+    public static let report = "doctor"
+    /// Warnings shown as callouts at the top; the rest are in the checks table.
+    static let calloutWarnings = 8
+
+    public static func make(_ readout: DoctorReadout, context: ReportContext) -> ReportDocument {
+        let formatter = DisplayFormatter(timeZone: context.period.timeZone)
+        let explained = readout.statements.filter { $0.analysis != nil }.count
+        let sections = [
+            checksSection(readout),
+            ReportSection(id: "statements", title: "Report statements",
+                          paragraphs: [statementsParagraph(readout)], tables: [statementsTable(readout)]),
+            indexesSection(readout, formatter: formatter),
+            slowSection(readout),
+            ReportSection(id: "tables", title: "Tables",
+                          paragraphs: ["The tool's six tables (a partitioned one summed over its partitions): the planner's row estimate (pg_class.reltuples), the size with indexes and TOAST (pg_total_relation_size), dead rows and rows changed since the last ANALYZE, and when each was last vacuumed and analyzed."],
+                          tables: [tablesTable(readout)]),
+        ]
+        return ReportDocument(
+            report: report, title: "Database doctor",
+            subtitle: "PostgreSQL \(readout.serverMajorVersion): \(explained) report statements explained\(readout.analyzes ? " with ANALYZE" : ""), the indexes the reports use, slow statements and table health.",
+            periodLabel: context.period.humanLabel,
+            callouts: callouts(readout),
+            sections: sections,
+            dataQuality: dataQuality(readout),
+            reproducibility: context.reproducibility)
+    }
+
+    // MARK: - Callouts and checks
+
+    /// A fix without its `--` comment lines (the query an index serves, shown beside it
+    /// already), its statements on one line.
+    static func withoutComments(_ fix: String) -> String {
+        fix.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: " ")
+    }
+
+    static func callouts(_ readout: DoctorReadout) -> [Callout] {
+        var callouts = readout.failures.map { check in
+            Callout(.danger, title: check.title, text: check.detail + (check.fix.map { " Fix: \(withoutComments($0))" } ?? ""))
+        }
+        let warnings = readout.warnings
+        callouts += warnings.prefix(calloutWarnings).map { Callout(.warning, title: $0.title, text: $0.detail) }
+        if warnings.count > calloutWarnings {
+            callouts.append(Callout(.warning, title: "\(warnings.count - calloutWarnings) more warnings",
+                                    text: "Listed in the checks table below."))
+        }
+        if callouts.isEmpty {
+            callouts.append(Callout(.positive, title: "Healthy",
+                                    text: "Every check passed: the expected indexes are present and no report statement reads a large table's whole history."))
+        } else if readout.isHealthy {
+            callouts.insert(Callout(.neutral, title: "No check failed",
+                                    text: "\(warnings.count) warnings: worth a look, none stops a report."), at: 0)
+        }
+        return callouts
+    }
+
+    static func checksSection(_ readout: DoctorReadout) -> ReportSection {
+        let ratio = readout.scanRatio.ratio
+        let bytes = readout.tables.reduce(0) { $0 + $1.totalBytes }
+        let facts = [
+            Fact("Status", .text(readout.isHealthy ? (readout.warnings.isEmpty ? "healthy" : "healthy, with warnings") : "failing"),
+                 format: .text, note: readout.isHealthy ? "no failing check" : "\(readout.failures.count) failing"),
+            Fact("Failing checks", .integer(readout.failures.count), format: .integer),
+            Fact("Warnings", .integer(readout.warnings.count), format: .integer),
+            Fact("Index scan ratio", .number(ratio), format: .percent(places: 1),
+                 note: ratio == nil ? "no scans yet" : "\(Int(DoctorReport.minimumIndexScanRatio * 100)) % wanted"),
+            Fact("Tables", .text(ByteCount.text(bytes)), format: .text,
+                 note: "\(readout.tables.filter(\.exists).count) of \(readout.tables.count) present"),
+        ]
+        let table = ReportTable(
+            name: "doctor-checks", title: "Checks",
+            columns: [
+                ReportColumn("status", "Status", .text),
+                ReportColumn("area", "Area", .text),
+                ReportColumn("check", "Check", .text),
+                ReportColumn("detail", "Finding", .text),
+                ReportColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")),
+            ],
+            rows: readout.checks.map { check in
+                [.text(check.status.description), .text(check.area.rawValue), .text(check.title), .text(check.detail),
+                 check.fix.map { .text(withoutComments($0)) } ?? .empty]
+            },
+            sheetTitle: "Checks")
+        return ReportSection(id: "checks", title: "Checks",
+                             paragraphs: ["Failing checks stop a report or make it read whole tables; warnings are worth a look. The command exits 0 when no check fails."],
+                             facts: facts, tables: [table])
+    }
+
+    // MARK: - Statements
+
+    static func statementsParagraph(_ readout: DoctorReadout) -> String {
+        var text = "Each statement the reports run for \(readout.period.label), explained with its own values"
+        text += readout.analyzes
+            ? " and run (EXPLAIN ANALYZE, BUFFERS) inside the read-only snapshot: actual rows and times beside the estimates."
+            : " (EXPLAIN, estimates only; --analyze runs them for actual times)."
+        text += " A large table (over \(DisplayFormatter().text(.integer(Int(PlanCatalog.defaultLargeTableRows)), format: .integer)) estimated rows) read by sequential scan, or through an index with no condition, is read whole, however short the period."
+        return text
+    }
+
+    static func statementsTable(_ readout: DoctorReadout) -> ReportTable {
+        var columns = [
+            ReportColumn("report", "Report", .text),
+            ReportColumn("statement", "Statement", .text),
+            ReportColumn("status", "Status", .text),
+            ReportColumn("verdict", "Verdict", .text),
+            ReportColumn("total_cost", "Cost", .decimal(places: 2)),
+            ReportColumn("estimated_rows", "Est. rows", .integer),
+        ]
+        if readout.analyzes {
+            columns += [
+                ReportColumn("actual_rows", "Actual rows", .integer),
+                ReportColumn("actual_ms", "Actual time (ms)", .decimal(places: 1)),
+                ReportColumn("shared_hit_blocks", "Cache hits (blocks)", .integer),
+                ReportColumn("shared_read_blocks", "Reads (blocks)", .integer),
+            ]
+        }
+        columns += [
+            ReportColumn("indexes_used", "Indexes used", .text, display: ColumnDisplay(emptyText: "none")),
+            ReportColumn("seq_scans", "Sequential scans", .text, display: ColumnDisplay(emptyText: "none")),
+            ReportColumn("partitions", "Partitions", .text, display: ColumnDisplay(emptyText: "—")),
+        ]
+        let rows = readout.statements.map { statement -> [ReportCell] in
+            let analysis = statement.analysis
+            func text(_ items: [String]) -> ReportCell { items.isEmpty ? .empty : .text(items.joined(separator: ", ")) }
+            var cells: [ReportCell] = [
+                .text(statement.report), .text(statement.name), .text(statement.status.description), .text(statement.verdict),
+                analysis.map { .number($0.totalCost) } ?? .empty,
+                analysis.map { .integer(Int($0.estimatedRows.rounded())) } ?? .empty,
+            ]
+            if readout.analyzes {
+                cells += [
+                    analysis?.actualRows.map { .integer(Int($0.rounded())) } ?? .empty,
+                    .number(analysis?.actualMilliseconds),
+                    analysis?.sharedHitBlocks.map(ReportCell.integer) ?? .empty,
+                    analysis?.sharedReadBlocks.map(ReportCell.integer) ?? .empty,
+                ]
+            }
+            cells += [
+                text(analysis?.indexesUsed ?? []),
+                text(analysis?.sequentialScans.map { $0.tableLabel } ?? []),
+                text(analysis?.partitions.map(partitionText) ?? []),
+            ]
+            return cells
+        }
+        return ReportTable(name: "doctor-statements", title: "Plans of the report statements", columns: columns,
+                           rows: rows, sheetTitle: "Statements")
+    }
+
+    static func partitionText(_ read: PlanAnalysis.PartitionRead) -> String {
+        var text = "\(read.table): \(read.scanned.count)"
+        if let total = read.total { text += " of \(total)" }
+        text += " scanned"
+        if let pruned = read.pruned, pruned > 0 { text += ", \(pruned) pruned" }
+        if read.removedAtRunTime > 0 { text += " (Subplans Removed: \(read.removedAtRunTime))" }
+        return text
+    }
+
+    // MARK: - Indexes
+
+    static func indexesSection(_ readout: DoctorReadout, formatter: DisplayFormatter) -> ReportSection {
+        let since = readout.statisticsResetAt.map { "since the statistics were reset on \(formatter.timestamp($0))" }
+            ?? "since the statistics began (never reset)"
+        var paragraphs = [
+            "The indexes the reports expect (growth-report db migrate creates them), each with the query it serves; a missing or invalid one is a failing check with the statement that creates it.",
+            "Unused: never scanned \(since), primary keys and unique indexes aside. Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
+        ]
+        var tables = [expectedTable(readout), unusedTable(readout), duplicatesTable(readout)]
+        switch readout.hypotheticalIndexes {
+        case .checked(let results):
+            if !results.isEmpty {
+                paragraphs.append("Each missing index tried as a hypothetical index (hypopg), the statements over its table explained again: the planner's cost before and after.")
+                tables.append(hypotheticalTable(results))
+            }
+        case .unavailable:
+            if readout.expectedIndexes.contains(where: { $0.state == .missing }) {
+                paragraphs.append("hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg.")
+            }
+        case .failed(let message):
+            paragraphs.append(message)
+        }
+        return ReportSection(id: "indexes", title: "Indexes", paragraphs: paragraphs, tables: tables)
+    }
+
+    static func expectedTable(_ readout: DoctorReadout) -> ReportTable {
+        ReportTable(
+            name: "doctor-indexes", title: "Expected indexes",
+            columns: [
+                ReportColumn("index_name", "Index", .text),
+                ReportColumn("table_name", "Table", .text),
+                ReportColumn("columns", "Columns", .text),
+                ReportColumn("state", "State", .text),
+                ReportColumn("scans", "Scans", .integer, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
+                ReportColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("serves", "Serves", .text),
+                ReportColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")),
+            ],
+            rows: readout.expectedIndexes.map { index in
+                [.text(index.name), .text(index.table), .text(index.columns), .text(index.stateText),
+                 index.scans.map(ReportCell.integer) ?? .empty, index.bytes.map(ReportCell.integer) ?? .empty,
+                 index.bytes.map { .text(ByteCount.text($0)) } ?? .empty, .text(index.reason),
+                 index.isUsable ? .empty : .text(withoutComments(index.createStatement))]
+            },
+            sheetTitle: "Expected indexes")
+    }
+
+    static func unusedTable(_ readout: DoctorReadout) -> ReportTable {
+        ReportTable(
+            name: "doctor-unused-indexes", title: "Unused indexes",
+            columns: [
+                ReportColumn("index_name", "Index", .text),
+                ReportColumn("table_name", "Table", .text),
+                ReportColumn("expected", "Expected by the reports", .boolean),
+                ReportColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
+                ReportColumn("size", "Size", .text),
+            ],
+            rows: readout.unusedIndexes.map { index in
+                [.text(index.name), .text(index.table), .boolean(index.isExpected), .integer(index.bytes),
+                 .text(ByteCount.text(index.bytes))]
+            },
+            sheetTitle: "Unused indexes")
+    }
+
+    static func duplicatesTable(_ readout: DoctorReadout) -> ReportTable {
+        ReportTable(
+            name: "doctor-duplicate-indexes", title: "Duplicate indexes",
+            columns: [
+                ReportColumn("table_name", "Table", .text),
+                ReportColumn("indexes", "Indexes", .text),
+                ReportColumn("definition", "Definition", .text),
+                ReportColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")),
+            ],
+            rows: readout.duplicateIndexes.map { group in
+                [.text(group.table), .text(group.indexes.joined(separator: ", ")), .text(group.definition),
+                 group.droppable.isEmpty ? .empty : .text(group.droppable.joined(separator: ", "))]
+            },
+            sheetTitle: "Duplicate indexes")
+    }
+
+    static func hypotheticalTable(_ results: [HypotheticalIndex]) -> ReportTable {
+        ReportTable(
+            name: "doctor-hypothetical-indexes", title: "Missing indexes tried with hypopg",
+            columns: [
+                ReportColumn("index_name", "Index", .text),
+                ReportColumn("report", "Report", .text),
+                ReportColumn("statement", "Statement", .text),
+                ReportColumn("cost_before", "Cost now", .decimal(places: 2)),
+                ReportColumn("cost_after", "Cost with the index", .decimal(places: 2)),
+                ReportColumn("cost_change", "Change", .percent(places: 1),
+                             display: ColumnDisplay(showsSign: true, emptyText: "—")),
+                ReportColumn("uses_index", "Uses it", .boolean),
+            ],
+            rows: results.map { result in
+                [.text(result.index), .text(result.report), .text(result.statement), .number(result.costBefore),
+                 .number(result.costAfter), .number(result.change), .boolean(result.usesIndex)]
+            },
+            sheetTitle: "Hypothetical indexes")
+    }
+
+    // MARK: - Slow statements
+
+    static func slowSection(_ readout: DoctorReadout) -> ReportSection {
+        let threshold = Int(DoctorReport.slowMilliseconds)
+        var paragraphs: [String]
+        var tables: [ReportTable] = []
+        switch readout.slowStatements {
+        case .notInstalled:
+            paragraphs = ["pg_stat_statements is not installed in this database. To enable it: \(DoctorChecks.enablePgStatStatements)"]
+        case .notLoaded(let message):
+            paragraphs = ["\(message.prefix(1).uppercased() + message.dropFirst()). Add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL."]
+        case .available(let statements):
+            paragraphs = ["From pg_stat_statements, this database only: statements averaging over \(threshold) ms (the seed plan's threshold) and the \(DoctorReport.topStatementCount) with the most total time."]
+            tables = [ReportTable(
+                name: "doctor-slow-statements", title: "Slow statements and the top by total time",
+                columns: [
+                    ReportColumn("query", "Statement", .text),
+                    ReportColumn("calls", "Calls", .integer),
+                    ReportColumn("mean_ms", "Mean (ms)", .decimal(places: 1),
+                                 display: ColumnDisplay(emphasis: .highlightWhen(column: "slow"))),
+                    ReportColumn("total_ms", "Total (ms)", .decimal(places: 1)),
+                    ReportColumn("rows", "Rows", .integer),
+                    ReportColumn("slow", "Over \(threshold) ms", .boolean),
+                    ReportColumn("top_by_total", "Top \(DoctorReport.topStatementCount) by total", .boolean),
+                ],
+                rows: statements.map { statement in
+                    [.text(statement.query), .integer(statement.calls), .number(statement.meanMilliseconds),
+                     .number(statement.totalMilliseconds), .integer(statement.rows), .boolean(statement.isSlow),
+                     .boolean(statement.isTopByTotal)]
+                },
+                sheetTitle: "Slow statements")]
+        }
+        let scans = readout.scanRatio
+        paragraphs.append(scans.ratio == nil
+            ? "Index scan ratio: no scans yet."
+            : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); the seed plan wants it above \(Int(DoctorReport.minimumIndexScanRatio * 100)) %.")
+        return ReportSection(id: "slow-statements", title: "Slow statements", paragraphs: paragraphs, tables: tables)
+    }
+
+    // MARK: - Tables
+
+    static func tablesTable(_ readout: DoctorReadout) -> ReportTable {
+        let never = ColumnDisplay(emptyText: "never")
+        return ReportTable(
+            name: "doctor-tables", title: "Tables",
+            columns: [
+                ReportColumn("table_name", "Table", .text),
+                ReportColumn("status", "Status", .text),
+                ReportColumn("partitions", "Partitions", .integer, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("estimated_rows", "Est. rows", .integer, display: ColumnDisplay(emptyText: "unknown")),
+                ReportColumn("total_bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
+                ReportColumn("total_size", "Size", .text, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("index_bytes", "Index bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
+                ReportColumn("index_size", "Indexes", .text, display: ColumnDisplay(emptyText: "—")),
+                ReportColumn("dead_rows", "Dead rows", .integer),
+                ReportColumn("modified_since_analyze", "Changed since ANALYZE", .integer),
+                ReportColumn("last_vacuum", "Last vacuum", .timestamp, display: never),
+                ReportColumn("last_autovacuum", "Last autovacuum", .timestamp, display: never),
+                ReportColumn("last_analyze", "Last analyze", .timestamp, display: never),
+                ReportColumn("last_autoanalyze", "Last autoanalyze", .timestamp, display: never),
+                ReportColumn("seq_scans", "Seq. scans", .integer),
+                ReportColumn("index_scans", "Index scans", .integer),
+            ],
+            rows: readout.tables.map { table in
+                guard table.exists else {
+                    return [.text(table.name), .text("missing")] + Array(repeating: ReportCell.empty, count: 14)
+                }
+                func time(_ date: Date?) -> ReportCell { date.map(ReportCell.timestamp) ?? .empty }
+                return [
+                    .text(table.name), .text(table.hasStaleStatistics ? "stale statistics" : "ok"),
+                    table.isPartitioned ? .integer(table.partitions) : .empty,
+                    table.estimatedRows.map { .integer(Int($0.rounded())) } ?? .empty,
+                    .integer(table.totalBytes), .text(ByteCount.text(table.totalBytes)),
+                    .integer(table.indexBytes), .text(ByteCount.text(table.indexBytes)),
+                    .integer(table.deadRows), .integer(table.modifiedSinceAnalyze),
+                    time(table.lastVacuum), time(table.lastAutovacuum), time(table.lastAnalyze), time(table.lastAutoanalyze),
+                    .integer(table.sequentialScans), .integer(table.indexScans),
+                ]
+            },
+            sheetTitle: "Tables")
+    }
+
+    // MARK: - Data quality
+
+    static func dataQuality(_ readout: DoctorReadout) -> ReportTable {
+        let statements = readout.statements
+        let rows: [(String, Int)] = [
+            ("report statements given", statements.count),
+            ("statements explained", statements.filter { $0.analysis != nil }.count),
+            ("statements not explained: not a SELECT or WITH (begin, commit)", statements.filter { if case .skipped = $0.outcome { true } else { false } }.count),
+            ("statements EXPLAIN could not plan", statements.filter { if case .failed = $0.outcome { true } else { false } }.count),
+            ("tables of the tool missing", readout.tables.filter { !$0.exists }.count),
+            ("tables never analyzed", readout.tables.filter { $0.exists && $0.lastAnalyzed == nil }.count),
+            ("expected indexes missing or unusable", readout.expectedIndexes.filter { !$0.isUsable }.count),
+            ("pg_stat_statements rows listed", readout.slowStatements.statements.count),
+        ]
+        return ReportTable(
+            name: "doctor-data-quality", title: "What was read",
+            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
+            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+    }
+}
