@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import PrivateCluster
 
 /// A second, small test cluster that loads `pg_stat_statements` at start
 /// (`shared_preload_libraries`), under `.build/test-cluster-pg-stat-statements/`: the main test
