@@ -24,6 +24,18 @@ public struct Statement: Sendable, Equatable {
         self.name = name
         (sql, parameters) = text.rendered()
     }
+
+    /// The same statement with code text in front (`EXPLAIN (FORMAT JSON) `), named `name`:
+    /// the text holds no value, so every `$n` still names the value it named.
+    public func prefixed(with code: String, name: String) -> Statement {
+        Statement(name: name, sql: code + sql, parameters: parameters)
+    }
+
+    private init(name: String, sql: String, parameters: [PostgresValue]) {
+        self.name = name
+        self.sql = sql
+        self.parameters = parameters
+    }
 }
 
 /// SQL text with bound values in place, numbered `$1, $2, …` when the statement is made.

@@ -1,9 +1,9 @@
 import ArgumentParser
 
-/// `growth-report db …`: the schema, demo data and the private cluster.
+/// `growth-report db …`: the schema, demo data, the doctor and the private cluster.
 struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Create the schema, load demo data, and manage the private PostgreSQL cluster.",
-        subcommands: [MigrateCommand.self, SeedCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self])
+        abstract: "Create the schema, load demo data, check the database, and manage the private PostgreSQL cluster.",
+        subcommands: [MigrateCommand.self, SeedCommand.self, DoctorCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self])
 }

@@ -7,6 +7,8 @@ import Reports
 /// The one place where failures become exit codes (SPEC §5) and one line on stderr.
 enum ExitStatus {
     static let success: Int32 = 0
+    /// `db doctor`: the report is written and at least one check failed.
+    static let checkFailed: Int32 = 1
     static let usage: Int32 = 64
     static let dataError: Int32 = 65
     static let unavailable: Int32 = 69
@@ -20,6 +22,7 @@ enum ExitStatus {
     /// Every exit code with its meaning, as `--help` and the README list them (SPEC §5).
     static let table: [(code: Int32, meaning: String)] = [
         (success, "success"),
+        (checkFailed, "db doctor: a check failed (the report is written)"),
         (usage, "bad usage or option value"),
         (dataError, "data that stops the report"),
         (unavailable, "database or mail server unreachable, or login refused"),

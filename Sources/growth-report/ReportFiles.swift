@@ -28,7 +28,9 @@ struct ReportFiles {
         }
         let run: OutputRun
         do {
-            run = try OutputRun(outputDirectory: configuration.output, period: configuration.period.label)
+            let folder = configuration.outputFolder
+            run = try OutputRun(outputDirectory: folder.deletingLastPathComponent(), period: configuration.period.label,
+                                folderName: folder.lastPathComponent)
         } catch let error as OutputError {
             throw CommandFailure.cannotWrite(error.localizedDescription)
         }

@@ -165,16 +165,15 @@ import Testing
         #expect(explain.name == "explain_viral_tallies")
         #expect(explain.sql == "EXPLAIN (FORMAT JSON) " + statement.sql)
         #expect(explain.parameters == statement.parameters)
-        #expect(ExplainStatement.pieces(of: statement.sql).filter { if case .parameter = $0 { true } else { false } }
-            == [.parameter(1), .parameter(2), .parameter(3)])
+        #expect(statement.parameters.count == 3)
     }
 
-    @Test func aValueReferencedTwiceIsBoundTwice() {
+    @Test func aValueReferencedTwiceStaysOneValue() {
         let statement = Statement("twice", "SELECT \(3) + \(raw: "$1") AS six, 'E''$1' AS text, E'\\' $1' AS escaped")
         #expect(statement.sql == #"SELECT $1 + $1 AS six, 'E''$1' AS text, E'\' $1' AS escaped"#)
         let explain = ExplainStatement.make(statement, options: "ANALYZE, BUFFERS, FORMAT JSON")
-        #expect(explain.sql == #"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT $1 + $2 AS six, 'E''$1' AS text, E'\' $1' AS escaped"#)
-        #expect(explain.parameters == [.int(3), .int(3)])
+        #expect(explain.sql == #"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) SELECT $1 + $1 AS six, 'E''$1' AS text, E'\' $1' AS escaped"#)
+        #expect(explain.parameters == [.int(3)])
     }
 
     @Test func onlyQueriesAreExplained() {

@@ -48,11 +48,14 @@ public final class OutputRun {
     /// `<output>/<period>/`, when it exists, is a folder this process can write (it is made by
     /// the commit, so a run that never commits leaves no empty period folder). Throws
     /// `OutputError.cannotCreateDirectory` naming the path that failed.
-    public init(outputDirectory: URL, period: String) throws {
-        guard Self.isPlainFileName(period) else { throw OutputError(.invalidFileName, path: period) }
+    /// `folderName` names the folder when it is not the period (`doctor/2026-12-03`'s date);
+    /// the manifest still records `period`.
+    public init(outputDirectory: URL, period: String, folderName: String? = nil) throws {
+        let folder = folderName ?? period
+        guard Self.isPlainFileName(folder) else { throw OutputError(.invalidFileName, path: folder) }
         self.outputDirectory = outputDirectory.standardizedFileURL
         self.period = period
-        periodDirectory = self.outputDirectory.appendingPathComponent(period, isDirectory: true)
+        periodDirectory = self.outputDirectory.appendingPathComponent(folder, isDirectory: true)
         try Self.makeDirectories(self.outputDirectory)
         if FileManager.default.fileExists(atPath: periodDirectory.path) { try Self.makeDirectories(periodDirectory) }
         Self.removeAbandonedStaging(in: self.outputDirectory)

@@ -4,7 +4,7 @@ import Rendering
 /// Turns a doctor readout into the neutral document the renderers write: the checks, the
 /// report statements' plans, the indexes, slow statements and the tables.
 public enum DoctorDocument {
-    public static let report = "doctor"
+    public static let report = ReportKind.doctor.name
     /// Warnings shown as callouts at the top; the rest are in the checks table.
     static let calloutWarnings = 8
 

@@ -6,7 +6,9 @@ import Rendering
 /// section). Each report statement is explained with its own values, the expected indexes are
 /// looked up, and the statistics views say what is unused, slow, stale or missing — all in one
 /// `REPEATABLE READ READ ONLY` snapshot; nothing is written.
-public struct DoctorReport: Sendable {
+public struct DoctorReport: Report, Sendable {
+    public static let kind = ReportKind.doctor
+
     /// One report and the statements it runs for the period.
     public struct ReportStatements: Sendable {
         public var report: String
@@ -32,10 +34,20 @@ public struct DoctorReport: Sendable {
     /// Tables above this many estimated rows are large.
     public var largeTableRows: Double
 
-    public init(period: ReportPeriod, analyzes: Bool = false) {
+    /// The statements explained: every report's, for the period.
+    public var reports: [ReportStatements]
+
+    public init(period: ReportPeriod, analyzes: Bool = false, reports: [ReportStatements] = []) {
         self.period = period
         self.analyzes = analyzes
+        self.reports = reports
         self.largeTableRows = PlanCatalog.defaultLargeTableRows
+    }
+
+    /// The doctor of these reports: each one's statements for its period, listed without running any.
+    public init(period: ReportPeriod, analyzes: Bool = false, explaining reports: [any Report]) {
+        self.init(period: period, analyzes: analyzes,
+                  reports: reports.map { ReportStatements(report: type(of: $0).kind.name, statements: $0.statements) })
     }
 
     /// Everything in one REPEATABLE READ READ ONLY transaction. A check that fails on the
@@ -68,6 +80,27 @@ public struct DoctorReport: Sendable {
                 expectedIndexes: expected, unusedIndexes: unused, duplicateIndexes: duplicates, statisticsResetAt: reset,
                 slowStatements: slow, scanRatio: ratio, tables: tables, hypotheticalIndexes: hypothetical)
         }
+    }
+
+    /// The catalog statements every readout runs, then each report statement under EXPLAIN.
+    /// Those made from what the catalog says (pg_stat_statements in the schema it was created
+    /// in, a hypothetical index for an expected one that is missing) are not listed.
+    public var statements: [Statement] {
+        [DoctorSQL.relations, DoctorSQL.leadingColumns]
+            + reports.flatMap { report in
+                report.statements.filter { ExplainStatement.isQuery($0.sql) }.map { ExplainStatement.make($0, options: explainOptions) }
+            }
+            + [DoctorSQL.tables(Schema.tables), DoctorSQL.expectedIndexes(Schema.indexes), DoctorSQL.unusedIndexes(Schema.tables),
+               DoctorSQL.duplicateIndexes(Schema.tables), DoctorSQL.statisticsReset, DoctorSQL.extensionSchema("pg_stat_statements"),
+               DoctorSQL.extensionSchema("hypopg")]
+    }
+
+    public func read(using reading: ReportReading) throws -> DoctorReadout {
+        try readout(of: reports, on: reading.connection)
+    }
+
+    public func document(_ model: DoctorReadout, context: ReportContext) -> ReportDocument {
+        DoctorDocument.make(model, context: context)
     }
 
     /// The options that shaped the readout, for the reproducibility record.

@@ -54,6 +54,11 @@ public final class ReportReading {
         return try read(report).model
     }
 
+    /// The model this run read for `report`, if it read one; nothing is logged or recorded.
+    public func storedModel<R: Report>(of report: R) -> R.Model? {
+        try? stored[Self.key(report)]?.outcome.get() as? R.Model
+    }
+
     /// The same kind with the same options and period is the same model.
     static func key<R: Report>(_ report: R) -> String {
         ([R.kind.name, report.period.label, PostgresValue.isoTimestamp(report.readoutEnd)]

@@ -16,6 +16,8 @@ public struct RunConfiguration: Sendable {
     public var formats: [OutputFormat]
     /// The folder that gets `<period>/`.
     public var output: URL
+    /// Where the files go: `<output>/<period>/` unless set (`db doctor` writes `<output>/doctor/<date>/`).
+    public var outputFolder: URL
     /// Mustache templates that replace the bundled ones of the same name.
     public var templates: URL?
     public var csvByteOrderMark: Bool
@@ -29,13 +31,14 @@ public struct RunConfiguration: Sendable {
     public init(period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,
                 formats: [OutputFormat] = OutputFormat.reportFormats, output: URL, templates: URL? = nil,
                 csvByteOrderMark: Bool = false, lockTimeout: Duration = .seconds(120), connection: ConnectionSettings,
-                measuresServerTime: Bool = false) {
+                measuresServerTime: Bool = false, outputFolder: URL? = nil) {
         self.period = period
         self.asOf = asOf
         self.generatedAt = generatedAt
         self.currency = currency
         self.formats = formats
         self.output = output
+        self.outputFolder = outputFolder ?? output.appendingPathComponent(period.label, isDirectory: true)
         self.templates = templates
         self.csvByteOrderMark = csvByteOrderMark
         self.lockTimeout = lockTimeout
