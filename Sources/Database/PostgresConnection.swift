@@ -15,6 +15,8 @@ public final class PostgresConnection {
     public private(set) var statementsRun: [(name: String, sql: String)] = []
     /// The statements of each open `recordingStatements` scope, outermost first.
     private var recorders: [[RanStatement]] = []
+    /// Set while `--measure-server-time` runs its EXPLAIN ANALYZE of a statement: not recorded.
+    private var isMeasuring = false
     /// When set, every query is first run under `EXPLAIN (ANALYZE, TIMING OFF)` and the server's
     /// own planning and execution time recorded in `serverTimes`: what benchmarks compare to.
     public var measuresServerTime = false
@@ -190,7 +192,8 @@ public final class PostgresConnection {
 
     private func measureServerTime(named name: String, _ sql: String, parameters: [PostgresValue]) throws {
         measuresServerTime = false
-        defer { measuresServerTime = true }
+        isMeasuring = true
+        defer { measuresServerTime = true; isMeasuring = false }
         let plan = try query(named: "explain_\(name)", "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql, parameters: parameters)
         guard let text = try plan.first?.decodeIfPresent("QUERY PLAN", as: String.self),
               let first = (try? JSONDecoder().decode([ExplainedTimes].self, from: Data(text.utf8)))?.first else { return }
@@ -209,7 +212,7 @@ public final class PostgresConnection {
     }
 
     func record(_ name: String, _ sql: String) {
-        if name.hasPrefix("explain_") { return }   // a measurement, not part of the report
+        if isMeasuring { return }   // a measurement, not part of the report
         if !statementsRun.contains(where: { $0.name == name && $0.sql == sql }) { statementsRun.append((name, sql)) }
         let ran = RanStatement(name: name, sql: sql)
         for index in recorders.indices where !recorders[index].contains(ran) { recorders[index].append(ran) }

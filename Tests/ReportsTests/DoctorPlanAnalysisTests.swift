@@ -46,6 +46,38 @@ import Testing
         #expect(statement.status == .warning)
     }
 
+    @Test func aSequentialScanChosenOverAUsableIndexIsNoWarning() throws {
+        var plan = try PlanAnalysis(json: Self.aggregate(over: """
+            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
+             "Total Cost": 2036.00, "Plan Rows": 90000, "Plan Width": 8, "Filter": "\(Self.week)"}
+            """), catalog: Self.catalog)
+        #expect(plan.largeSequentialReads.map(\.relation) == ["viral_metrics"])
+        // With sequential scans off, PostgreSQL reads the same rows through the index, for more.
+        let indexPlan = try PlanAnalysis(json: Self.aggregate(over: """
+            {"Node Type": "Index Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
+             "Index Name": "viral_metrics_created_at_idx", "Startup Cost": 0.29, "Total Cost": 3100.00, "Plan Rows": 90000,
+             "Plan Width": 8, "Index Cond": "\(Self.week)"}
+            """, cost: 3105.5), catalog: Self.catalog)
+        plan.compare(withIndexPlan: indexPlan)
+        #expect(plan.indexAlternatives == [.init(relation: "viral_metrics", index: "viral_metrics_created_at_idx", cost: 3105.5)])
+        #expect(plan.wholeHistoryReads.isEmpty)
+        #expect(plan.verdict == "reads all of viral_metrics (≈ 104 k rows) by sequential scan, cheaper here than through viral_metrics_created_at_idx (cost 2041 against 3106): most of its rows qualify")
+        #expect(StatementPlan(report: "viral", name: "viral_tallies", outcome: .explained(plan)).status == .ok)
+
+        // No index fits: the plan with sequential scans off still scans (at the disabled cost), and the warning stays.
+        var forced = try PlanAnalysis(json: Self.aggregate(over: """
+            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
+             "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
+            """), catalog: Self.catalog)
+        let stillSequential = try PlanAnalysis(json: Self.aggregate(over: """
+            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 10000000000.00,
+             "Total Cost": 10000002036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
+            """, cost: 10000002041.01), catalog: Self.catalog)
+        forced.compare(withIndexPlan: stillSequential)
+        #expect(forced.indexAlternatives.isEmpty)
+        #expect(forced.wholeHistoryReads.map(\.relation) == ["viral_metrics"])
+    }
+
     @Test func aSequentialScanOfASmallTableIsFine() throws {
         let json = """
             [{"Plan": {"Node Type": "Seq Scan", "Relation Name": "real_time_metrics", "Alias": "real_time_metrics",

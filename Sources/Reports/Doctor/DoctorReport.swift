@@ -83,8 +83,9 @@ public struct DoctorReport: Report, Sendable {
     }
 
     /// The catalog statements every readout runs, then each report statement under EXPLAIN.
-    /// Those made from what the catalog says (pg_stat_statements in the schema it was created
-    /// in, a hypothetical index for an expected one that is missing) are not listed.
+    /// Those made from what the catalog and the plans say (pg_stat_statements in the schema it
+    /// was created in, a hypothetical index for an expected one that is missing, a plan with
+    /// sequential scans disabled) are not listed.
     public var statements: [Statement] {
         [DoctorSQL.relations, DoctorSQL.leadingColumns]
             + reports.flatMap { report in
@@ -162,11 +163,29 @@ public struct DoctorReport: Report, Sendable {
             return .failed(message: error.message, sqlState: error.sqlState)
         case .success(let text):
             do {
-                return .explained(try PlanAnalysis(json: text ?? "", catalog: catalog))
-            } catch {
-                return .failed(message: "\(error)", sqlState: nil)
+                var analysis = try PlanAnalysis(json: text ?? "", catalog: catalog)
+                if !analysis.largeSequentialReads.isEmpty, let alternative = try indexPlan(of: statement, catalog: catalog, probe: probe) {
+                    analysis.compare(withIndexPlan: alternative)
+                }
+                return .explained(analysis)
+            } catch let error as PlanAnalysis.MalformedPlan {
+                return .failed(message: error.description, sqlState: nil)
             }
         }
+    }
+
+    /// The plan of `statement` with sequential scans disabled (plain EXPLAIN: nothing runs), or
+    /// nil when the server refused it; the setting is back on afterwards in every case.
+    func indexPlan(of statement: Statement, catalog: PlanCatalog, probe: Probe) throws -> PlanAnalysis? {
+        let explained = try probe.attempt { () throws -> String? in
+            try probe.connection.execute(DoctorSQL.sequentialScansOff)
+            let text = try probe.connection.query(ExplainStatement.make(statement, options: "FORMAT JSON")).first?
+                .decodeIfPresent("QUERY PLAN", as: String.self)
+            try probe.connection.execute(DoctorSQL.sequentialScansOn)
+            return text
+        }
+        guard case .success(let text?) = explained else { return nil }
+        return try? PlanAnalysis(json: text, catalog: catalog)
     }
 
     // MARK: - pg_stat_statements

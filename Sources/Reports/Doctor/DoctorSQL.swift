@@ -171,6 +171,10 @@ enum DoctorSQL {
             """)
     }
 
+    /// For the plan PostgreSQL would pick without a sequential scan (inside a savepoint, set back after).
+    static let sequentialScansOff = Statement("doctor_sequential_scans_off", "SET LOCAL enable_seqscan = off")
+    static let sequentialScansOn = Statement("doctor_sequential_scans_on", "SET LOCAL enable_seqscan = on")
+
     static let savepoint = Statement("doctor_savepoint", "SAVEPOINT doctor_probe")
     static let releaseSavepoint = Statement("doctor_release_savepoint", "RELEASE SAVEPOINT doctor_probe")
     static let rollbackToSavepoint = Statement("doctor_rollback_to_savepoint", "ROLLBACK TO SAVEPOINT doctor_probe")

@@ -60,6 +60,26 @@ public struct PlanAnalysis: Sendable, Equatable {
     public var sharedReadBlocks: Int?
     public var scans: [Scan]
     public var partitions: [PartitionRead]
+    /// Sequential scans of large tables that PostgreSQL chose over an index it could read:
+    /// most of the table's rows qualify, so its history is not the reason (see `IndexAlternative`).
+    public var indexAlternatives: [IndexAlternative] = []
+
+    /// The same statement with sequential scans disabled reads `relation` through `index`, at
+    /// `cost` (the chosen plan's is lower): the sequential scan is PostgreSQL's informed choice,
+    /// and it switches to the index when a long history makes the index cheaper.
+    public struct IndexAlternative: Sendable, Equatable {
+        public var relation: String
+        public var index: String
+        /// The total cost of the plan through the index; nil when that plan still needed a
+        /// disabled sequential scan elsewhere, so its cost says nothing.
+        public var cost: Double?
+
+        public init(relation: String, index: String, cost: Double?) {
+            self.relation = relation
+            self.index = index
+            self.cost = cost
+        }
+    }
 
     /// The indexes read, in plan order, each once.
     public var indexesUsed: [String] {
@@ -78,10 +98,32 @@ public struct PlanAnalysis: Sendable, Equatable {
         return scans.filter { $0.isSequential && seen.insert($0.relation).inserted }
     }
 
-    /// The scans that read a large table's whole history: the plan's warning.
+    /// The scans that read a large table's whole history: the plan's warning. A sequential
+    /// scan chosen over a usable index (`indexAlternatives`) is not one.
     public var wholeHistoryReads: [Scan] {
         var seen: Set<String> = []
-        return scans.filter { $0.isLarge && $0.readsWholeTable && seen.insert($0.relation).inserted }
+        let chosen = Set(indexAlternatives.map(\.relation))
+        return scans.filter {
+            $0.isLarge && $0.readsWholeTable && !($0.isSequential && chosen.contains($0.relation)) && seen.insert($0.relation).inserted
+        }
+    }
+
+    /// The large tables read whole by sequential scan: those the doctor asks PostgreSQL about
+    /// with sequential scans disabled.
+    public var largeSequentialReads: [Scan] {
+        var seen: Set<String> = []
+        return scans.filter { $0.isLarge && $0.isSequential && seen.insert($0.relation).inserted }
+    }
+
+    /// Records the index each large sequential read could have used, from the plan of the same
+    /// statement with sequential scans disabled (`alternative`).
+    public mutating func compare(withIndexPlan alternative: PlanAnalysis) {
+        // The planner adds 1e10 to a disabled node it still had to use.
+        let cost: Double? = alternative.totalCost < 1e9 ? alternative.totalCost : nil
+        indexAlternatives = largeSequentialReads.compactMap { scan in
+            alternative.scans.first { $0.relation == scan.relation && $0.index != nil && !$0.readsWholeTable }
+                .map { IndexAlternative(relation: scan.relation, index: $0.index ?? "", cost: cost) }
+        }
     }
 
     /// The tables the plan reads (a partition counts as its partitioned table).
@@ -116,9 +158,14 @@ public struct PlanAnalysis: Sendable, Equatable {
             } else if scan.isSequential {
                 let large = group.contains { $0.isLarge }
                 let size = (tableRows ?? group.compactMap(\.tableRows).max()).map { " (≈ \(Self.rows($0)) rows)" } ?? ""
-                clauses.append(large
-                    ? "reads all of \(table)\(size) by sequential scan\(partitionNote)\(times)"
-                    : "reads small \(table)\(size) by sequential scan\(partitionNote)\(times)")
+                if large, let alternative = indexAlternatives.first(where: { $0.relation == scan.relation }) {
+                    let costs = alternative.cost.map { String(format: " (cost %.0f against %.0f)", totalCost, $0) } ?? ""
+                    clauses.append("reads all of \(table)\(size) by sequential scan, cheaper here than through \(alternative.index)\(costs): most of its rows qualify\(partitionNote)\(times)")
+                } else {
+                    clauses.append(large
+                        ? "reads all of \(table)\(size) by sequential scan\(partitionNote)\(times)"
+                        : "reads small \(table)\(size) by sequential scan\(partitionNote)\(times)")
+                }
             } else {
                 clauses.append("reads \(table) by \(scan.nodeType.lowercased())\(partitionNote)\(times)")
             }
