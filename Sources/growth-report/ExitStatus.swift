@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import Foundation
 import PrivateCluster
+import Rendering
 import Reports
 
 /// The one place where failures become exit codes (SPEC §5) and one line on stderr.
@@ -79,6 +80,8 @@ enum ExitStatus {
             }
         case let error as ClusterError:
             return (error.exitCode, error.message)
+        case let error as DocumentError:
+            return (internalError, error.description)
         case let error as ABTestError:
             // Weights that do not fit the test's variants are a bad option; the rest is the data.
             if case .weightsDoNotFit = error { return (usage, error.description) }

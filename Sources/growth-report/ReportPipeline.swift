@@ -57,6 +57,7 @@ struct ReportPipeline {
             let (model, statements) = try reading.read(report)
             document = report.document(model, context: configuration.context(for: report, statements: statements,
                                                                               toolVersion: GrowthReport.version))
+            try document.validate()
         } catch let error as EmptyPeriodError where error.isNothingInPeriod && optional.contains(R.kind) {
             Console.progress("\(R.kind.name): \(error.nothingInPeriodReason); left out of the pack")
             return nil

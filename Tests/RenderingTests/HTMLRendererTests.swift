@@ -158,8 +158,7 @@ struct HTMLRendererTests {
         #expect {
             try HTMLTestSupport.renderer().render(document)
         } throws: { error in
-            (error as? HTMLRenderingError)?.code == .invalidDocument
-                && "\(error)".contains("no_such_column")
+            error is DocumentError && "\(error)".contains("no_such_column")
         }
     }
 }

@@ -236,5 +236,5 @@ enum HTMLSampleDocument {
             statements: [
                 .init("ab_test_variant_counts", "5f1c0a6a9d3e4b27c8e0f91d2a7b6c3e4d5f60718293a4b5c6d7e8f90a1b2c3d"),
                 .init("ab_test_data_quality", "0b7e2d4c6f8a1e3b5d7f9a2c4e6b8d0f1a3c5e7b9d2f4a6c8e0b1d3f5a7c9e2b"),
-            ]))
+            ]), timeZone: TimeZone(identifier: "Europe/Berlin")!)
 }

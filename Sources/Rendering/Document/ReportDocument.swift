@@ -16,10 +16,13 @@ public struct ReportDocument: Sendable {
     /// Rows read and excluded, and why (`check`, `rows`); written as `<report>-data-quality.csv`.
     public var dataQuality: ReportTable
     public var reproducibility: Reproducibility
+    /// The zone every time is shown in (the report's `--timezone`).
+    public var timeZone: TimeZone
 
     public init(report: String, title: String, subtitle: String? = nil, periodLabel: String,
                 callouts: [Callout] = [], sections: [ReportSection], dataQuality: ReportTable,
-                reproducibility: Reproducibility) {
+                reproducibility: Reproducibility, timeZone: TimeZone) {
+        self.timeZone = timeZone
         self.report = report
         self.title = title
         self.subtitle = subtitle

@@ -47,6 +47,7 @@ public struct EmailRenderer: Sendable {
     /// - Throws: `HTMLRenderingError` when the report has no e-mail template or the HTML is
     ///   larger than Gmail shows unclipped.
     public func render(_ document: ReportDocument, timeZone: TimeZone) throws -> String {
+        try document.validate()
         guard names.contains(document.report), let html = library.render(EmailContext.make(document, timeZone: timeZone),
                                                                         withTemplate: document.report) else {
             throw HTMLRenderingError(.missingTemplate, file: "\(Self.folderName)/\(document.report).mustache",

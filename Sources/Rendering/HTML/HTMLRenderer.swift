@@ -25,8 +25,8 @@ public struct HTMLRenderer: Sendable {
     /// The page for `document`. Timestamps are shown in the document's time zone.
     /// - Throws: `HTMLRenderingError` naming the template file and line, or the inconsistent part of the document.
     public func render(_ document: ReportDocument) throws -> String {
-        let timeZone = TimeZone(identifier: document.reproducibility.timeZone) ?? TimeZone(identifier: "UTC")!
-        var builder = HTMLContextBuilder(formatter: DisplayFormatter(timeZone: timeZone))
+        try document.validate()
+        var builder = HTMLContextBuilder(formatter: DisplayFormatter(timeZone: document.timeZone))
         let context = try builder.context(for: document, styles: templates.styles)
         return try templates.render(context, template: templates.templateName(forReport: document.report))
     }

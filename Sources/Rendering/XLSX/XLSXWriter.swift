@@ -18,8 +18,7 @@ public struct XLSXOptions: Sendable {
     public var constantMemoryThreshold: Int
     /// Where libxlsxwriter keeps its temporary files (nil: the system's).
     public var temporaryDirectory: String?
-    /// The zone timestamps are shown in (Excel date-times have none). Nil: the document's
-    /// `reproducibility.timeZone`, or UTC when that is not a known zone.
+    /// The zone timestamps are shown in (Excel date-times have none). Nil: the document's `timeZone`.
     public var timeZone: TimeZone?
 
     public init(constantMemory: ConstantMemory = .automatic, constantMemoryThreshold: Int = 100_000,
@@ -88,6 +87,7 @@ public struct XLSXWriter: Sendable {
     /// the error (`XLSXError.printed`), on success it is dropped.
     @discardableResult
     public func write(_ document: ReportDocument, to url: URL) throws -> XLSXSummary {
+        try document.validate()
         let (result, printed) = StandardErrorCapture.capturing { try writeCaptured(document, to: url) }
         switch result {
         case .success(let summary): return summary
@@ -112,8 +112,7 @@ public struct XLSXWriter: Sendable {
         case .never: false
         case .automatic: charts.isEmpty && tables.contains { $0.rows.count > options.constantMemoryThreshold }
         }
-        let timeZone = options.timeZone ?? TimeZone(identifier: document.reproducibility.timeZone)
-            ?? TimeZone(identifier: "UTC")!
+        let timeZone = options.timeZone ?? document.timeZone
         let composer = try WorkbookComposer(
             workbook: Workbook(path: url.path, constantMemory: constantMemory,
                                temporaryDirectory: options.temporaryDirectory),

@@ -21,7 +21,7 @@ public enum ABTestDocument {
             callouts: summaryCallouts(readout),
             sections: [overview] + sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Tables

@@ -36,7 +36,7 @@ public enum AttributionDocument {
             callouts: callouts(readout),
             sections: sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Tables

@@ -28,7 +28,7 @@ public enum DoctorDocument {
             callouts: callouts(readout),
             sections: sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Callouts and checks

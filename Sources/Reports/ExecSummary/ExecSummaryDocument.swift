@@ -58,7 +58,7 @@ public enum ExecSummaryDocument {
             callouts: [],
             sections: sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     /// One KPI: its value now and in the previous period, and the change (relative, or a

@@ -54,7 +54,7 @@ public enum PartnerROIDocument {
             callouts: callouts(results, currency: currency),
             sections: sections,
             dataQuality: dataQuality(results),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Tables

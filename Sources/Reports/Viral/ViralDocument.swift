@@ -39,7 +39,7 @@ public enum ViralDocument {
             callouts: callouts(readout, previousName: previousName),
             sections: sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility)
+            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Tables

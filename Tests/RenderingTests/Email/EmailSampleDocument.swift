@@ -62,7 +62,7 @@ enum EmailSampleDocument {
             reproducibility: Reproducibility(
                 toolVersion: "0.1.0", generatedAt: SampleDocument.generatedAt, dataAsOf: SampleDocument.dataAsOf,
                 timeZone: "Europe/Berlin", period: "2026-W47", periodStart: ReportDate(year: 2026, month: 11, day: 16),
-                periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []))
+                periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []), timeZone: TimeZone(identifier: "Europe/Berlin")!)
     }
 
     /// The e-mail HTML of `document` from the bundled templates.

@@ -83,7 +83,7 @@ struct HTMLEscapingPropertyTests {
                                              dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
                                              periodStart: ReportDate(year: 2026, month: 11, day: 16),
                                              periodEnd: ReportDate(year: 2026, month: 11, day: 22),
-                                             options: [.init(text(), text())], statements: []))
+                                             options: [.init(text(), text())], statements: []), timeZone: TimeZone(identifier: "UTC")!)
     }
 
     /// The random page and the same page with each text replaced by as many letters have the

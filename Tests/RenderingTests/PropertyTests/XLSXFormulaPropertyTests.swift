@@ -16,7 +16,7 @@ struct XLSXFormulaPropertyTests {
             reproducibility: Reproducibility(toolVersion: "0", generatedAt: Date(timeIntervalSince1970: 0),
                                              dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
                                              periodStart: ReportDate(year: 2026, month: 11, day: 16),
-                                             periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []))
+                                             periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []), timeZone: TimeZone(identifier: "UTC")!)
     }
 
     /// How the text reads back: NUL, U+FFFE and U+FFFF, which XML cannot hold, as U+FFFD.

@@ -186,13 +186,21 @@ import Testing
         doc.sections[0].charts = [
             ReportChart(id: "k", title: "=K-factor by week", kind: .line, table: "trend", categoryColumn: "week",
                         valueColumns: ["k_factor"], referenceValue: 1),
-            ReportChart(id: "missing", title: "Broken", kind: .bar, table: "trend", categoryColumn: "week", valueColumns: ["nope"]),
-            ReportChart(id: "elsewhere", title: "Not here", kind: .bar, table: "absent", categoryColumn: "a", valueColumns: ["b"]),
         ]
+        // A chart naming a column or table the document lacks: refused, as HTML and e-mail refuse it.
+        for broken in [ReportChart(id: "missing", title: "Broken", kind: .bar, table: "trend", categoryColumn: "week", valueColumns: ["nope"]),
+                       ReportChart(id: "elsewhere", title: "Not here", kind: .bar, table: "absent", categoryColumn: "a", valueColumns: ["b"])] {
+            var bad = doc
+            bad.sections[0].charts.append(broken)
+            let folder = try TabularGolden.temporaryDirectory("xlsx-bad-chart")
+            defer { try? FileManager.default.removeItem(at: folder) }
+            #expect(throws: DocumentError.self) { try XLSXWriter().write(bad, to: folder.appendingPathComponent("bad.xlsx")) }
+            #expect(throws: DocumentError.self) { try HTMLRenderer(templatesDirectory: nil).render(bad) }
+        }
         let (url, summary, folder) = try written(doc)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(summary.chartCount == 1)
-        #expect(summary.notes == ["Chart 'Broken' left out: table trend has no column nope."])
+        #expect(summary.notes.isEmpty)
         let charts = try #require(XLSXReadBack.read(url).sheet("Weekly trend")?.charts)
         #expect(charts.map(\.type) == ["LineChart"])
         #expect(charts.first?.title == " =K-factor by week")
