@@ -26,101 +26,107 @@ public enum ABTestDocument {
 
     // MARK: - Tables
 
+    /// One variant of one test: a row of the variants table.
+    struct VariantRow {
+        var test: ABTestReadout.TestResult
+        var variant: ABTestReadout.VariantResult
+    }
+
     static func variantsTable(_ readout: ABTestReadout) -> ReportTable {
         let comparison = { (display: ColumnDisplay) -> ColumnDisplay in
             var display = display
             display.emptyText = "—"
             return display
         }
-        var columns: [ReportColumn] = [
-            ReportColumn("test_name", "Test", .text),
-            ReportColumn("variant", "Variant", .text),
-            ReportColumn("is_control", "Control", .boolean, display: .hiddenInHTML),
-            ReportColumn("users", "Users", .integer),
-            ReportColumn("conversions", "Conversions", .integer),
-            ReportColumn("conversion_rate", "Conversion rate", .percent(places: 2),
-                         display: ColumnDisplay(intervalLowColumn: "rate_ci_low", intervalHighColumn: "rate_ci_high")),
-            ReportColumn("rate_ci_low", "Rate CI low", .percent(places: 2), display: .hiddenInHTML),
-            ReportColumn("rate_ci_high", "Rate CI high", .percent(places: 2), display: .hiddenInHTML),
-            ReportColumn("uplift_abs", "Uplift", .percent(places: 2),
-                         display: comparison(ColumnDisplay(
-                             showsSign: true, isPercentagePoints: true, intervalLowColumn: "uplift_abs_ci_low",
-                             intervalHighColumn: "uplift_abs_ci_high", emphasis: .signWhen(column: "significant")))),
-            ReportColumn("uplift_abs_ci_low", "Uplift CI low", .percent(places: 2), display: .hiddenInHTML),
-            ReportColumn("uplift_abs_ci_high", "Uplift CI high", .percent(places: 2), display: .hiddenInHTML),
-            ReportColumn("uplift_rel", "Relative uplift", .percent(places: 1),
-                         display: comparison(ColumnDisplay(
-                             showsSign: true, intervalLowColumn: "uplift_rel_ci_low", intervalHighColumn: "uplift_rel_ci_high",
-                             emphasis: .signWhen(column: "significant")))),
-            ReportColumn("uplift_rel_ci_low", "Relative uplift CI low", .percent(places: 1), display: .hiddenInHTML),
-            ReportColumn("uplift_rel_ci_high", "Relative uplift CI high", .percent(places: 1), display: .hiddenInHTML),
-            ReportColumn("p_value", "p-value", .pValue, display: ColumnDisplay(emptyText: "—")),
-            ReportColumn("test_used", "Test used", .text, display: .hiddenInHTML),
-            ReportColumn("p_value_adjusted", "Adjusted p", .pValue,
-                         display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")),
-            ReportColumn("significant", "Significant", .boolean,
-                         display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")),
-            ReportColumn("chance_to_beat_control", "Chance to beat control", .percent(places: 1),
-                         display: ColumnDisplay(emptyText: "—")),
-            ReportColumn("expected_loss", "Expected loss", .percent(places: 3),
-                         display: ColumnDisplay(isPercentagePoints: true, emptyText: "—")),
-            ReportColumn("users_needed", "Users needed", .integer, display: ColumnDisplay(emptyText: "—")),
+        // The statistic, or why the formulas leave it undefined.
+        func statistic(_ value: Double?, _ column: String, of variant: ABTestReadout.VariantResult) -> ReportCell {
+            variant.undefinedReasons[column].map { .number(value, undefinedBecause: "Undefined, because \($0.explanation).") }
+                ?? .number(value)
+        }
+        // A control is what the others are compared with: its comparison cells are empty.
+        var comparisons: [TableColumn<VariantRow>] = [
+            TableColumn("uplift_abs", "Uplift", .percent(places: 2),
+                        display: comparison(ColumnDisplay(
+                            showsSign: true, isPercentagePoints: true, intervalLowColumn: "uplift_abs_ci_low",
+                            intervalHighColumn: "uplift_abs_ci_high", emphasis: .signWhen(column: "significant")))) {
+                statistic($0.variant.upliftAbsolute, "uplift_abs", of: $0.variant)
+            },
+            TableColumn("uplift_abs_ci_low", "Uplift CI low", .percent(places: 2), display: .hiddenInHTML) {
+                .number($0.variant.upliftAbsoluteInterval?.lower)
+            },
+            TableColumn("uplift_abs_ci_high", "Uplift CI high", .percent(places: 2), display: .hiddenInHTML) {
+                .number($0.variant.upliftAbsoluteInterval?.upper)
+            },
+            TableColumn("uplift_rel", "Relative uplift", .percent(places: 1),
+                        display: comparison(ColumnDisplay(
+                            showsSign: true, intervalLowColumn: "uplift_rel_ci_low", intervalHighColumn: "uplift_rel_ci_high",
+                            emphasis: .signWhen(column: "significant")))) {
+                statistic($0.variant.upliftRelative, "uplift_rel", of: $0.variant)
+            },
+            TableColumn("uplift_rel_ci_low", "Relative uplift CI low", .percent(places: 1), display: .hiddenInHTML) {
+                .number($0.variant.upliftRelativeInterval?.lower)
+            },
+            TableColumn("uplift_rel_ci_high", "Relative uplift CI high", .percent(places: 1), display: .hiddenInHTML) {
+                .number($0.variant.upliftRelativeInterval?.upper)
+            },
+            TableColumn("p_value", "p-value", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.variant.pValue) },
+            TableColumn("test_used", "Test used", .text, display: .hiddenInHTML) {
+                $0.variant.testUsed.map(ReportCell.text) ?? .empty
+            },
+            TableColumn("p_value_adjusted", "Adjusted p", .pValue,
+                        display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")) {
+                .number($0.variant.pValueAdjusted)
+            },
+            TableColumn("significant", "Significant", .boolean,
+                        display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")) {
+                $0.variant.isSignificant.map(ReportCell.boolean) ?? .empty
+            },
+            TableColumn("chance_to_beat_control", "Chance to beat control", .percent(places: 1),
+                        display: ColumnDisplay(emptyText: "—")) { .number($0.variant.chanceToBeatControl) },
+            TableColumn("expected_loss", "Expected loss", .percent(places: 3),
+                        display: ColumnDisplay(isPercentagePoints: true, emptyText: "—")) { .number($0.variant.expectedLoss) },
+            TableColumn("users_needed", "Users needed", .integer, display: ColumnDisplay(emptyText: "—")) { row in
+                row.variant.usersNeeded.map(ReportCell.integer)
+                    ?? row.variant.undefinedReasons["users_needed"].map { .undefined("Undefined, because \($0.explanation).") } ?? .empty
+            },
         ]
         if readout.settings.isSequential {
-            columns.append(ReportColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")))
+            comparisons.append(TableColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                .number($0.variant.pValueSequential)
+            })
         }
-        var rows: [[ReportCell]] = []
-        for test in readout.tests {
-            for variant in test.variants {
-                var row: [ReportCell] = [
-                    .text(test.name), .text(variant.name), .boolean(variant.isControl), .integer(variant.users),
-                    .integer(variant.conversions), .number(variant.rate), .number(variant.rateInterval?.lower),
-                    .number(variant.rateInterval?.upper),
-                ]
-                // The statistic, or why the formulas leave it undefined.
-                func statistic(_ value: Double?, _ column: String) -> ReportCell {
-                    variant.undefinedReasons[column].map { .number(value, undefinedBecause: "Undefined, because \($0.explanation).") }
-                        ?? .number(value)
-                }
-                if variant.isControl {
-                    row += Array(repeating: .empty, count: 13)
-                } else {
-                    row += [
-                        statistic(variant.upliftAbsolute, "uplift_abs"), .number(variant.upliftAbsoluteInterval?.lower),
-                        .number(variant.upliftAbsoluteInterval?.upper), statistic(variant.upliftRelative, "uplift_rel"),
-                        .number(variant.upliftRelativeInterval?.lower), .number(variant.upliftRelativeInterval?.upper),
-                        .number(variant.pValue), variant.testUsed.map(ReportCell.text) ?? .empty,
-                        .number(variant.pValueAdjusted), variant.isSignificant.map(ReportCell.boolean) ?? .empty,
-                        .number(variant.chanceToBeatControl), .number(variant.expectedLoss),
-                        variant.usersNeeded.map(ReportCell.integer)
-                            ?? variant.undefinedReasons["users_needed"].map { .undefined("Undefined, because \($0.explanation).") } ?? .empty,
-                    ]
-                }
-                if readout.settings.isSequential {
-                    row.append(variant.isControl ? .empty : .number(variant.pValueSequential))
-                }
-                rows.append(row)
-            }
-        }
-        return ReportTable(name: "ab-test", title: "Variants", columns: columns, rows: rows, isShownInHTML: false,
+        let columns: [TableColumn<VariantRow>] = [
+            TableColumn("test_name", "Test", .text) { .text($0.test.name) },
+            TableColumn("variant", "Variant", .text) { .text($0.variant.name) },
+            TableColumn("is_control", "Control", .boolean, display: .hiddenInHTML) { .boolean($0.variant.isControl) },
+            TableColumn("users", "Users", .integer) { .integer($0.variant.users) },
+            TableColumn("conversions", "Conversions", .integer) { .integer($0.variant.conversions) },
+            TableColumn("conversion_rate", "Conversion rate", .percent(places: 2),
+                        display: ColumnDisplay(intervalLowColumn: "rate_ci_low", intervalHighColumn: "rate_ci_high")) {
+                .number($0.variant.rate)
+            },
+            TableColumn("rate_ci_low", "Rate CI low", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.lower) },
+            TableColumn("rate_ci_high", "Rate CI high", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.upper) },
+        ] + comparisons.map { $0.empty(where: \.variant.isControl) }
+        let rows = readout.tests.flatMap { test in test.variants.map { VariantRow(test: test, variant: $0) } }
+        return ReportTable(name: "ab-test", title: "Variants", rows: rows, columns: columns, isShownInHTML: false,
                            sheetTitle: "Variants")
     }
 
     static func testsTable(_ readout: ABTestReadout) -> ReportTable {
-        let columns = [
-            ReportColumn("test_name", "Test", .text), ReportColumn("variants", "Variants", .integer),
-            ReportColumn("users", "Users", .integer), ReportColumn("multiple_exposures", "Multiple exposures", .integer),
-            ReportColumn("excluded_rows", "Excluded rows", .integer), ReportColumn("srm_p_value", "SRM p-value", .pValue),
-            ReportColumn("srm_flag", "SRM", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))),
-            ReportColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")),
-            ReportColumn("verdict", "Verdict", .text),
-        ]
-        let rows: [[ReportCell]] = readout.tests.map { test in
-            [.text(test.name), .integer(test.variants.count), .integer(test.users), .integer(test.multipleExposures),
-             .integer(test.excludedRows), .number(test.srmPValue), .boolean(test.isSRMFlagged), .number(test.omnibusPValue),
-             .text(test.verdict.text)]
-        }
-        return ReportTable(name: "ab-test-tests", title: "Tests at a glance", columns: columns, rows: rows, sheetTitle: "Tests")
+        ReportTable(name: "ab-test-tests", title: "Tests at a glance", rows: readout.tests, columns: [
+            TableColumn("test_name", "Test", .text) { .text($0.name) },
+            TableColumn("variants", "Variants", .integer) { .integer($0.variants.count) },
+            TableColumn("users", "Users", .integer) { .integer($0.users) },
+            TableColumn("multiple_exposures", "Multiple exposures", .integer) { .integer($0.multipleExposures) },
+            TableColumn("excluded_rows", "Excluded rows", .integer) { .integer($0.excludedRows) },
+            TableColumn("srm_p_value", "SRM p-value", .pValue) { .number($0.srmPValue) },
+            TableColumn("srm_flag", "SRM", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
+                .boolean($0.isSRMFlagged)
+            },
+            TableColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.omnibusPValue) },
+            TableColumn("verdict", "Verdict", .text) { .text($0.verdict.text) },
+        ], sheetTitle: "Tests")
     }
 
     static func dataQuality(_ readout: ABTestReadout) -> ReportTable {

@@ -305,43 +305,35 @@ public enum DoctorDocument {
 
     static func tablesTable(_ readout: DoctorReadout) -> ReportTable {
         let never = ColumnDisplay(emptyText: "never")
-        return ReportTable(
-            name: "doctor-tables", title: "Tables",
-            columns: [
-                ReportColumn("table_name", "Table", .text),
-                ReportColumn("status", "Status", .text),
-                ReportColumn("partitions", "Partitions", .integer, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("estimated_rows", "Est. rows", .integer, display: ColumnDisplay(emptyText: "unknown")),
-                ReportColumn("total_bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
-                ReportColumn("total_size", "Size", .text, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("index_bytes", "Index bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
-                ReportColumn("index_size", "Indexes", .text, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("dead_rows", "Dead rows", .integer),
-                ReportColumn("modified_since_analyze", "Changed since ANALYZE", .integer),
-                ReportColumn("last_vacuum", "Last vacuum", .timestamp, display: never),
-                ReportColumn("last_autovacuum", "Last autovacuum", .timestamp, display: never),
-                ReportColumn("last_analyze", "Last analyze", .timestamp, display: never),
-                ReportColumn("last_autoanalyze", "Last autoanalyze", .timestamp, display: never),
-                ReportColumn("seq_scans", "Seq. scans", .integer),
-                ReportColumn("index_scans", "Index scans", .integer),
-            ],
-            rows: readout.tables.map { table in
-                guard table.exists else {
-                    return [.text(table.name), .text("missing")] + Array(repeating: ReportCell.empty, count: 14)
-                }
-                func time(_ date: Date?) -> ReportCell { date.map(ReportCell.timestamp) ?? .empty }
-                return [
-                    .text(table.name), .text(table.hasStaleStatistics ? "stale statistics" : "ok"),
-                    table.isPartitioned ? .integer(table.partitions) : .empty,
-                    table.estimatedRows.map { .integer(Int($0.rounded())) } ?? .empty,
-                    .integer(table.totalBytes), .text(ByteCount.text(table.totalBytes)),
-                    .integer(table.indexBytes), .text(ByteCount.text(table.indexBytes)),
-                    .integer(table.deadRows), .integer(table.modifiedSinceAnalyze),
-                    time(table.lastVacuum), time(table.lastAutovacuum), time(table.lastAnalyze), time(table.lastAutoanalyze),
-                    .integer(table.sequentialScans), .integer(table.indexScans),
-                ]
+        func time(_ date: Date?) -> ReportCell { date.map(ReportCell.timestamp) ?? .empty }
+        // A missing table has its name and status; every other cell is empty.
+        let facts: [TableColumn<TableHealth>] = [
+            TableColumn("partitions", "Partitions", .integer, display: ColumnDisplay(emptyText: "—")) {
+                $0.isPartitioned ? .integer($0.partitions) : .empty
             },
-            sheetTitle: "Tables")
+            TableColumn("estimated_rows", "Est. rows", .integer, display: ColumnDisplay(emptyText: "unknown")) {
+                $0.estimatedRows.map { .integer(Int($0.rounded())) } ?? .empty
+            },
+            TableColumn("total_bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.totalBytes) },
+            TableColumn("total_size", "Size", .text, display: ColumnDisplay(emptyText: "—")) { .text(ByteCount.text($0.totalBytes)) },
+            TableColumn("index_bytes", "Index bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.indexBytes) },
+            TableColumn("index_size", "Indexes", .text, display: ColumnDisplay(emptyText: "—")) { .text(ByteCount.text($0.indexBytes)) },
+            TableColumn("dead_rows", "Dead rows", .integer) { .integer($0.deadRows) },
+            TableColumn("modified_since_analyze", "Changed since ANALYZE", .integer) { .integer($0.modifiedSinceAnalyze) },
+            TableColumn("last_vacuum", "Last vacuum", .timestamp, display: never) { time($0.lastVacuum) },
+            TableColumn("last_autovacuum", "Last autovacuum", .timestamp, display: never) { time($0.lastAutovacuum) },
+            TableColumn("last_analyze", "Last analyze", .timestamp, display: never) { time($0.lastAnalyze) },
+            TableColumn("last_autoanalyze", "Last autoanalyze", .timestamp, display: never) { time($0.lastAutoanalyze) },
+            TableColumn("seq_scans", "Seq. scans", .integer) { .integer($0.sequentialScans) },
+            TableColumn("index_scans", "Index scans", .integer) { .integer($0.indexScans) },
+        ]
+        let columns: [TableColumn<TableHealth>] = [
+            TableColumn("table_name", "Table", .text) { .text($0.name) },
+            TableColumn("status", "Status", .text) { table in
+                .text(!table.exists ? "missing" : table.hasStaleStatistics ? "stale statistics" : "ok")
+            },
+        ] + facts.map { $0.empty(where: { !$0.exists }) }
+        return ReportTable(name: "doctor-tables", title: "Tables", rows: readout.tables, columns: columns, sheetTitle: "Tables")
     }
 
     // MARK: - Data quality
