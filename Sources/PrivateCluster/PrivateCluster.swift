@@ -27,14 +27,6 @@ public struct PrivateCluster: Sendable {
     /// The folder name under the project directory: `.growth-report`.
     public static let folderName = ".growth-report"
 
-    /// The cluster of the project in `projectDirectory` (default: the working directory).
-    public static func forProject(
-        at projectDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        logger: Logger = .silentCluster("growth-report.cluster")
-    ) -> PrivateCluster {
-        PrivateCluster(directory: projectDirectory.appendingPathComponent(folderName), logger: logger)
-    }
-
     var path: String { directory.path }
     var recordFile: String { path + "/cluster.json" }
     var lockFile: String { path + "/lock" }

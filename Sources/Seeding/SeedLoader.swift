@@ -18,7 +18,6 @@ public struct SeedLoader {
         public var table: String
         public var rows: Int
         public var seconds: Double
-        public var rowsPerSecond: Double { seconds > 0 ? Double(rows) / seconds : 0 }
     }
 
     /// Rows sent so far for a table, and whether the table is done.

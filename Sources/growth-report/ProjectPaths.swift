@@ -1,10 +1,11 @@
 import Foundation
+import PrivateCluster
 
 /// Folders relative to where the tool runs.
 enum ProjectPaths {
     /// `.growth-report/`: the private cluster of `demo` and `db start`.
     static var clusterDirectory: URL {
-        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".growth-report")
+        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(PrivateCluster.folderName)
     }
 
     /// The running executable's full path, however it was started (by name from PATH, too).

@@ -16,7 +16,6 @@ public struct DisplayFormatter: Sendable {
 
     static let minus = "\u{2212}"
     static let noBreakSpace = "\u{00A0}"
-    static let thinSpace = "\u{2009}"
 
     /// The text of one cell.
     public func text(_ cell: ReportCell, format: CellFormat, display: ColumnDisplay = ColumnDisplay()) -> String {

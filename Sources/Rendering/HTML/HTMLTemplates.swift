@@ -17,7 +17,6 @@ public struct HTMLTemplates: Sendable {
         var text: String
     }
 
-    public static let layoutName = "layout"
     public static let genericReportName = "report"
     public static let stylesheetFile = "styles.css"
 
