@@ -68,6 +68,8 @@ import Testing
 
         #expect(variants["fisher/b"]?["test_used"] == "fisher")
         #expect(variants["fisher/b"]?["uplift_rel"] == "")                              // p_c = 0
+        // …and the data-quality table counts it with its reason.
+        #expect(quality.contains("\"variants without relative uplift: undefined, because the control converted nobody, so a relative change has no baseline\",1\r\n"), "\(quality)")
 
         #expect(tests["srm/"]?["srm_flag"] == "true")
         #expect(tests["srm/"]?["verdict"] == "SRM — results untrustworthy")

@@ -139,11 +139,25 @@ public enum ABTestDocument {
             ("rows excluded: created_at before the year 1 (BC or minus infinite)", sum(\.undatedRows)),
             ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
             ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
-        ]
+        ] + undefinedCounts(readout)
         return ReportTable(
             name: "ab-test-data-quality", title: "Data quality",
             columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
             rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+    }
+
+    /// Per statistic and reason, the variants whose value the formulas leave undefined (the
+    /// cells that carry the reason as a note), in column order; none when every value is defined.
+    static func undefinedCounts(_ readout: ABTestReadout) -> [(String, Int)] {
+        let titles = [("uplift_abs", "uplift"), ("uplift_rel", "relative uplift"), ("users_needed", "users needed")]
+        var counts: [(String, Int)] = []
+        for (column, title) in titles {
+            let reasons = readout.tests.flatMap(\.variants).compactMap { $0.undefinedReasons[column] }
+            for reason in UndefinedReason.allCases where reasons.contains(reason) {
+                counts.append(("variants without \(title): undefined, because \(reason.explanation)", reasons.filter { $0 == reason }.count))
+            }
+        }
+        return counts
     }
 
     // MARK: - Sections
