@@ -43,6 +43,7 @@ struct DemoCommand: ParsableCommand {
               psql '\(url)'
             or point the reports at it:
               export DATABASE_URL='\(url)'
+            Check how the reports read it (plans, indexes, table health): `growth-report db doctor`.
             Stop it with `growth-report db stop`; `growth-report db start` brings it back.
             (growth-report is at \(ProjectPaths.executable).)
             """)
