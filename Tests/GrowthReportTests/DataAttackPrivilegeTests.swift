@@ -66,6 +66,11 @@ import Testing
             #expect(DataAttack.folderEntries(folder.appendingPathComponent("\(command)/2026-W47")).contains("manifest.json"), "\(command)")
             #expect(!result.stderr.contains(role.password) && !result.stdout.contains(role.password))
         }
+        // The doctor reads the catalog and the statistics views, which every role may read.
+        let doctor = try CommandRunner.run(["db", "doctor"] + DataAttack.period + ["--quiet", "--database-url", role.login(conninfo),
+                                                                                  "--output", folder.appendingPathComponent("doctor").path])
+        #expect(doctor.status == 0, "db doctor: \(doctor.stderr)")
+        #expect(doctor.stderr.isEmpty, "db doctor: \(doctor.stderr)")
         #expect(try DataAttack.checksums(conninfo) == before)
     }
 
