@@ -82,6 +82,21 @@ enum ExitStatus {
             return (error.exitCode, error.message)
         case let error as DocumentError:
             return (internalError, error.description)
+        case let error as HTMLRenderingError:
+            // A document the templates cannot show is ours; a template of --templates is the user's.
+            return (error.code == .invalidDocument ? internalError : usage, error.localizedDescription)
+        case let error as MailHeaderError:
+            return (usage, error.description)
+        case let error as XLSXError where error.code == .tooLarge:
+            return (dataError, error.localizedDescription)
+        case let error as OutputError:
+            switch error.code {
+            case .locked, .interrupted: return (temporaryFailure, error.localizedDescription)
+            case .cannotCreateDirectory, .cannotWrite: return (cannotWrite, error.localizedDescription)
+            case .invalidFileName, .duplicateFile, .fileNotWritten, .runFinished: return (internalError, error.localizedDescription)
+            }
+        case let error as ReportFiles.WriteFailure:
+            return (cannotWrite, error.message)
         case let error as ABTestError:
             // Weights that do not fit the test's variants are a bad option; the rest is the data.
             if case .weightsDoNotFit = error { return (usage, error.description) }

@@ -12,28 +12,17 @@ struct ReportFiles {
         self.configuration = configuration
     }
 
-    /// - Throws: `CommandFailure` for a template problem (64) or an output that cannot be written (73).
+    /// - Throws: the renderers' and the output run's errors (mapped in `ExitStatus`), `WriteFailure` for any other.
     @discardableResult
     func write(_ documents: [ReportDocument], runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
         let timeZone = configuration.timeZone
         let formats = configuration.formats
         let templates = configuration.templates?.path
         // The templates first: a --templates folder that is not there must leave no output folder behind.
-        let html: HTMLRenderer?
-        do {
-            html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: templates) : nil
-        } catch let error as HTMLRenderingError {
-            throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
-                                 message: error.localizedDescription)
-        }
-        let run: OutputRun
-        do {
-            let folder = configuration.outputFolder
-            run = try OutputRun(outputDirectory: folder.deletingLastPathComponent(), period: configuration.period.label,
+        let html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: templates) : nil
+        let folder = configuration.outputFolder
+        let run = try OutputRun(outputDirectory: folder.deletingLastPathComponent(), period: configuration.period.label,
                                 folderName: folder.lastPathComponent)
-        } catch let error as OutputError {
-            throw CommandFailure.cannotWrite(error.localizedDescription)
-        }
         do {
             for document in documents {
                 if let html {
@@ -60,28 +49,24 @@ struct ReportFiles {
                                        lockTimeout: configuration.lockTimeout)
             for path in paths { Console.outputPath(Self.displayPath(path)) }
             return paths
-        } catch let error as HTMLRenderingError {
-            run.discard()
-            throw CommandFailure(exitCode: error.code == .invalidDocument ? ExitStatus.internalError : ExitStatus.usage,
-                                 message: error.localizedDescription)
-        } catch let error as MailHeaderError {
-            run.discard()
-            throw CommandFailure.usage(error.description)
-        } catch let error as XLSXError where error.code == .tooLarge {
-            run.discard()
-            throw CommandFailure.data(error.localizedDescription)
-        } catch let error as OutputError where error.code == .locked || error.code == .interrupted {
-            run.discard()
-            throw CommandFailure(exitCode: ExitStatus.temporaryFailure, message: error.localizedDescription)
-        } catch let error as OutputError where !error.isOutputUnwritable {
-            run.discard()
-            throw CommandFailure(exitCode: ExitStatus.internalError, message: error.localizedDescription)
         } catch {
-            // Anything else that failed while files were written (a full disk, a write error in
-            // libxlsxwriter, a folder that vanished) means the output could not be written.
             run.discard()
-            throw CommandFailure.cannotWrite("Could not write the report files: \(error.localizedDescription)")
+            throw Self.isKnown(error) ? error : WriteFailure(reason: error.localizedDescription)
         }
+    }
+
+    /// Anything else that failed while files were written (a full disk, a write error in
+    /// libxlsxwriter, a folder that vanished): the output could not be written (73).
+    struct WriteFailure: Error {
+        var reason: String
+        var message: String { "Could not write the report files: \(reason)" }
+    }
+
+    /// The errors `ExitStatus` maps by their own meaning: a template, a mail header, a document,
+    /// a workbook over Excel's limits, the output run's own.
+    static func isKnown(_ error: Error) -> Bool {
+        error is HTMLRenderingError || error is MailHeaderError || error is DocumentError || error is OutputError
+            || (error as? XLSXError)?.code == .tooLarge
     }
 
     /// Paths as the user would type them: relative to the current folder when inside it.
