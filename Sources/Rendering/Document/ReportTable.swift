@@ -98,7 +98,7 @@ public enum CellFormat: Sendable, Equatable {
     /// A fraction shown as a percentage (0.125 → 12.5 %) with this many decimals.
     case percent(places: Int)
     /// An exact amount in this currency (CSV: two decimals).
-    case money(currency: String)
+    case money(currency: Currency)
     /// A probability, shown with enough significant digits for tiny values (1.2e-8).
     case pValue
     case boolean

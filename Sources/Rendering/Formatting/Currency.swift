@@ -1,7 +1,7 @@
 import Foundation
 
 /// An ISO 4217 currency, checked and upper-cased once where the run's options are read.
-public struct Currency: Sendable, Equatable, CustomStringConvertible {
+public struct Currency: Sendable, Hashable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// `USD`, `EUR`, …
     public let code: String
 
@@ -20,4 +20,10 @@ public struct Currency: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { code }
+
+    /// A code written in the source (`"EUR"`); it must be an ISO 4217 code.
+    public init(stringLiteral value: String) {
+        guard let currency = Currency(value) else { preconditionFailure("'\(value)' is not an ISO 4217 currency code") }
+        self = currency
+    }
 }

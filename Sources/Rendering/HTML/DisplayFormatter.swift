@@ -93,8 +93,8 @@ public struct DisplayFormatter: Sendable {
     }
 
     /// `$1,234.50`, `−€12.00`, `1,234.50 XYZ` for a code without a known symbol.
-    public func money(_ amount: Decimal, currency: String, showsSign: Bool = false) -> String {
-        let code = currency.uppercased()
+    public func money(_ amount: Decimal, currency: Currency, showsSign: Bool = false) -> String {
+        let code = currency.code
         let places = Self.zeroDecimalCurrencies.contains(code) ? 0 : 2
         var value = amount
         var rounded = Decimal()
@@ -129,7 +129,7 @@ public struct DisplayFormatter: Sendable {
         case .percent:
             return percent(value, places: Self.decimals(for: step * 100), showsSign: sign, points: display.isPercentagePoints)
         case .money(let currency):
-            let code = currency.uppercased()
+            let code = currency.code
             let magnitude = abs(value)
             let body = magnitude >= 10_000 || step >= 1_000
                 ? compact(magnitude, step: step)

@@ -44,7 +44,7 @@ enum ColumnWidths {
         case .integer: return grouped(value.magnitude, places: 0)
         case .decimal(let places): return grouped(value.magnitude, places: places)
         case .percent(let places): return grouped(value.magnitude * 100, places: places) + 1
-        case .money(let currency): return grouped(value.magnitude, places: 2) + (currency.uppercased() == "USD" ? 1 : 4)
+        case .money(let currency): return grouped(value.magnitude, places: 2) + (currency == .usDollar ? 1 : 4)
         case .pValue: return value != 0 && value.magnitude < 0.0001 ? 9 : 6
         default: return min((MachineText.number(value) ?? "").count, 15)
         }

@@ -25,8 +25,8 @@ enum ExcelNumberFormat {
 
     /// `"$"#,##0.00` for USD, `"£"#,##0.00` for GBP, `#,##0.00 "EUR"` for the others: the ISO
     /// code is reduced to its letters, so a currency can never inject format syntax.
-    static func money(currency: String) -> String {
-        let code = String(currency.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) }.prefix(3).map(Character.init))
+    static func money(currency: Currency) -> String {
+        let code = currency.code
         switch code {
         case "USD": return "\"$\"" + money
         case "GBP": return "\"£\"" + money

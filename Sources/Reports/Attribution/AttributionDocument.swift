@@ -5,7 +5,7 @@ import Rendering
 /// (CSV columns of SPEC §4.4) holds the numbers; the per-channel views and the comparison with
 /// the previous period are for people (HTML and XLSX) and add no CSV file.
 public enum AttributionDocument {
-    public static func make(_ readout: AttributionReport.Readout, context: ReportContext, currency: String) -> ReportDocument {
+    public static func make(_ readout: AttributionReport.Readout, context: ReportContext, currency: Currency) -> ReportDocument {
         let current = readout.current, previous = readout.previous
         let previousLabel = context.period.previous.humanLabel
         var sections = [overview(readout, currency: currency, previousLabel: shortLabel(context.period.previous))]
@@ -42,7 +42,7 @@ public enum AttributionDocument {
     // MARK: - Tables
 
     /// SPEC §4.4: `model, channel, conversions, revenue`, one row per model and channel with credit.
-    static func creditsTable(_ result: AttributionResult, currency: String) -> ReportTable {
+    static func creditsTable(_ result: AttributionResult, currency: Currency) -> ReportTable {
         var rows: [[ReportCell]] = []
         for model in AttributionModel.allCases {
             for credit in result.byModel[model] ?? [] where credit.conversions != 0 || credit.revenue != 0 {
@@ -69,7 +69,7 @@ public enum AttributionDocument {
                            rows: rows, sheetTitle: "Conversions by channel", isWrittenAsCSV: false)
     }
 
-    static func revenueTable(_ result: AttributionResult, currency: String) -> ReportTable {
+    static func revenueTable(_ result: AttributionResult, currency: Currency) -> ReportTable {
         let columns = [ReportColumn("channel", "Channel", .text)]
             + AttributionModel.allCases.map { ReportColumn($0.rawValue, $0.title, .money(currency: currency)) }
         let rows: [[ReportCell]] = result.channels.map { channel in
@@ -80,7 +80,7 @@ public enum AttributionDocument {
     }
 
     /// Every model and channel of either period, the previous period beside the current one.
-    static func comparisonTable(_ readout: AttributionReport.Readout, currency: String, previousLabel: String) -> ReportTable {
+    static func comparisonTable(_ readout: AttributionReport.Readout, currency: Currency, previousLabel: String) -> ReportTable {
         let channels = Set(readout.current.channels).union(readout.previous.channels).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
         let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
         let columns = [
@@ -136,7 +136,7 @@ public enum AttributionDocument {
 
     // MARK: - Overview
 
-    static func overview(_ readout: AttributionReport.Readout, currency: String, previousLabel: String) -> ReportSection {
+    static func overview(_ readout: AttributionReport.Readout, currency: Currency, previousLabel: String) -> ReportSection {
         let current = readout.current, previous = readout.previous
         let formatter = DisplayFormatter()
         func note(_ now: Double, _ before: Double) -> String {

@@ -35,7 +35,7 @@ public struct AttributionReport: Report, Sendable {
     }
 
     public func document(_ model: Readout, context: ReportContext) -> ReportDocument {
-        AttributionDocument.make(model, context: context, currency: context.currency.code)
+        AttributionDocument.make(model, context: context, currency: context.currency)
     }
 
     /// - Throws: `DatabaseError`.

@@ -6,13 +6,12 @@ import Rendering
 public enum ExecSummaryDocument {
     public static let report = "exec-summary"
 
-    public static func make(_ readout: ExecSummaryReadout, context: ReportContext, currency: String) -> ReportDocument {
-        let kpis = kpis(readout)
-        let money = CellFormat.money(currency: currency)
+    public static func make(_ readout: ExecSummaryReadout, context: ReportContext, currency: Currency) -> ReportDocument {
+        let kpis = kpis(readout, currency: currency)
         let formatter = DisplayFormatter(timeZone: readout.period.timeZone)
         let previous = readout.period.previous.label
         let facts = kpis.map { kpi -> Fact in
-            let format = kpi.format == .money(currency: "") ? money : kpi.format
+            let format = kpi.format
             let note: String
             if let change = kpi.change {
                 note = kpi.changeIsDifference
@@ -70,11 +69,10 @@ public enum ExecSummaryDocument {
         var previous: ReportCell
         var change: Double?
         var changeIsDifference: Bool
-        /// `.money(currency: "")` stands for the report's currency.
         var format: CellFormat
     }
 
-    static func kpis(_ readout: ExecSummaryReadout) -> [KPI] {
+    static func kpis(_ readout: ExecSummaryReadout, currency: Currency) -> [KPI] {
         let total = readout.partners.total
         let now = readout.viral.current.total, before = readout.viral.previous.total
         func shares(_ counts: ViralPeriodCounts) -> Int {
@@ -94,7 +92,7 @@ public enum ExecSummaryDocument {
                 previous: .integer(total.previous.customers), change: total.customersChange, changeIsDifference: false, format: .integer),
             KPI(key: "partner_revenue", label: "Partner revenue", value: .money(total.current.revenue),
                 previous: .money(total.previous.revenue), change: total.revenueChange, changeIsDifference: false,
-                format: .money(currency: "")),
+                format: .money(currency: currency)),
             KPI(key: "blended_roi", label: "Blended ROI", value: .number(total.current.roi), previous: .number(total.previous.roi),
                 change: roiChange, changeIsDifference: true, format: .percent(places: 1)),
             KPI(key: "viral_conversions", label: "Viral conversions", value: .number(now.conversions),
@@ -107,7 +105,7 @@ public enum ExecSummaryDocument {
         ]
     }
 
-    static func kpiTable(_ kpis: [KPI], currency: String) -> ReportTable {
+    static func kpiTable(_ kpis: [KPI], currency: Currency) -> ReportTable {
         ReportTable(
             name: "exec-summary-kpis", title: "Key figures",
             columns: [
@@ -129,7 +127,7 @@ public enum ExecSummaryDocument {
             isShownInHTML: false, sheetTitle: "KPIs")
     }
 
-    static func partnerTable(_ readout: ExecSummaryReadout, currency: String) -> ReportTable {
+    static func partnerTable(_ readout: ExecSummaryReadout, currency: Currency) -> ReportTable {
         ReportTable(
             name: "exec-summary-partners", title: "Top partners",
             columns: [

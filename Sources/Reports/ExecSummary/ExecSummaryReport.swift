@@ -60,7 +60,7 @@ public struct ExecSummaryReport: Report {
     }
 
     public func document(_ model: ExecSummaryReadout, context: ReportContext) -> ReportDocument {
-        ExecSummaryDocument.make(model, context: context, currency: context.currency.code)
+        ExecSummaryDocument.make(model, context: context, currency: context.currency)
     }
 
     /// The A/B readout the summary lists experiments from: default alpha and correction.

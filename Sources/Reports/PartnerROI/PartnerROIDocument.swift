@@ -8,7 +8,7 @@ public enum PartnerROIDocument {
     /// The type shown for a partner none of whose rows names one.
     static let unknownType = "(unknown)"
 
-    public static func make(_ results: PartnerROIResults, context: ReportContext, currency: String) -> ReportDocument {
+    public static func make(_ results: PartnerROIResults, context: ReportContext, currency: Currency) -> ReportDocument {
         let previousLabel = results.previousPeriod.label
         let partnerTable = partnersTable(results, currency: currency)
         let typeTable = typesTable(results, currency: currency)
@@ -60,7 +60,7 @@ public enum PartnerROIDocument {
     // MARK: - Tables
 
     /// The columns after `partner_type`, shared by the partner and the type tables.
-    static func figureColumns(currency: String) -> [ReportColumn] {
+    static func figureColumns(currency: Currency) -> [ReportColumn] {
         let money = CellFormat.money(currency: currency)
         let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
         return [
@@ -92,7 +92,7 @@ public enum PartnerROIDocument {
         ]
     }
 
-    static func partnersTable(_ results: PartnerROIResults, currency: String) -> ReportTable {
+    static func partnersTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
         let columns = [
             ReportColumn("rank", "#", .integer),
             ReportColumn("partner_name", "Partner", .text),
@@ -104,7 +104,7 @@ public enum PartnerROIDocument {
         return ReportTable(name: "partner-roi", title: "Partners by revenue", columns: columns, rows: rows, sheetTitle: "Partners")
     }
 
-    static func typesTable(_ results: PartnerROIResults, currency: String) -> ReportTable {
+    static func typesTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
         let columns = [ReportColumn("partner_type", "Type", .text)] + figureColumns(currency: currency)
         let lines = results.types.map { ($0.partnerType ?? unknownType, $0) } + [("(all)", results.total)]
         return ReportTable(name: "partner-roi-by-type", title: "Per partner type and in total", columns: columns,
@@ -141,7 +141,7 @@ public enum PartnerROIDocument {
 
     // MARK: - Summary
 
-    static func facts(_ results: PartnerROIResults, currency: String) -> [Fact] {
+    static func facts(_ results: PartnerROIResults, currency: Currency) -> [Fact] {
         let total = results.total, now = total.current, before = total.previous
         let formatter = DisplayFormatter()
         let money = CellFormat.money(currency: currency)
@@ -180,7 +180,7 @@ public enum PartnerROIDocument {
         return sentence
     }
 
-    static func callouts(_ results: PartnerROIResults, currency: String) -> [Callout] {
+    static func callouts(_ results: PartnerROIResults, currency: Currency) -> [Callout] {
         if results.currentIsEmpty {
             let text = results.isEmpty
                 ? "Neither this period nor the previous one has partner rows or cost rows; the report is empty."

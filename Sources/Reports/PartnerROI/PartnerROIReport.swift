@@ -31,7 +31,7 @@ public struct PartnerROIReport: Report, Sendable {
     }
 
     public func document(_ model: PartnerROIResults, context: ReportContext) -> ReportDocument {
-        PartnerROIDocument.make(model, context: context, currency: context.currency.code)
+        PartnerROIDocument.make(model, context: context, currency: context.currency)
     }
 
     /// The options that shaped the numbers, for the reproducibility record.

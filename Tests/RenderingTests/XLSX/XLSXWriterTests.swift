@@ -224,7 +224,10 @@ import Testing
     @Test func moneyFormatsNameTheCurrency() {
         #expect(ExcelNumberFormat.money(currency: "USD") == "\"$\"#,##0.00")
         #expect(ExcelNumberFormat.money(currency: "eur") == "#,##0.00 \"EUR\"")
-        #expect(ExcelNumberFormat.money(currency: "C\"HF;@") == "#,##0.00 \"CHF\"")
+        // A currency is an ISO 4217 code or nothing, so no text of a user reaches the format.
+        let hostile = "C\"HF;@", unknown = "XYZ"
+        #expect(Currency(hostile) == nil && Currency(unknown) == nil)
+        #expect(ExcelNumberFormat.money(currency: "CHF") == "#,##0.00 \"CHF\"")
     }
 
     @Test func excelSerialsOfDates() {
