@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Rendering
 
@@ -13,20 +14,8 @@ struct HTMLRendererTests {
     @Test("matches the golden file (RECORD_GOLDEN=1 re-records)")
     func golden() throws {
         let url = HTMLTestSupport.goldenDirectory.appendingPathComponent("ab-test.html")
-        if ProcessInfo.processInfo.environment["RECORD_GOLDEN"] == "1" {
-            try html.write(to: url, atomically: true, encoding: .utf8)
-        }
-        let golden = try String(contentsOf: url, encoding: .utf8)
-        if golden != html {
-            let goldenLines = golden.components(separatedBy: "\n")
-            let lines = html.components(separatedBy: "\n")
-            let first = zip(goldenLines, lines).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(goldenLines.count, lines.count)
-            Issue.record("""
-                Rendered HTML differs from Golden/ab-test.html at line \(first + 1):
-                golden:   \(first < goldenLines.count ? goldenLines[first] : "<end>")
-                rendered: \(first < lines.count ? lines[first] : "<end>")
-                Re-record with RECORD_GOLDEN=1 if the change is intended.
-                """)
+        if let difference = try GoldenFile.difference(Data(html.utf8), from: url, named: "ab-test.html") {
+            Issue.record("\(difference)")
         }
     }
 

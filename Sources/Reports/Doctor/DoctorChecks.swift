@@ -98,7 +98,7 @@ enum DoctorChecks {
             if !expected.isEmpty { parts.append("expected by the reports, keep: \(expected.joined(separator: ", ")) (no scan \(since); the reports have not read them yet)") }
             let bytes = unused.reduce(0) { $0 + $1.bytes }
             checks.append(DoctorCheck(.indexes, .warning, title: "Unused indexes",
-                                      detail: "\(unused.count) indexes (\(ByteCount.text(bytes))) never scanned: " + parts.joined(separator: "; ") + ".",
+                                      detail: "\(unused.count) \(unused.count == 1 ? "index" : "indexes") (\(ByteCount.text(bytes))) never scanned: " + parts.joined(separator: "; ") + ".",
                                       fix: others.isEmpty ? nil : unused.filter { !$0.isExpected }.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
         }
         for group in readout.duplicateIndexes {
@@ -201,7 +201,7 @@ enum DoctorChecks {
             }
             let worst = slow.max { $0.meanMilliseconds < $1.meanMilliseconds }!
             return [DoctorCheck(.slowStatements, .warning, title: "Slow statements",
-                                detail: "\(slow.count) statements average over \(threshold) ms; the slowest, \(String(format: "%.0f", worst.meanMilliseconds)) ms over \(worst.calls) calls: \(String(worst.query.prefix(120)))")]
+                                detail: "\(slow.count) \(slow.count == 1 ? "statement averages" : "statements average") over \(threshold) ms; the slowest, \(String(format: "%.0f", worst.meanMilliseconds)) ms over \(worst.calls) calls: \(String(worst.query.prefix(120)))")]
         }
     }
 }

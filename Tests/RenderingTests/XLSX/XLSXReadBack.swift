@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A workbook as openpyxl reads it (`scripts/read-xlsx.py`): a real reader, not ours.
@@ -63,26 +64,11 @@ struct XLSXReadBack: Decodable {
 
     func sheet(_ name: String) -> Sheet? { sheets.first { $0.name == name } }
 
-    /// Runs `python3 scripts/read-xlsx.py` on `url`.
+    /// Reads `url` back with `scripts/read-xlsx.py` (openpyxl).
     static func read(_ url: URL) throws -> XLSXReadBack {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TabularGolden.packageRoot.appendingPathComponent("scripts/read-xlsx.py").path, url.path]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ReadFailure(message: "scripts/read-xlsx.py failed (\(process.terminationStatus)); "
-                + "it needs python3 and openpyxl, which scripts/install-dependencies installs: \(message)")
-        }
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(XLSXReadBack.self, from: data)
+        return try decoder.decode(XLSXReadBack.self, from: GoldenFile.xlsxReadBack(url))
     }
 
     struct ReadFailure: Error, CustomStringConvertible { var message: String; var description: String { message } }
