@@ -140,10 +140,7 @@ public enum ABTestDocument {
             ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
             ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
         ] + undefinedCounts(readout)
-        return ReportTable(
-            name: "ab-test-data-quality", title: "Data quality",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "ab-test-data-quality", checks: rows)
     }
 
     /// Per statistic and reason, the variants whose value the formulas leave undefined (the

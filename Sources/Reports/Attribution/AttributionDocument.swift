@@ -43,70 +43,67 @@ public enum AttributionDocument {
 
     /// SPEC §4.4: `model, channel, conversions, revenue`, one row per model and channel with credit.
     static func creditsTable(_ result: AttributionResult, currency: Currency) -> ReportTable {
-        var rows: [[ReportCell]] = []
-        for model in AttributionModel.allCases {
-            for credit in result.byModel[model] ?? [] where credit.conversions != 0 || credit.revenue != 0 {
-                rows.append([.text(model.rawValue), .text(credit.channel), .number(credit.conversions), .money(credit.revenue)])
-            }
+        let rows = AttributionModel.allCases.flatMap { model in
+            (result.byModel[model] ?? []).filter { $0.conversions != 0 || $0.revenue != 0 }.map { (model: model, credit: $0) }
         }
-        return ReportTable(
-            name: "attribution", title: "Credit by model and channel",
-            columns: [ReportColumn("model", "Model", .text), ReportColumn("channel", "Channel", .text),
-                      ReportColumn("conversions", "Conversions", .decimal(places: 2)),
-                      ReportColumn("revenue", "Revenue", .money(currency: currency))],
-            rows: rows, isShownInHTML: false, sheetTitle: "Credits")
+        return ReportTable(name: "attribution", title: "Credit by model and channel", rows: rows, columns: [
+            TableColumn("model", "Model", .text) { .text($0.model.rawValue) },
+            TableColumn("channel", "Channel", .text) { .text($0.credit.channel) },
+            TableColumn("conversions", "Conversions", .decimal(places: 2)) { .number($0.credit.conversions) },
+            TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.credit.revenue) },
+        ], isShownInHTML: false, sheetTitle: "Credits")
     }
 
     /// Channels down, models across: credited conversions, the source of the grouped bars.
     static func conversionsTable(_ result: AttributionResult) -> ReportTable {
-        let columns = [ReportColumn("channel", "Channel", .text), ReportColumn("touches", "Touches", .integer)]
-            + AttributionModel.allCases.map { ReportColumn($0.rawValue, $0.title, .decimal(places: 1)) }
-        let rows: [[ReportCell]] = result.credits.channels.map { channel in
-            [.text(channel.name), .integer(channel.touches)]
-                + AttributionModel.allCases.map { .number(channel.conversions[$0] ?? 0) }
-        }
-        return ReportTable(name: "attribution-conversions", title: "Credited conversions by channel", columns: columns,
-                           rows: rows, sheetTitle: "Conversions by channel", isWrittenAsCSV: false)
+        ReportTable(name: "attribution-conversions", title: "Credited conversions by channel", rows: result.credits.channels, columns: [
+            TableColumn("channel", "Channel", .text) { .text($0.name) },
+            TableColumn("touches", "Touches", .integer) { .integer($0.touches) },
+        ] + AttributionModel.allCases.map { model in
+            TableColumn(model.rawValue, model.title, .decimal(places: 1)) { .number($0.conversions[model] ?? 0) }
+        }, sheetTitle: "Conversions by channel", isWrittenAsCSV: false)
     }
 
     static func revenueTable(_ result: AttributionResult, currency: Currency) -> ReportTable {
-        let columns = [ReportColumn("channel", "Channel", .text)]
-            + AttributionModel.allCases.map { ReportColumn($0.rawValue, $0.title, .money(currency: currency)) }
-        let rows: [[ReportCell]] = result.channels.map { channel in
-            [.text(channel)] + AttributionModel.allCases.map { .money(result.credit($0, channel)?.revenue ?? 0) }
-        }
-        return ReportTable(name: "attribution-revenue", title: "Credited revenue by channel", columns: columns,
-                           rows: rows, sheetTitle: "Revenue by channel", isWrittenAsCSV: false)
+        ReportTable(name: "attribution-revenue", title: "Credited revenue by channel", rows: result.channels, columns: [
+            TableColumn("channel", "Channel", .text) { .text($0) },
+        ] + AttributionModel.allCases.map { model in
+            TableColumn(model.rawValue, model.title, .money(currency: currency)) { .money(result.credit(model, $0)?.revenue ?? 0) }
+        }, sheetTitle: "Revenue by channel", isWrittenAsCSV: false)
     }
 
     /// Every model and channel of either period, the previous period beside the current one.
     static func comparisonTable(_ readout: AttributionReport.Readout, currency: Currency, previousLabel: String) -> ReportTable {
+        struct Row {
+            var model: AttributionModel
+            var channel: String
+            var conversions: Double, previousConversions: Double
+            var revenue: Decimal, previousRevenue: Decimal
+        }
         let channels = Set(readout.current.channels).union(readout.previous.channels).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
-        let columns = [
-            ReportColumn("model", "Model", .text), ReportColumn("channel", "Channel", .text),
-            ReportColumn("conversions", "Conversions", .decimal(places: 1)),
-            ReportColumn("previous_conversions", "Previous conversions", .decimal(places: 1)),
-            ReportColumn("conversions_change", "Change", .percent(places: 1), display: change),
-            ReportColumn("revenue", "Revenue", .money(currency: currency)),
-            ReportColumn("previous_revenue", "Previous revenue", .money(currency: currency)),
-            ReportColumn("revenue_change", "Change", .percent(places: 1), display: change),
-        ]
-        var rows: [[ReportCell]] = []
-        for model in AttributionModel.allCases {
-            for channel in channels {
+        let rows = AttributionModel.allCases.flatMap { model in
+            channels.map { channel in
                 let now = readout.current.credit(model, channel), before = readout.previous.credit(model, channel)
-                let conversions = now?.conversions ?? 0, previousConversions = before?.conversions ?? 0
-                let revenue = now?.revenue ?? 0, previousRevenue = before?.revenue ?? 0
-                rows.append([
-                    .text(model.rawValue), .text(channel), .number(conversions), .number(previousConversions),
-                    .number(relativeChange(conversions, previousConversions)), .money(revenue), .money(previousRevenue),
-                    .number(relativeChange(double(revenue), double(previousRevenue))),
-                ])
+                return Row(model: model, channel: channel, conversions: now?.conversions ?? 0,
+                           previousConversions: before?.conversions ?? 0, revenue: now?.revenue ?? 0,
+                           previousRevenue: before?.revenue ?? 0)
             }
         }
-        return ReportTable(name: "attribution-previous", title: "Against \(previousLabel)", columns: columns, rows: rows,
-                           isShownInHTML: false, sheetTitle: "Previous period", isWrittenAsCSV: false)
+        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
+        return ReportTable(name: "attribution-previous", title: "Against \(previousLabel)", rows: rows, columns: [
+            TableColumn("model", "Model", .text) { .text($0.model.rawValue) },
+            TableColumn("channel", "Channel", .text) { .text($0.channel) },
+            TableColumn("conversions", "Conversions", .decimal(places: 1)) { .number($0.conversions) },
+            TableColumn("previous_conversions", "Previous conversions", .decimal(places: 1)) { .number($0.previousConversions) },
+            TableColumn("conversions_change", "Change", .percent(places: 1), display: change) {
+                .number(relativeChange($0.conversions, $0.previousConversions))
+            },
+            TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.revenue) },
+            TableColumn("previous_revenue", "Previous revenue", .money(currency: currency)) { .money($0.previousRevenue) },
+            TableColumn("revenue_change", "Change", .percent(places: 1), display: change) {
+                .number(relativeChange(double($0.revenue), double($0.previousRevenue)))
+            },
+        ], isShownInHTML: false, sheetTitle: "Previous period", isWrittenAsCSV: false)
     }
 
     static func dataQuality(_ readout: AttributionReport.Readout) -> ReportTable {
@@ -128,10 +125,7 @@ public enum AttributionDocument {
             ("touches sharing a timestamp (ordered by source_platform, then id)", current.tiedTouches),
             ("conversions read in the previous period", readout.previous.conversions),
         ]
-        return ReportTable(
-            name: "attribution-data-quality", title: "Data quality",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "attribution-data-quality", checks: rows)
     }
 
     // MARK: - Overview

@@ -72,20 +72,13 @@ public enum DoctorDocument {
             Fact("Tables", .text(ByteCount.text(bytes)), format: .text,
                  note: "\(readout.tables.filter(\.exists).count) of \(readout.tables.count) present"),
         ]
-        let table = ReportTable(
-            name: "doctor-checks", title: "Checks",
-            columns: [
-                ReportColumn("status", "Status", .text),
-                ReportColumn("area", "Area", .text),
-                ReportColumn("check", "Check", .text),
-                ReportColumn("detail", "Finding", .text),
-                ReportColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")),
-            ],
-            rows: readout.checks.map { check in
-                [.text(check.status.description), .text(check.area.rawValue), .text(check.title), .text(check.detail),
-                 check.fix.map { .text(withoutComments($0)) } ?? .empty]
-            },
-            sheetTitle: "Checks")
+        let table = ReportTable(name: "doctor-checks", title: "Checks", rows: readout.checks, columns: [
+            TableColumn("status", "Status", .text) { .text($0.status.description) },
+            TableColumn("area", "Area", .text) { .text($0.area.rawValue) },
+            TableColumn("check", "Check", .text) { .text($0.title) },
+            TableColumn("detail", "Finding", .text) { .text($0.detail) },
+            TableColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")) { $0.fix.map { .text(withoutComments($0)) } ?? .empty },
+        ], sheetTitle: "Checks")
         return ReportSection(id: "checks", title: "Checks",
                              paragraphs: ["Failing checks stop a report or make it read whole tables; warnings are worth a look. The command exits 0 when no check fails."],
                              facts: facts, tables: [table])
@@ -103,52 +96,40 @@ public enum DoctorDocument {
     }
 
     static func statementsTable(_ readout: DoctorReadout) -> ReportTable {
-        var columns = [
-            ReportColumn("report", "Report", .text),
-            ReportColumn("statement", "Statement", .text),
-            ReportColumn("status", "Status", .text),
-            ReportColumn("verdict", "Verdict", .text),
-            ReportColumn("total_cost", "Cost", .decimal(places: 2)),
-            ReportColumn("estimated_rows", "Est. rows", .integer),
+        func text(_ items: [String]?) -> ReportCell { (items ?? []).isEmpty ? .empty : .text((items ?? []).joined(separator: ", ")) }
+        var columns: [TableColumn<StatementPlan>] = [
+            TableColumn("report", "Report", .text) { .text($0.report) },
+            TableColumn("statement", "Statement", .text) { .text($0.name) },
+            TableColumn("status", "Status", .text) { .text($0.status.description) },
+            TableColumn("verdict", "Verdict", .text) { .text($0.verdict) },
+            TableColumn("total_cost", "Cost", .decimal(places: 2)) { $0.analysis.map { .number($0.totalCost) } ?? .empty },
+            TableColumn("estimated_rows", "Est. rows", .integer) {
+                $0.analysis.map { .integer(Int($0.estimatedRows.rounded())) } ?? .empty
+            },
         ]
         if readout.analyzes {
             columns += [
-                ReportColumn("actual_rows", "Actual rows", .integer),
-                ReportColumn("actual_ms", "Actual time (ms)", .decimal(places: 1)),
-                ReportColumn("shared_hit_blocks", "Cache hits (blocks)", .integer),
-                ReportColumn("shared_read_blocks", "Reads (blocks)", .integer),
+                TableColumn("actual_rows", "Actual rows", .integer) { $0.analysis?.actualRows.map { .integer(Int($0.rounded())) } ?? .empty },
+                TableColumn("actual_ms", "Actual time (ms)", .decimal(places: 1)) { .number($0.analysis?.actualMilliseconds) },
+                TableColumn("shared_hit_blocks", "Cache hits (blocks)", .integer) {
+                    $0.analysis?.sharedHitBlocks.map(ReportCell.integer) ?? .empty
+                },
+                TableColumn("shared_read_blocks", "Reads (blocks)", .integer) {
+                    $0.analysis?.sharedReadBlocks.map(ReportCell.integer) ?? .empty
+                },
             ]
         }
         columns += [
-            ReportColumn("indexes_used", "Indexes used", .text, display: ColumnDisplay(emptyText: "none")),
-            ReportColumn("seq_scans", "Sequential scans", .text, display: ColumnDisplay(emptyText: "none")),
-            ReportColumn("partitions", "Partitions", .text, display: ColumnDisplay(emptyText: "—")),
+            TableColumn("indexes_used", "Indexes used", .text, display: ColumnDisplay(emptyText: "none")) { text($0.analysis?.indexesUsed) },
+            TableColumn("seq_scans", "Sequential scans", .text, display: ColumnDisplay(emptyText: "none")) {
+                text($0.analysis?.sequentialScans.map(\.tableLabel))
+            },
+            TableColumn("partitions", "Partitions", .text, display: ColumnDisplay(emptyText: "—")) {
+                text($0.analysis?.partitions.map(partitionText))
+            },
         ]
-        let rows = readout.statements.map { statement -> [ReportCell] in
-            let analysis = statement.analysis
-            func text(_ items: [String]) -> ReportCell { items.isEmpty ? .empty : .text(items.joined(separator: ", ")) }
-            var cells: [ReportCell] = [
-                .text(statement.report), .text(statement.name), .text(statement.status.description), .text(statement.verdict),
-                analysis.map { .number($0.totalCost) } ?? .empty,
-                analysis.map { .integer(Int($0.estimatedRows.rounded())) } ?? .empty,
-            ]
-            if readout.analyzes {
-                cells += [
-                    analysis?.actualRows.map { .integer(Int($0.rounded())) } ?? .empty,
-                    .number(analysis?.actualMilliseconds),
-                    analysis?.sharedHitBlocks.map(ReportCell.integer) ?? .empty,
-                    analysis?.sharedReadBlocks.map(ReportCell.integer) ?? .empty,
-                ]
-            }
-            cells += [
-                text(analysis?.indexesUsed ?? []),
-                text(analysis?.sequentialScans.map { $0.tableLabel } ?? []),
-                text(analysis?.partitions.map(partitionText) ?? []),
-            ]
-            return cells
-        }
-        return ReportTable(name: "doctor-statements", title: "Plans of the report statements", columns: columns,
-                           rows: rows, sheetTitle: "Statements")
+        return ReportTable(name: "doctor-statements", title: "Plans of the report statements", rows: readout.statements,
+                           columns: columns, sheetTitle: "Statements")
     }
 
     static func partitionText(_ read: PlanAnalysis.PartitionRead) -> String {
@@ -187,79 +168,56 @@ public enum DoctorDocument {
     }
 
     static func expectedTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(
-            name: "doctor-indexes", title: "Expected indexes",
-            columns: [
-                ReportColumn("index_name", "Index", .text),
-                ReportColumn("table_name", "Table", .text),
-                ReportColumn("columns", "Columns", .text),
-                ReportColumn("state", "State", .text),
-                ReportColumn("scans", "Scans", .integer, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
-                ReportColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("serves", "Serves", .text),
-                ReportColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")),
-            ],
-            rows: readout.expectedIndexes.map { index in
-                [.text(index.name), .text(index.table), .text(index.columns), .text(index.stateText),
-                 index.scans.map(ReportCell.integer) ?? .empty, index.bytes.map(ReportCell.integer) ?? .empty,
-                 index.bytes.map { .text(ByteCount.text($0)) } ?? .empty, .text(index.reason),
-                 index.isUsable ? .empty : .text(withoutComments(index.createStatement))]
+        ReportTable(name: "doctor-indexes", title: "Expected indexes", rows: readout.expectedIndexes, columns: [
+            TableColumn("index_name", "Index", .text) { .text($0.name) },
+            TableColumn("table_name", "Table", .text) { .text($0.table) },
+            TableColumn("columns", "Columns", .text) { .text($0.columns) },
+            TableColumn("state", "State", .text) { .text($0.stateText) },
+            TableColumn("scans", "Scans", .integer, display: ColumnDisplay(emptyText: "—")) { $0.scans.map(ReportCell.integer) ?? .empty },
+            TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) {
+                $0.bytes.map(ReportCell.integer) ?? .empty
             },
-            sheetTitle: "Expected indexes")
+            TableColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")) { $0.bytes.map { .text(ByteCount.text($0)) } ?? .empty },
+            TableColumn("serves", "Serves", .text) { .text($0.reason) },
+            TableColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")) {
+                $0.isUsable ? .empty : .text(withoutComments($0.createStatement))
+            },
+        ], sheetTitle: "Expected indexes")
     }
 
     static func unusedTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(
-            name: "doctor-unused-indexes", title: "Unused indexes",
-            columns: [
-                ReportColumn("index_name", "Index", .text),
-                ReportColumn("table_name", "Table", .text),
-                ReportColumn("expected", "Expected by the reports", .boolean),
-                ReportColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)),
-                ReportColumn("size", "Size", .text),
-            ],
-            rows: readout.unusedIndexes.map { index in
-                [.text(index.name), .text(index.table), .boolean(index.isExpected), .integer(index.bytes),
-                 .text(ByteCount.text(index.bytes))]
-            },
-            sheetTitle: "Unused indexes")
+        ReportTable(name: "doctor-unused-indexes", title: "Unused indexes", rows: readout.unusedIndexes, columns: [
+            TableColumn("index_name", "Index", .text) { .text($0.name) },
+            TableColumn("table_name", "Table", .text) { .text($0.table) },
+            TableColumn("expected", "Expected by the reports", .boolean) { .boolean($0.isExpected) },
+            TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.bytes) },
+            TableColumn("size", "Size", .text) { .text(ByteCount.text($0.bytes)) },
+        ], sheetTitle: "Unused indexes")
     }
 
     static func duplicatesTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(
-            name: "doctor-duplicate-indexes", title: "Duplicate indexes",
-            columns: [
-                ReportColumn("table_name", "Table", .text),
-                ReportColumn("indexes", "Indexes", .text),
-                ReportColumn("definition", "Definition", .text),
-                ReportColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")),
-            ],
-            rows: readout.duplicateIndexes.map { group in
-                [.text(group.table), .text(group.indexes.joined(separator: ", ")), .text(group.definition),
-                 group.droppable.isEmpty ? .empty : .text(group.droppable.joined(separator: ", "))]
+        ReportTable(name: "doctor-duplicate-indexes", title: "Duplicate indexes", rows: readout.duplicateIndexes, columns: [
+            TableColumn("table_name", "Table", .text) { .text($0.table) },
+            TableColumn("indexes", "Indexes", .text) { .text($0.indexes.joined(separator: ", ")) },
+            TableColumn("definition", "Definition", .text) { .text($0.definition) },
+            TableColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")) {
+                $0.droppable.isEmpty ? .empty : .text($0.droppable.joined(separator: ", "))
             },
-            sheetTitle: "Duplicate indexes")
+        ], sheetTitle: "Duplicate indexes")
     }
 
     static func hypotheticalTable(_ results: [HypotheticalIndex]) -> ReportTable {
-        ReportTable(
-            name: "doctor-hypothetical-indexes", title: "Missing indexes tried with hypopg",
-            columns: [
-                ReportColumn("index_name", "Index", .text),
-                ReportColumn("report", "Report", .text),
-                ReportColumn("statement", "Statement", .text),
-                ReportColumn("cost_before", "Cost now", .decimal(places: 2)),
-                ReportColumn("cost_after", "Cost with the index", .decimal(places: 2)),
-                ReportColumn("cost_change", "Change", .percent(places: 1),
-                             display: ColumnDisplay(showsSign: true, emptyText: "—")),
-                ReportColumn("uses_index", "Uses it", .boolean),
-            ],
-            rows: results.map { result in
-                [.text(result.index), .text(result.report), .text(result.statement), .number(result.costBefore),
-                 .number(result.costAfter), .number(result.change), .boolean(result.usesIndex)]
+        ReportTable(name: "doctor-hypothetical-indexes", title: "Missing indexes tried with hypopg", rows: results, columns: [
+            TableColumn("index_name", "Index", .text) { .text($0.index) },
+            TableColumn("report", "Report", .text) { .text($0.report) },
+            TableColumn("statement", "Statement", .text) { .text($0.statement) },
+            TableColumn("cost_before", "Cost now", .decimal(places: 2)) { .number($0.costBefore) },
+            TableColumn("cost_after", "Cost with the index", .decimal(places: 2)) { .number($0.costAfter) },
+            TableColumn("cost_change", "Change", .percent(places: 1), display: ColumnDisplay(showsSign: true, emptyText: "—")) {
+                .number($0.change)
             },
-            sheetTitle: "Hypothetical indexes")
+            TableColumn("uses_index", "Uses it", .boolean) { .boolean($0.usesIndex) },
+        ], sheetTitle: "Hypothetical indexes")
     }
 
     // MARK: - Slow statements
@@ -275,24 +233,17 @@ public enum DoctorDocument {
             paragraphs = ["\(message.prefix(1).uppercased() + message.dropFirst()). Add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL."]
         case .available(let statements):
             paragraphs = ["From pg_stat_statements, this database only: statements averaging over \(threshold) ms (the seed plan's threshold) and the \(DoctorReport.topStatementCount) with the most total time."]
-            tables = [ReportTable(
-                name: "doctor-slow-statements", title: "Slow statements and the top by total time",
-                columns: [
-                    ReportColumn("query", "Statement", .text),
-                    ReportColumn("calls", "Calls", .integer),
-                    ReportColumn("mean_ms", "Mean (ms)", .decimal(places: 1),
-                                 display: ColumnDisplay(emphasis: .highlightWhen(column: "slow"))),
-                    ReportColumn("total_ms", "Total (ms)", .decimal(places: 1)),
-                    ReportColumn("rows", "Rows", .integer),
-                    ReportColumn("slow", "Over \(threshold) ms", .boolean),
-                    ReportColumn("top_by_total", "Top \(DoctorReport.topStatementCount) by total", .boolean),
-                ],
-                rows: statements.map { statement in
-                    [.text(statement.query), .integer(statement.calls), .number(statement.meanMilliseconds),
-                     .number(statement.totalMilliseconds), .integer(statement.rows), .boolean(statement.isSlow),
-                     .boolean(statement.isTopByTotal)]
+            tables = [ReportTable(name: "doctor-slow-statements", title: "Slow statements and the top by total time", rows: statements, columns: [
+                TableColumn("query", "Statement", .text) { .text($0.query) },
+                TableColumn("calls", "Calls", .integer) { .integer($0.calls) },
+                TableColumn("mean_ms", "Mean (ms)", .decimal(places: 1), display: ColumnDisplay(emphasis: .highlightWhen(column: "slow"))) {
+                    .number($0.meanMilliseconds)
                 },
-                sheetTitle: "Slow statements")]
+                TableColumn("total_ms", "Total (ms)", .decimal(places: 1)) { .number($0.totalMilliseconds) },
+                TableColumn("rows", "Rows", .integer) { .integer($0.rows) },
+                TableColumn("slow", "Over \(threshold) ms", .boolean) { .boolean($0.isSlow) },
+                TableColumn("top_by_total", "Top \(DoctorReport.topStatementCount) by total", .boolean) { .boolean($0.isTopByTotal) },
+            ], sheetTitle: "Slow statements")]
         }
         let scans = readout.scanRatio
         paragraphs.append(scans.ratio == nil
@@ -350,9 +301,6 @@ public enum DoctorDocument {
             ("expected indexes missing or unusable", readout.expectedIndexes.filter { !$0.isUsable }.count),
             ("pg_stat_statements rows listed", readout.slowStatements.statements.count),
         ]
-        return ReportTable(
-            name: "doctor-data-quality", title: "What was read",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "doctor-data-quality", title: "What was read", checks: rows)
     }
 }

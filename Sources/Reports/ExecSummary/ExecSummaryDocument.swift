@@ -106,44 +106,35 @@ public enum ExecSummaryDocument {
     }
 
     static func kpiTable(_ kpis: [KPI], currency: Currency) -> ReportTable {
-        ReportTable(
-            name: "exec-summary-kpis", title: "Key figures",
-            columns: [
-                ReportColumn("kpi", "KPI", .text),
-                ReportColumn("label", "Label", .text),
-                ReportColumn("value", "Value", .decimal(places: 3)),
-                ReportColumn("previous_value", "Previous period", .decimal(places: 3)),
-                ReportColumn("change", "Change", .decimal(places: 3), display: ColumnDisplay(showsSign: true, emphasis: .sign)),
-                ReportColumn("change_type", "Change type", .text),
-            ],
-            rows: kpis.map { kpi in
-                func plain(_ cell: ReportCell) -> ReportCell {
-                    if case .money(let amount) = cell { return .number(Double(amount.description)) }
-                    return cell
-                }
-                return [.text(kpi.key), .text(kpi.label), plain(kpi.value), plain(kpi.previous), .number(kpi.change),
-                        .text(kpi.changeIsDifference ? "difference" : "relative")]
+        /// A money figure as a plain number: the CSV's value column holds every KPI.
+        func plain(_ cell: ReportCell) -> ReportCell {
+            if case .money(let amount) = cell { return .number(Double(amount.description)) }
+            return cell
+        }
+        return ReportTable(name: "exec-summary-kpis", title: "Key figures", rows: kpis, columns: [
+            TableColumn("kpi", "KPI", .text) { .text($0.key) },
+            TableColumn("label", "Label", .text) { .text($0.label) },
+            TableColumn("value", "Value", .decimal(places: 3)) { plain($0.value) },
+            TableColumn("previous_value", "Previous period", .decimal(places: 3)) { plain($0.previous) },
+            TableColumn("change", "Change", .decimal(places: 3), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
+                .number($0.change)
             },
-            isShownInHTML: false, sheetTitle: "KPIs")
+            TableColumn("change_type", "Change type", .text) { .text($0.changeIsDifference ? "difference" : "relative") },
+        ], isShownInHTML: false, sheetTitle: "KPIs")
     }
 
     static func partnerTable(_ readout: ExecSummaryReadout, currency: Currency) -> ReportTable {
-        ReportTable(
-            name: "exec-summary-partners", title: "Top partners",
-            columns: [
-                ReportColumn("rank", "#", .integer),
-                ReportColumn("partner_name", "Partner", .text),
-                ReportColumn("partner_type", "Type", .text),
-                ReportColumn("revenue", "Revenue", .money(currency: currency)),
-                ReportColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)),
-                ReportColumn("customers", "Customers", .integer),
-                ReportColumn("roi", "ROI", .percent(places: 1)),
-            ],
-            rows: readout.topPartners.enumerated().map { index, line in
-                [.integer(index + 1), line.partnerName.map(ReportCell.text) ?? .empty, line.partnerType.map(ReportCell.text) ?? .empty,
-                 .money(line.current.revenue), .number(line.revenueChange), .integer(line.current.customers), .number(line.current.roi)]
+        ReportTable(name: "exec-summary-partners", title: "Top partners", rows: readout.topPartners.enumerated(), columns: [
+            TableColumn("rank", "#", .integer) { .integer($0.offset + 1) },
+            TableColumn("partner_name", "Partner", .text) { $0.element.partnerName.map(ReportCell.text) ?? .empty },
+            TableColumn("partner_type", "Type", .text) { $0.element.partnerType.map(ReportCell.text) ?? .empty },
+            TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.element.current.revenue) },
+            TableColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
+                .number($0.element.revenueChange)
             },
-            sheetTitle: "Top partners")
+            TableColumn("customers", "Customers", .integer) { .integer($0.element.current.customers) },
+            TableColumn("roi", "ROI", .percent(places: 1)) { .number($0.element.current.roi) },
+        ], sheetTitle: "Top partners")
     }
 
     static func experimentsSentence(_ readout: ExecSummaryReadout, _ experiments: [ExecSummaryReadout.Experiment]) -> String {
@@ -157,40 +148,32 @@ public enum ExecSummaryDocument {
     }
 
     static func experimentTable(_ experiments: [ExecSummaryReadout.Experiment]) -> ReportTable {
-        ReportTable(
-            name: "exec-summary-experiments", title: "Experiments to note",
-            columns: [
-                ReportColumn("test_name", "Test", .text),
-                ReportColumn("verdict", "Verdict", .text),
-                ReportColumn("users", "Users", .integer),
-                ReportColumn("uplift_relative", "Uplift", .percent(places: 1),
-                             display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")),
-                ReportColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")),
-                ReportColumn("is_significant", "Significant", .boolean),
-                ReportColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML),
-                ReportColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))),
-            ],
-            rows: experiments.map { test in
-                [.text(test.test), .text(test.verdict), .integer(test.users), .number(test.upliftRelative), .number(test.pValue),
-                 .boolean(test.isSignificant), .boolean(test.isSRMFlagged), .text(test.health)]
+        ReportTable(name: "exec-summary-experiments", title: "Experiments to note", rows: experiments, columns: [
+            TableColumn("test_name", "Test", .text) { .text($0.test) },
+            TableColumn("verdict", "Verdict", .text) { .text($0.verdict) },
+            TableColumn("users", "Users", .integer) { .integer($0.users) },
+            TableColumn("uplift_relative", "Uplift", .percent(places: 1),
+                        display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")) {
+                .number($0.upliftRelative)
             },
-            sheetTitle: "Experiments")
+            TableColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.pValue) },
+            TableColumn("is_significant", "Significant", .boolean) { .boolean($0.isSignificant) },
+            TableColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML) { .boolean($0.isSRMFlagged) },
+            TableColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
+                .text($0.health)
+            },
+        ], sheetTitle: "Experiments")
     }
 
     static func realTimeTable(_ readout: ExecSummaryReadout) -> ReportTable {
-        ReportTable(
-            name: "exec-summary-real-time", title: "Real-time metrics",
-            columns: [
-                ReportColumn("metric_name", "Metric", .text),
-                ReportColumn("metric_value", "Value", .decimal(places: 2)),
-                ReportColumn("last_updated", "Last updated", .timestamp),
-                ReportColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))),
-            ],
-            rows: readout.realTimeMetrics.map { metric in
-                [.text(metric.name), .number(metric.value.flatMap { Double($0.description) }),
-                 metric.lastUpdated.map(ReportCell.timestamp) ?? .empty, .boolean(metric.isStale(asOf: readout.asOf))]
+        ReportTable(name: "exec-summary-real-time", title: "Real-time metrics", rows: readout.realTimeMetrics, columns: [
+            TableColumn("metric_name", "Metric", .text) { .text($0.name) },
+            TableColumn("metric_value", "Value", .decimal(places: 2)) { .number($0.value.flatMap { Double($0.description) }) },
+            TableColumn("last_updated", "Last updated", .timestamp) { $0.lastUpdated.map(ReportCell.timestamp) ?? .empty },
+            TableColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))) {
+                .boolean($0.isStale(asOf: readout.asOf))
             },
-            sheetTitle: "Real-time")
+        ], sheetTitle: "Real-time")
     }
 
     static func staleCallouts(_ readout: ExecSummaryReadout) -> [Callout] {
@@ -210,9 +193,6 @@ public enum ExecSummaryDocument {
             ("real_time_metrics rows without a value", readout.realTimeMetrics.filter { $0.value == nil }.count),
             ("real_time_metrics values NaN or of 10^27 or more (shown empty)", readout.realTimeMetrics.filter(\.isValueUnusable).count),
         ]
-        return ReportTable(
-            name: "exec-summary-data-quality", title: "Data quality",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "exec-summary-data-quality", checks: rows)
     }
 }

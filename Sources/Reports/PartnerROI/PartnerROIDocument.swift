@@ -60,55 +60,52 @@ public enum PartnerROIDocument {
     // MARK: - Tables
 
     /// The columns after `partner_type`, shared by the partner and the type tables.
-    static func figureColumns(currency: Currency) -> [ReportColumn] {
+    static func figureColumns(currency: Currency) -> [TableColumn<PartnerROILine>] {
         let money = CellFormat.money(currency: currency)
         let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
         return [
-            ReportColumn("customers", "Customers", .integer),
-            ReportColumn("revenue", "Revenue", money),
-            ReportColumn("cost", "Cost", money, display: ColumnDisplay(emptyText: "no cost data")),
-            ReportColumn("roi", "ROI", .percent(places: 1)),
-            ReportColumn("cac", "CAC", money),
-            ReportColumn("revenue_per_customer", "Revenue / customer", money, display: .hiddenInHTML),
-            ReportColumn("conversion_rate", "Conversion rate", .percent(places: 2)),
-            ReportColumn("prev_customers", "Prev. customers", .integer, display: .hiddenInHTML),
-            ReportColumn("prev_revenue", "Prev. revenue", money),
-            ReportColumn("prev_roi", "Prev. ROI", .percent(places: 1), display: .hiddenInHTML),
-            ReportColumn("customers_change", "Customers change", .percent(places: 1), display: .hiddenInHTML),
-            ReportColumn("revenue_change", "Revenue change", .percent(places: 1), display: change),
-            ReportColumn("roi_change", "ROI change", .percent(places: 1),
-                         display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—")),
-        ]
-    }
-
-    static func figureCells(_ line: PartnerROILine) -> [ReportCell] {
-        let now = line.current, before = line.previous
-        return [
-            .integer(now.customers), .money(now.revenue), now.cost.map(ReportCell.money) ?? .empty,
-            .number(now.roi, undefinedBecause: now.costUndefinedReason), .number(now.cac, undefinedBecause: now.costUndefinedReason),
-            .number(now.revenuePerCustomer), .number(now.conversionRate),
-            .integer(before.customers), .money(before.revenue), .number(before.roi),
-            .number(line.customersChange), .number(line.revenueChange), .number(line.roiChange),
+            TableColumn("customers", "Customers", .integer) { .integer($0.current.customers) },
+            TableColumn("revenue", "Revenue", money) { .money($0.current.revenue) },
+            TableColumn("cost", "Cost", money, display: ColumnDisplay(emptyText: "no cost data")) {
+                $0.current.cost.map(ReportCell.money) ?? .empty
+            },
+            TableColumn("roi", "ROI", .percent(places: 1)) {
+                .number($0.current.roi, undefinedBecause: $0.current.costUndefinedReason)
+            },
+            TableColumn("cac", "CAC", money) { .number($0.current.cac, undefinedBecause: $0.current.costUndefinedReason) },
+            TableColumn("revenue_per_customer", "Revenue / customer", money, display: .hiddenInHTML) {
+                .number($0.current.revenuePerCustomer)
+            },
+            TableColumn("conversion_rate", "Conversion rate", .percent(places: 2)) { .number($0.current.conversionRate) },
+            TableColumn("prev_customers", "Prev. customers", .integer, display: .hiddenInHTML) { .integer($0.previous.customers) },
+            TableColumn("prev_revenue", "Prev. revenue", money) { .money($0.previous.revenue) },
+            TableColumn("prev_roi", "Prev. ROI", .percent(places: 1), display: .hiddenInHTML) { .number($0.previous.roi) },
+            TableColumn("customers_change", "Customers change", .percent(places: 1), display: .hiddenInHTML) {
+                .number($0.customersChange)
+            },
+            TableColumn("revenue_change", "Revenue change", .percent(places: 1), display: change) { .number($0.revenueChange) },
+            TableColumn("roi_change", "ROI change", .percent(places: 1),
+                        display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—")) {
+                .number($0.roiChange)
+            },
         ]
     }
 
     static func partnersTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
-        let columns = [
-            ReportColumn("rank", "#", .integer),
-            ReportColumn("partner_name", "Partner", .text),
-            ReportColumn("partner_type", "Type", .text),
-        ] + figureColumns(currency: currency)
-        let rows = results.partners.map { line -> [ReportCell] in
-            [.integer(line.rank ?? 0), .text(line.partnerName ?? ""), .text(line.partnerType ?? unknownType)] + figureCells(line)
-        }
-        return ReportTable(name: "partner-roi", title: "Partners by revenue", columns: columns, rows: rows, sheetTitle: "Partners")
+        ReportTable(name: "partner-roi", title: "Partners by revenue", rows: results.partners, columns: [
+            TableColumn("rank", "#", .integer) { .integer($0.rank ?? 0) },
+            TableColumn("partner_name", "Partner", .text) { .text($0.partnerName ?? "") },
+            TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) },
+        ] + figureColumns(currency: currency), sheetTitle: "Partners")
     }
 
     static func typesTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
-        let columns = [ReportColumn("partner_type", "Type", .text)] + figureColumns(currency: currency)
-        let lines = results.types.map { ($0.partnerType ?? unknownType, $0) } + [("(all)", results.total)]
-        return ReportTable(name: "partner-roi-by-type", title: "Per partner type and in total", columns: columns,
-                           rows: lines.map { [.text($0.0)] + figureCells($0.1) }, sheetTitle: "By type")
+        var total = results.total
+        total.partnerType = "(all)"
+        return ReportTable(name: "partner-roi-by-type", title: "Per partner type and in total", rows: results.types + [total],
+                           columns: [TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) }]
+                               + figureColumns(currency: currency),
+                           sheetTitle: "By type")
     }
 
     static func dataQuality(_ results: PartnerROIResults) -> ReportTable {
@@ -133,10 +130,7 @@ public enum PartnerROIDocument {
             ("partners only in the previous period: shown with 0 in the period", results.partnersOnlyInPrevious.count),
             ("partners new in the period: previous values 0 and changes empty", results.newPartners.count),
         ]
-        return ReportTable(
-            name: "partner-roi-data-quality", title: "Data quality",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "partner-roi-data-quality", checks: rows)
     }
 
     // MARK: - Summary

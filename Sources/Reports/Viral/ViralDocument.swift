@@ -44,104 +44,88 @@ public enum ViralDocument {
 
     // MARK: - Tables
 
-    /// `viral.csv`: per platform × action, the total last with both keys `(all)`.
-    static func breakdownTable(_ readout: ViralReadout) -> ReportTable {
-        let groups = readout.rankedGroups
-        let reach = groups.map(\.tally) + [readout.current.total]
-        var rows: [[ReportCell]] = groups.map { group in
-            [key(group.platform), key(group.actionType)] + cells(group.tally)
-        }
-        rows.append([.text(totalKey), .text(totalKey)] + cells(readout.current.total))
-        let columns = [
-            ReportColumn("source_platform", "Platform", .text, display: ColumnDisplay(emptyText: "(none)")),
-            ReportColumn("action_type", "Action", .text, display: ColumnDisplay(emptyText: "(none)")),
-            ReportColumn("actions", "Actions", .integer),
-            ReportColumn("users", "Users", .integer),
-            ReportColumn("impressions", "Impressions", reachFormat(reach.map(\.impressions))),
-            ReportColumn("clicks", "Clicks", reachFormat(reach.map(\.clicks))),
-            ReportColumn("conversions", "Conversions", reachFormat(reach.map(\.conversions))),
-            ReportColumn("ctr", "CTR", .percent(places: 2)),
-            ReportColumn("click_conversion_rate", "Click → conversion", .percent(places: 2)),
-            ReportColumn("k_factor", "K-factor", .decimal(places: 3)),
-        ]
-        return ReportTable(name: "viral", title: "Platforms and actions", columns: columns, rows: rows,
-                           sheetTitle: "By platform")
+    /// One row of a table by platform × action: its two keys as shown, and what it counts.
+    private struct KeyedRow<Value> {
+        var platform: ReportCell
+        var action: ReportCell
+        var value: Value
     }
 
-    private static func cells(_ tally: ViralTally) -> [ReportCell] {
-        [.integer(tally.actions), .integer(tally.users), amount(tally.impressions), amount(tally.clicks),
-         amount(tally.conversions), .number(tally.clickThroughRate), .number(tally.clickConversionRate),
-         .number(tally.kFactor)]
+    private static func keyColumns<Value>() -> [TableColumn<KeyedRow<Value>>] {
+        [
+            TableColumn("source_platform", "Platform", .text, display: ColumnDisplay(emptyText: "(none)")) { $0.platform },
+            TableColumn("action_type", "Action", .text, display: ColumnDisplay(emptyText: "(none)")) { $0.action },
+        ]
+    }
+
+    /// `viral.csv`: per platform × action, the total last with both keys `(all)`.
+    static func breakdownTable(_ readout: ViralReadout) -> ReportTable {
+        let rows = readout.rankedGroups.map { KeyedRow(platform: key($0.platform), action: key($0.actionType), value: $0.tally) }
+            + [KeyedRow(platform: .text(totalKey), action: .text(totalKey), value: readout.current.total)]
+        let reach = rows.map(\.value)
+        return ReportTable(name: "viral", title: "Platforms and actions", rows: rows, columns: keyColumns() + [
+            TableColumn("actions", "Actions", .integer) { .integer($0.value.actions) },
+            TableColumn("users", "Users", .integer) { .integer($0.value.users) },
+            TableColumn("impressions", "Impressions", reachFormat(reach.map(\.impressions))) { amount($0.value.impressions) },
+            TableColumn("clicks", "Clicks", reachFormat(reach.map(\.clicks))) { amount($0.value.clicks) },
+            TableColumn("conversions", "Conversions", reachFormat(reach.map(\.conversions))) { amount($0.value.conversions) },
+            TableColumn("ctr", "CTR", .percent(places: 2)) { .number($0.value.clickThroughRate) },
+            TableColumn("click_conversion_rate", "Click → conversion", .percent(places: 2)) { .number($0.value.clickConversionRate) },
+            TableColumn("k_factor", "K-factor", .decimal(places: 3)) { .number($0.value.kFactor) },
+        ], sheetTitle: "By platform")
     }
 
     /// `viral-trend.csv`: the 8 weeks, oldest first; an empty week has zero counts and no K-factor.
     static func trendTable(_ readout: ViralReadout) -> ReportTable {
         let tallies = readout.trend.map(\.tally)
-        let columns = [
-            ReportColumn("week", "Week", .text),
-            ReportColumn("actions", "Actions", .integer),
-            ReportColumn("users", "Users", .integer),
-            ReportColumn("impressions", "Impressions", reachFormat(tallies.map(\.impressions))),
-            ReportColumn("clicks", "Clicks", reachFormat(tallies.map(\.clicks))),
-            ReportColumn("conversions", "Conversions", reachFormat(tallies.map(\.conversions))),
-            ReportColumn("k_factor", "K-factor", .decimal(places: 3)),
-        ]
-        let rows: [[ReportCell]] = readout.trend.map { week in
-            [.text(week.label), .integer(week.tally.actions), .integer(week.tally.users), amount(week.tally.impressions),
-             amount(week.tally.clicks), amount(week.tally.conversions), .number(week.tally.kFactor)]
-        }
-        return ReportTable(name: "viral-trend", title: "Week by week", columns: columns, rows: rows, sheetTitle: "Trend")
+        return ReportTable(name: "viral-trend", title: "Week by week", rows: readout.trend, columns: [
+            TableColumn("week", "Week", .text) { .text($0.label) },
+            TableColumn("actions", "Actions", .integer) { .integer($0.tally.actions) },
+            TableColumn("users", "Users", .integer) { .integer($0.tally.users) },
+            TableColumn("impressions", "Impressions", reachFormat(tallies.map(\.impressions))) { amount($0.tally.impressions) },
+            TableColumn("clicks", "Clicks", reachFormat(tallies.map(\.clicks))) { amount($0.tally.clicks) },
+            TableColumn("conversions", "Conversions", reachFormat(tallies.map(\.conversions))) { amount($0.tally.conversions) },
+            TableColumn("k_factor", "K-factor", .decimal(places: 3)) { .number($0.tally.kFactor) },
+        ], sheetTitle: "Trend")
     }
 
     /// The period beside the previous one (HTML and XLSX; SPEC §3 keeps it out of the CSV).
     static func comparisonTable(_ readout: ViralReadout) -> ReportTable {
-        let comparisons = readout.comparisons
-        let conversions = comparisons.flatMap { [$0.current.conversions, $0.previous.conversions] }
-            + [readout.current.total.conversions, readout.previous.total.conversions]
+        typealias Pair = (now: ViralTally, before: ViralTally)
+        let rows: [KeyedRow<Pair>] = readout.comparisons.map {
+            KeyedRow(platform: key($0.platform), action: key($0.actionType), value: (now: $0.current, before: $0.previous))
+        } + [KeyedRow(platform: .text(totalKey), action: .text(totalKey), value: (now: readout.current.total, before: readout.previous.total))]
+        let conversions = rows.flatMap { [$0.value.now.conversions, $0.value.before.conversions] }
         let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
-        let columns = [
-            ReportColumn("source_platform", "Platform", .text, display: ColumnDisplay(emptyText: "(none)")),
-            ReportColumn("action_type", "Action", .text, display: ColumnDisplay(emptyText: "(none)")),
-            ReportColumn("actions", "Actions", .integer),
-            ReportColumn("prev_actions", "Previous", .integer),
-            ReportColumn("actions_change", "Change", .percent(places: 1), display: change),
-            ReportColumn("users", "Users", .integer),
-            ReportColumn("prev_users", "Previous", .integer),
-            ReportColumn("conversions", "Conversions", reachFormat(conversions)),
-            ReportColumn("prev_conversions", "Previous", reachFormat(conversions)),
-            ReportColumn("conversions_change", "Change", .percent(places: 1), display: change),
-            ReportColumn("k_factor", "K-factor", .decimal(places: 3)),
-            ReportColumn("prev_k_factor", "Previous", .decimal(places: 3)),
-            ReportColumn("k_factor_change", "Difference", .decimal(places: 3), display: change),
-        ]
-        func row(_ platform: ReportCell, _ action: ReportCell, _ now: ViralTally, _ before: ViralTally) -> [ReportCell] {
-            let kChange: Double? = if let k = now.kFactor, let previousK = before.kFactor { k - previousK } else { nil }
-            return [
-                platform, action,
-                .integer(now.actions), .integer(before.actions),
-                .number(ViralReadout.change(Double(now.actions), from: Double(before.actions))),
-                .integer(now.users), .integer(before.users),
-                amount(now.conversions), amount(before.conversions),
-                .number(ViralReadout.change(now.conversions, from: before.conversions)),
-                .number(now.kFactor), .number(before.kFactor), .number(kChange),
-            ]
-        }
-        var rows = comparisons.map { row(key($0.platform), key($0.actionType), $0.current, $0.previous) }
-        rows.append(row(.text(totalKey), .text(totalKey), readout.current.total, readout.previous.total))
-        return ReportTable(name: "viral-vs-previous", title: "This period and the previous one", columns: columns, rows: rows,
-                           sheetTitle: "Vs previous", isWrittenAsCSV: false)
+        return ReportTable(name: "viral-vs-previous", title: "This period and the previous one", rows: rows, columns: keyColumns() + [
+            TableColumn("actions", "Actions", .integer) { .integer($0.value.now.actions) },
+            TableColumn("prev_actions", "Previous", .integer) { .integer($0.value.before.actions) },
+            TableColumn("actions_change", "Change", .percent(places: 1), display: change) {
+                .number(ViralReadout.change(Double($0.value.now.actions), from: Double($0.value.before.actions)))
+            },
+            TableColumn("users", "Users", .integer) { .integer($0.value.now.users) },
+            TableColumn("prev_users", "Previous", .integer) { .integer($0.value.before.users) },
+            TableColumn("conversions", "Conversions", reachFormat(conversions)) { amount($0.value.now.conversions) },
+            TableColumn("prev_conversions", "Previous", reachFormat(conversions)) { amount($0.value.before.conversions) },
+            TableColumn("conversions_change", "Change", .percent(places: 1), display: change) {
+                .number(ViralReadout.change($0.value.now.conversions, from: $0.value.before.conversions))
+            },
+            TableColumn("k_factor", "K-factor", .decimal(places: 3)) { .number($0.value.now.kFactor) },
+            TableColumn("prev_k_factor", "Previous", .decimal(places: 3)) { .number($0.value.before.kFactor) },
+            TableColumn("k_factor_change", "Difference", .decimal(places: 3), display: change) { row in
+                guard let k = row.value.now.kFactor, let previousK = row.value.before.kFactor else { return .number(nil) }
+                return .number(k - previousK)
+            },
+        ], sheetTitle: "Vs previous", isWrittenAsCSV: false)
     }
 
     /// Only with `--show-emails`.
     static func topUsersTable(_ users: [ViralTopUser]) -> ReportTable {
-        ReportTable(
-            name: "viral-top-users", title: "Most active users",
-            columns: [
-                ReportColumn("user_email", "E-mail", .text), ReportColumn("actions", "Actions", .integer),
-                ReportColumn("conversions", "Conversions", reachFormat(users.map(\.conversions))),
-            ],
-            rows: users.map { [.text($0.email), .integer($0.actions), amount($0.conversions)] },
-            sheetTitle: "Top users")
+        ReportTable(name: "viral-top-users", title: "Most active users", rows: users, columns: [
+            TableColumn("user_email", "E-mail", .text) { .text($0.email) },
+            TableColumn("actions", "Actions", .integer) { .integer($0.actions) },
+            TableColumn("conversions", "Conversions", reachFormat(users.map(\.conversions))) { amount($0.conversions) },
+        ], sheetTitle: "Top users")
     }
 
     /// Rows read, and every value that counted as 0 and why (SPEC §4: nothing dropped silently).
@@ -170,10 +154,7 @@ public enum ViralDocument {
             ]
         }
         rows.append(("rows with a negative or fractional number (counted as given)", quality.unusualNumbers))
-        return ReportTable(
-            name: "viral-data-quality", title: "Data quality",
-            columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-            rows: rows.map { [.text($0.0), .integer($0.1)] }, sheetTitle: "Data quality")
+        return .dataQuality(name: "viral-data-quality", checks: rows)
     }
 
     // MARK: - Sections
