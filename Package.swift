@@ -5,7 +5,7 @@ let package = Package(
     name: "growth-report",
     platforms: [.macOS(.v13)],
     products: [
-        .executable(name: "growth-report", targets: ["growth-report"]),
+        .executable(name: "growth-report", targets: ["growth-report"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -26,26 +26,36 @@ let package = Package(
 
         // Libraries, dependencies running one way: CLI → Seeding/Reports → Database/Statistics → C.
         .target(name: "Digest"),
-        .target(name: "Database", dependencies: [
-            "CLibPQ", "Digest", .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "Database",
+            dependencies: [
+                "CLibPQ", "Digest", .product(name: "Logging", package: "swift-log"),
+            ]),
         // The demo's and the tests' own PostgreSQL server, run with initdb and pg_ctl; no libpq.
         .target(name: "PrivateCluster", dependencies: [.product(name: "Logging", package: "swift-log")]),
         .target(name: "Statistics"),
-        .target(name: "Rendering", dependencies: [
-            "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
-        ]),
-        .target(name: "Reports", dependencies: ["Database", "Statistics", "Rendering", "Digest",
-                                              .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Rendering",
+            dependencies: [
+                "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
+            ]),
+        .target(
+            name: "Reports",
+            dependencies: [
+                "Database", "Statistics", "Rendering", "Digest",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         .target(name: "Seeding", dependencies: ["Database"]),
         .target(name: "MailDelivery", dependencies: ["CCurl"]),
         // A real PostgreSQL for the tests, started by the same code as `demo`.
         .target(name: "TestSupport", dependencies: ["Database", "PrivateCluster"]),
-        .executableTarget(name: "growth-report", dependencies: [
-            "Database", "PrivateCluster", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "growth-report",
+            dependencies: [
+                "Database", "PrivateCluster", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
 
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
@@ -55,7 +65,8 @@ let package = Package(
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),
         .testTarget(name: "MailDeliveryTests", dependencies: ["MailDelivery", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "TestSupport"], resources: [.copy("Golden")]),
-        .testTarget(name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "PrivateCluster", "TestSupport"],
-                    exclude: ["Golden"]),
+        .testTarget(
+            name: "GrowthReportTests", dependencies: ["growth-report", "Database", "Digest", "PrivateCluster", "TestSupport"],
+            exclude: ["Golden"]),
     ]
 )

@@ -12,8 +12,10 @@ public struct ConnectionSettings: Sendable {
     public var timeZone: String
     public var applicationName: String
 
-    public init(connectionString: String? = nil, statementTimeoutMilliseconds: Int? = nil,
-                timeZone: String = "UTC", applicationName: String = "growth-report") {
+    public init(
+        connectionString: String? = nil, statementTimeoutMilliseconds: Int? = nil,
+        timeZone: String = "UTC", applicationName: String = "growth-report"
+    ) {
         self.connectionString = connectionString
         self.statementTimeoutMilliseconds = statementTimeoutMilliseconds
         self.timeZone = timeZone
@@ -83,8 +85,9 @@ public struct ConnectionSettings: Sendable {
         let path = beforeQuery.dropFirst(netloc.count)
         let atSigns = netloc.filter { $0 == "@" }.count
         if atSigns > 1 || (path.contains("@") && netloc.contains(":")) {
-            throw DatabaseError(.invalidConfiguration,
-                                message: "the user or password contains an unencoded '@' or '/'; percent-encode them (%40, %2F)")
+            throw DatabaseError(
+                .invalidConfiguration,
+                message: "the user or password contains an unencoded '@' or '/'; percent-encode them (%40, %2F)")
         }
     }
 

@@ -20,8 +20,10 @@ extension PostgresConnection {
     /// rows; when it throws, the COPY is aborted and nothing it sent is kept.
     /// - Returns: the number of rows the server loaded.
     @discardableResult
-    public func copyIn(named name: String, table: String, columns: [String],
-                       _ body: (borrowing CopyWriter) throws -> Void) throws -> Int {
+    public func copyIn(
+        named name: String, table: String, columns: [String],
+        _ body: (borrowing CopyWriter) throws -> Void
+    ) throws -> Int {
         let columnList = try columns.map(quoteIdentifier).joined(separator: ", ")
         let sql = "COPY \(try quoteIdentifier(table)) (\(columnList)) FROM STDIN"
         let start = try run(named: name, sql, parameters: [])

@@ -9,8 +9,10 @@ extension PostgresConnection {
     }
 
     /// Runs one statement and hands its rows to `body` one at a time (see `forEachRow(_:_:)`).
-    public func forEachRow(named name: String, _ sql: String, parameters: [PostgresValue] = [],
-                           _ body: (PostgresRow) throws -> Void) throws {
+    public func forEachRow(
+        named name: String, _ sql: String, parameters: [PostgresValue] = [],
+        _ body: (PostgresRow) throws -> Void
+    ) throws {
         record(name, sql)
         let encoded = try encode(parameters, statement: name)
         let sent = Self.withOptionalCStrings(encoded.values) { valuePointers in
@@ -25,7 +27,7 @@ extension PostgresConnection {
         var failure: Error?
         while let result = PQgetResult(handle) {
             defer { PQclear(result) }
-            if failure != nil { continue }   // drain what remains after a failure
+            if failure != nil { continue } // drain what remains after a failure
             do {
                 try check(result, statement: name)
                 guard PQresultStatus(result) == PGRES_SINGLE_TUPLE else { continue }

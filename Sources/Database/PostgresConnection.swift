@@ -35,12 +35,15 @@ public final class PostgresConnection {
         var values: [String] = []
         let namesService = (try? settings.parsedOptions()["service"]) != nil
         for (keyword, value) in Self.networkDefaults(environment: ProcessInfo.processInfo.environment, namesService: namesService) {
-            keywords.append(keyword); values.append(value)
+            keywords.append(keyword)
+            values.append(value)
         }
         if let connectionString = settings.connectionString {
-            keywords.append("dbname"); values.append(connectionString)
+            keywords.append("dbname")
+            values.append(connectionString)
         }
-        keywords.append("application_name"); values.append(settings.applicationName)
+        keywords.append("application_name")
+        values.append(settings.applicationName)
         let connection = Self.withCStringArrays(keywords, values) { keywordPointers, valuePointers in
             PQconnectdbParams(keywordPointers, valuePointers, 1)
         }
@@ -58,12 +61,16 @@ public final class PostgresConnection {
         logger.debug("connected", metadata: ["target": "\(masker(target))"])
         var parameters: [PostgresValue] = [.text(settings.timeZone)]
         // Server notices ("relation … already exists, skipping") go to the debug log, not stderr.
-        PQsetNoticeProcessor(connection, { context, message in
-            guard let context, let message else { return }
-            let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
-            connection.logger.debug("server notice", metadata: ["notice": "\(connection.masker(String(cString: message)).trimmingCharacters(in: .whitespacesAndNewlines))"])
-        }, Unmanaged.passUnretained(self).toOpaque())
-        var sql = "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
+        PQsetNoticeProcessor(
+            connection,
+            { context, message in
+                guard let context, let message else { return }
+                let connection = Unmanaged<PostgresConnection>.fromOpaque(context).takeUnretainedValue()
+                connection.logger.debug(
+                    "server notice", metadata: ["notice": "\(connection.masker(String(cString: message)).trimmingCharacters(in: .whitespacesAndNewlines))"])
+            }, Unmanaged.passUnretained(self).toOpaque())
+        var sql =
+            "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
             + "set_config('extra_float_digits', '3', false), set_config('client_min_messages', 'warning', false), "
             + "set_config('TimeZone', $1, false)"
         // A run stopped by a signal (or killed) ends its query within seconds: the server checks
@@ -132,8 +139,10 @@ public final class PostgresConnection {
     }
 
     /// Runs one statement and maps each row.
-    public func query<T>(named name: String, _ sql: String, parameters: [PostgresValue] = [],
-                         _ transform: (PostgresRow) throws -> T) throws -> [T] {
+    public func query<T>(
+        named name: String, _ sql: String, parameters: [PostgresValue] = [],
+        _ transform: (PostgresRow) throws -> T
+    ) throws -> [T] {
         try query(named: name, sql, parameters: parameters).map(transform)
     }
 
@@ -176,7 +185,10 @@ public final class PostgresConnection {
             PQexecParams(handle, sql, Int32(parameters.count), encoded.types, valuePointers, nil, nil, 0)
         }
         guard let result else { throw lostConnection(statement: name) }
-        do { try check(result, statement: name) } catch { PQclear(result); throw error }
+        do { try check(result, statement: name) } catch {
+            PQclear(result)
+            throw error
+        }
         logger.debug("ran", metadata: ["statement": "\(name)", "ms": "\(Self.milliseconds(since: start))"])
         return result
     }
@@ -193,10 +205,14 @@ public final class PostgresConnection {
     private func measureServerTime(named name: String, _ sql: String, parameters: [PostgresValue]) throws {
         measuresServerTime = false
         isMeasuring = true
-        defer { measuresServerTime = true; isMeasuring = false }
+        defer {
+            measuresServerTime = true
+            isMeasuring = false
+        }
         let plan = try query(named: "explain_\(name)", "EXPLAIN (ANALYZE, TIMING OFF, FORMAT JSON) " + sql, parameters: parameters)
         guard let text = try plan.first?.decodeIfPresent("QUERY PLAN", as: String.self),
-              let first = (try? JSONDecoder().decode([ExplainedTimes].self, from: Data(text.utf8)))?.first else { return }
+            let first = (try? JSONDecoder().decode([ExplainedTimes].self, from: Data(text.utf8)))?.first
+        else { return }
         serverTimes.append((name, first.planningTime + first.executionTime))
     }
 
@@ -212,7 +228,7 @@ public final class PostgresConnection {
     }
 
     func record(_ name: String, _ sql: String) {
-        if isMeasuring { return }   // a measurement, not part of the report
+        if isMeasuring { return } // a measurement, not part of the report
         if !statementsRun.contains(where: { $0.name == name && $0.sql == sql }) { statementsRun.append((name, sql)) }
         let ran = RanStatement(name: name, sql: sql)
         for index in recorders.indices where !recorders[index].contains(ran) { recorders[index].append(ran) }
@@ -224,8 +240,9 @@ public final class PostgresConnection {
         for (index, parameter) in parameters.enumerated() {
             let text = parameter.encoded
             if let text, text.utf8.contains(0) {
-                throw DatabaseError(.invalidParameter, statement: statement,
-                                    message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot hold")
+                throw DatabaseError(
+                    .invalidParameter, statement: statement,
+                    message: "parameter $\(index + 1) contains a NUL byte, which PostgreSQL text cannot hold")
             }
             types.append(parameter.typeOID)
             values.append(text)
@@ -246,15 +263,17 @@ public final class PostgresConnection {
             let sqlState = field(Int32(UInt8(ascii: "C")))
             var message = field(Int32(UInt8(ascii: "M"))) ?? String(cString: PQresultErrorMessage(result))
             if let detail = field(Int32(UInt8(ascii: "D"))) { message += " (\(detail))" }
-            throw DatabaseError(.queryFailed, statement: statement, sqlState: sqlState,
-                                message: masker(ConnectionSettings.oneLine(message)))
+            throw DatabaseError(
+                .queryFailed, statement: statement, sqlState: sqlState,
+                message: masker(ConnectionSettings.oneLine(message)))
         }
     }
 
     func lostConnection(statement: String) -> DatabaseError {
         let message = masker(ConnectionSettings.oneLine(String(cString: PQerrorMessage(handle))))
-        return DatabaseError(.connectionLost, statement: statement,
-                             message: message.isEmpty ? "no answer from the server" : message)
+        return DatabaseError(
+            .connectionLost, statement: statement,
+            message: message.isEmpty ? "no answer from the server" : message)
     }
 
     func rows(of result: OpaquePointer, statement: String) -> [PostgresRow] {
@@ -288,12 +307,16 @@ public final class PostgresConnection {
     static func classifyConnectionFailure(_ message: String) -> DatabaseError.Code {
         let lowered = message.lowercased()
         // Option values libpq checks only when it connects ("port=notaport"): still a malformed URL.
-        let malformed = ["invalid integer value", "invalid port number", "invalid connection option", "invalid value for parameter",
-                         "invalid sslmode value", "invalid target_session_attrs value", "invalid gssencmode value"]
+        let malformed = [
+            "invalid integer value", "invalid port number", "invalid connection option", "invalid value for parameter",
+            "invalid sslmode value", "invalid target_session_attrs value", "invalid gssencmode value",
+        ]
         if malformed.contains(where: lowered.contains) { return .invalidConfiguration }
         if lowered.contains("database \"") && lowered.contains("does not exist") { return .databaseMissing }
-        let authentication = ["password authentication failed", "no password supplied", "authentication failed",
-                              "role \"", "pg_hba.conf", "password is required", "peer authentication"]
+        let authentication = [
+            "password authentication failed", "no password supplied", "authentication failed",
+            "role \"", "pg_hba.conf", "password is required", "peer authentication",
+        ]
         if authentication.contains(where: lowered.contains) { return .authenticationFailed }
         return .connectionFailed
     }
@@ -323,8 +346,10 @@ public final class PostgresConnection {
         return nil
     }
 
-    static func withCStringArrays<R>(_ keywords: [String], _ values: [String],
-                                     _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    static func withCStringArrays<R>(
+        _ keywords: [String], _ values: [String],
+        _ body: (UnsafePointer<UnsafePointer<CChar>?>, UnsafePointer<UnsafePointer<CChar>?>) -> R
+    ) -> R {
         let keywordCopies = keywords.map { strdup($0) } + [nil]
         let valueCopies = values.map { strdup($0) } + [nil]
         defer { (keywordCopies + valueCopies).forEach { free($0) } }

@@ -23,7 +23,7 @@ extension Double: PostgresDecodable {
     public static var postgresTypeName: String { "double precision" }
     public static func decode(postgresText text: String) -> Double? {
         switch text {
-        case "NaN", "Infinity", "-Infinity": nil   // a report never shows these
+        case "NaN", "Infinity", "-Infinity": nil // a report never shows these
         default: Double(text)
         }
     }
@@ -83,10 +83,11 @@ extension Date: PostgresDecodable {
     public static func decode(postgresText text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 22, bytes[10] == UInt8(ascii: " "),
-              let day = CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)),
-              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-              let hour = number(bytes[11..<13]), let minute = number(bytes[14..<16]),
-              let second = number(bytes[17..<19]) else { return nil }
+            let day = CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)),
+            bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+            let hour = number(bytes[11..<13]), let minute = number(bytes[14..<16]),
+            let second = number(bytes[17..<19])
+        else { return nil }
         var index = 19
         var fraction = 0.0
         if bytes[index] == UInt8(ascii: ".") {

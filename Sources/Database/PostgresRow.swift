@@ -37,8 +37,9 @@ public struct PostgresRow: Sendable {
     /// A non-null value; NULL or a value that does not fit is an error naming the column.
     public func decode<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T {
         guard let value = try decodeIfPresent(column, as: type) else {
-            throw DatabaseError(.decodingFailed, statement: statement,
-                                message: "column '\(column)' is NULL where \(T.postgresTypeName) was expected")
+            throw DatabaseError(
+                .decodingFailed, statement: statement,
+                message: "column '\(column)' is NULL where \(T.postgresTypeName) was expected")
         }
         return value
     }
@@ -47,8 +48,9 @@ public struct PostgresRow: Sendable {
     public func decodeIfPresent<T: PostgresDecodable>(_ column: String, as type: T.Type = T.self) throws -> T? {
         guard let text = try text(column) else { return nil }
         guard let value = T.decode(postgresText: text) else {
-            throw DatabaseError(.decodingFailed, statement: statement,
-                                message: "column '\(column)' does not hold a value of type \(T.postgresTypeName)\(hint(for: T.self))")
+            throw DatabaseError(
+                .decodingFailed, statement: statement,
+                message: "column '\(column)' does not hold a value of type \(T.postgresTypeName)\(hint(for: T.self))")
         }
         return value
     }

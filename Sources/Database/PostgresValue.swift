@@ -45,8 +45,12 @@ public enum PostgresValue: Sendable, Equatable {
         case .timestamp(let date): Self.isoTimestamp(date)
         case .uuid(let uuid): uuid.uuidString.lowercased()
         case .textArray(let items):
-            "{" + items.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-                .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
+            "{"
+                + items.map {
+                    "\""
+                        + $0.replacingOccurrences(of: "\\", with: "\\\\")
+                        .replacingOccurrences(of: "\"", with: "\\\"") + "\""
+                }.joined(separator: ",") + "}"
         }
     }
 
@@ -56,7 +60,10 @@ public enum PostgresValue: Sendable, Equatable {
         let totalMicros = Int64(micros)
         var seconds = totalMicros / 1_000_000
         var fraction = totalMicros % 1_000_000
-        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
+        if fraction < 0 {
+            fraction += 1_000_000
+            seconds -= 1
+        }
         let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
         let secondOfDay = Int(seconds - Int64(days) * 86_400)
         let day = CalendarDate(daysSinceEpoch: days)

@@ -17,8 +17,10 @@ public struct SecretMasker: Sendable {
     }
 
     /// A masker that also knows `PGPASSWORD` and `SMTP_PASSWORD`.
-    public static func withEnvironment(_ secrets: [String] = [],
-                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> SecretMasker {
+    public static func withEnvironment(
+        _ secrets: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> SecretMasker {
         SecretMasker(secrets: secrets + [environment["PGPASSWORD"], environment["SMTP_PASSWORD"]].compactMap { $0 })
     }
 

@@ -25,19 +25,28 @@ struct SMTPFailure {
             if transcript.replyCode.map({ (400..<500).contains($0) }) == true {
                 return SMTPError(kind: .unreachable, message: "\(prefix) could not check the login now (\(reply ?? detail); \(nature))")
             }
-            return SMTPError(kind: .authentication,
-                             message: "\(prefix) refused the login of \(server.user ?? "the user")\(reply.map { " (\($0))" } ?? ""); check the user in --smtp-url and SMTP_PASSWORD")
+            return SMTPError(
+                kind: .authentication,
+                message:
+                    "\(prefix) refused the login of \(server.user ?? "the user")\(reply.map { " (\($0))" } ?? ""); check the user in --smtp-url and SMTP_PASSWORD"
+            )
         case CURLE_USE_SSL_FAILED:
-            return SMTPError(kind: .tls, message: "\(prefix) does not offer STARTTLS; use smtps:// if it speaks TLS on connect, or --no-starttls for a relay on this host")
+            return SMTPError(
+                kind: .tls, message: "\(prefix) does not offer STARTTLS; use smtps:// if it speaks TLS on connect, or --no-starttls for a relay on this host")
         case CURLE_PEER_FAILED_VERIFICATION:
-            let hint = mailer.certificateAuthorityFile == nil
+            let hint =
+                mailer.certificateAuthorityFile == nil
                 ? "give the authority that signed it with --smtp-ca-file"
                 : "it is not signed by the authority in --smtp-ca-file, or names another host"
             return SMTPError(kind: .tls, message: "\(prefix): its TLS certificate does not verify (\(detail)); \(hint)")
         case CURLE_SSL_CACERT_BADFILE:
             return SMTPError(kind: .tls, message: "\(prefix): the certificate authorities could not be loaded (\(detail)); check --smtp-ca-file")
         case CURLE_SSL_CONNECT_ERROR:
-            return SMTPError(kind: .tls, message: "\(prefix): TLS could not be set up (\(detail)); check that the scheme fits the port: smtps:// speaks TLS on connect, smtp:// upgrades with STARTTLS")
+            return SMTPError(
+                kind: .tls,
+                message:
+                    "\(prefix): TLS could not be set up (\(detail)); check that the scheme fits the port: smtps:// speaks TLS on connect, smtp:// upgrades with STARTTLS"
+            )
         default:
             break
         }
@@ -48,7 +57,9 @@ struct SMTPFailure {
         }
         if transcript.messageSent {
             // The whole message went out but its acceptance never came back.
-            return SMTPError(kind: .unreachable, message: "\(prefix) took the message but did not confirm it (\(detail)); it may have been delivered: ask a recipient before sending again")
+            return SMTPError(
+                kind: .unreachable,
+                message: "\(prefix) took the message but did not confirm it (\(detail)); it may have been delivered: ask a recipient before sending again")
         }
         if transcript.repliesReceived == 0 && server.security != .implicitTLS {
             return SMTPError(kind: .unreachable, message: "\(prefix) did not answer (\(detail)); if it speaks TLS on connect (port 465), use smtps://")

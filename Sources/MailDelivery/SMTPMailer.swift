@@ -16,8 +16,10 @@ public struct SMTPMailer: Sendable {
     ///   - password: `SMTP_PASSWORD`; required exactly when the URL names a user.
     ///   - certificateAuthorityFile: PEM file of the authorities to trust instead of the system's.
     /// - Throws: `SMTPError` with kind `.invalidSettings`.
-    public init(server: SMTPServer, password: String?, certificateAuthorityFile: String? = nil,
-                connectTimeoutSeconds: Int = 30, replyTimeoutSeconds: Int = 60) throws {
+    public init(
+        server: SMTPServer, password: String?, certificateAuthorityFile: String? = nil,
+        connectTimeoutSeconds: Int = 30, replyTimeoutSeconds: Int = 60
+    ) throws {
         switch (server.user, password) {
         case (nil, let password?) where !password.isEmpty:
             throw SMTPError.invalidSettings("SMTP_PASSWORD is set but --smtp-url names no user; write \(server.scheme)://USER@\(server)")
@@ -49,7 +51,8 @@ public struct SMTPMailer: Sendable {
     static func checkCertificateFile(_ path: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let contents = FileManager.default.contents(atPath: path) else {
+            let contents = FileManager.default.contents(atPath: path)
+        else {
             throw SMTPError.invalidSettings("--smtp-ca-file \(path) cannot be read")
         }
         guard String(decoding: contents, as: UTF8.self).contains("-----BEGIN CERTIFICATE-----") else {
@@ -63,7 +66,8 @@ public struct SMTPMailer: Sendable {
     public func send(_ message: Data, from sender: String, to recipients: [String]) throws {
         guard !recipients.isEmpty else { throw SMTPError.invalidSettings("a message needs at least one recipient") }
         for address in [sender] + recipients where !Self.isBareAddress(address) {
-            throw SMTPError.invalidSettings("'\(address.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())' is not a bare e-mail address")
+            throw SMTPError.invalidSettings(
+                "'\(address.unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : String($0) }.joined())' is not a bare e-mail address")
         }
         _ = Self.globalInitialization
         guard let handle = curl_easy_init() else {
@@ -122,15 +126,18 @@ public struct SMTPMailer: Sendable {
         let result = curl_easy_perform(handle)
         guard result != CURLE_OK else { return }
         let detail = String(cString: errorBuffer).trimmingCharacters(in: .whitespacesAndNewlines)
-        throw SMTPFailure(result: result, detail: detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail,
-                          transcript: transcript, mailer: self).error
+        throw SMTPFailure(
+            result: result, detail: detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail,
+            transcript: transcript, mailer: self
+        ).error
     }
 
     /// An address as the envelope carries it: no brackets, spaces or control characters.
     static func isBareAddress(_ address: String) -> Bool {
-        !address.isEmpty && address.contains("@") && !address.unicodeScalars.contains {
-            $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0 == "<" || $0 == ">"
-        }
+        !address.isEmpty && address.contains("@")
+            && !address.unicodeScalars.contains {
+                $0.properties.isWhitespace || $0.properties.generalCategory == .control || $0 == "<" || $0 == ">"
+            }
     }
 
     private final class Upload: @unchecked Sendable {
@@ -169,7 +176,11 @@ extension SMTPMailer: CustomStringConvertible, CustomDebugStringConvertible, Cus
     public var debugDescription: String { description }
 
     public var customMirror: Mirror {
-        Mirror(self, children: ["server": server, "password": password == nil ? "none" : "********",
-                                "certificateAuthorityFile": certificateAuthorityFile as Any])
+        Mirror(
+            self,
+            children: [
+                "server": server, "password": password == nil ? "none" : "********",
+                "certificateAuthorityFile": certificateAuthorityFile as Any,
+            ])
     }
 }

@@ -53,7 +53,8 @@ public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
                 throw SMTPError.invalidSettings("--smtp-url holds a password; remove it and set SMTP_PASSWORD instead")
             }
             guard let user = userInfo.removingPercentEncoding,
-                  !user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                !user.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
+            else {
                 throw SMTPError.invalidSettings("--smtp-url's user name is not valid percent-encoded text without control characters")
             }
             self.user = user.isEmpty ? nil : user
@@ -83,7 +84,8 @@ public struct SMTPServer: Sendable, Equatable, CustomStringConvertible {
         }
         if let portText {
             guard !portText.isEmpty, portText.allSatisfy({ $0.isASCII && $0.isNumber }), let port = Int(portText.prefix(6)),
-                  (1...65535).contains(port) else {
+                (1...65535).contains(port)
+            else {
                 throw SMTPError.invalidSettings("--smtp-url has port \(portText.prefix(12)); a port is a number between 1 and 65535")
             }
             self.port = port

@@ -25,7 +25,7 @@ final class SMTPTranscript: @unchecked Sendable {
             repliesReceived += 1
             let code = Int(line.prefix(3)) ?? 0
             if authenticating {
-                if code == 334 { continue }   // a challenge; the client's answer is a credential
+                if code == 334 { continue } // a challenge; the client's answer is a credential
                 authenticating = false
             }
             lastReply = line

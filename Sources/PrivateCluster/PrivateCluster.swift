@@ -1,7 +1,8 @@
 import Foundation
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A PostgreSQL cluster private to one project, in its `.growth-report/` folder, made and run
@@ -76,8 +77,9 @@ public struct PrivateCluster: Sendable {
                 if let port = options.port, port != endpoint.port {
                     throw ClusterError(.runningOnOtherPort, port: endpoint.port)
                 }
-                try waitUntilReady(endpoint, logFile: currentLayout().logFile,
-                                   deadline: Date().addingTimeInterval(TimeInterval(options.startTimeout)))
+                try waitUntilReady(
+                    endpoint, logFile: currentLayout().logFile,
+                    deadline: Date().addingTimeInterval(TimeInterval(options.startTimeout)))
                 logger.debug("Reusing the running private cluster", metadata: ["port": "\(endpoint.port)"])
                 return endpoint
             }
@@ -124,8 +126,12 @@ public struct PrivateCluster: Sendable {
         let layout = currentLayout()
         let runner = CommandRunner(user: try ServerUser.resolve())
         let server = try locateServer(runner: runner)
-        let result = try runner.runAsServer(server.pgCtl, ["stop", "-D", layout.dataDirectory, "-m", "fast",
-                                                           "-w", "-t", "60", "-s"])
+        let result = try runner.runAsServer(
+            server.pgCtl,
+            [
+                "stop", "-D", layout.dataDirectory, "-m", "fast",
+                "-w", "-t", "60", "-s",
+            ])
         if !result.succeeded, try status().isRunning {
             throw ClusterError(.stopFailed, path: layout.logFile, detail: result.tail())
         }
@@ -144,9 +150,12 @@ public struct PrivateCluster: Sendable {
         let layout = currentLayout(record: record)
         guard isCluster(layout.dataDirectory) else { return .notCreated }
         if let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
-           postmaster.isAlive(dataDirectory: layout.dataDirectory) {
-            return .running(ClusterEndpoint(socketDirectory: postmaster.socketDirectory ?? layout.socketDirectory,
-                                            port: postmaster.port ?? record?.port ?? 5432))
+            postmaster.isAlive(dataDirectory: layout.dataDirectory)
+        {
+            return .running(
+                ClusterEndpoint(
+                    socketDirectory: postmaster.socketDirectory ?? layout.socketDirectory,
+                    port: postmaster.port ?? record?.port ?? 5432))
         }
         return .stopped(record.map { ClusterEndpoint(socketDirectory: $0.socketDirectory, port: $0.port) })
     }
@@ -155,14 +164,16 @@ public struct PrivateCluster: Sendable {
     public func serverProcessID() -> Int32? {
         let layout = currentLayout()
         guard let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
-              postmaster.isAlive(dataDirectory: layout.dataDirectory) else { return nil }
+            postmaster.isAlive(dataDirectory: layout.dataDirectory)
+        else { return nil }
         return postmaster.pid
     }
 
     /// Stops the server and deletes the cluster: the folder and any fallback folder under /tmp.
     public func remove() throws {
         try stop()
-        let fallback = ClusterRecord.load(from: recordFile)?.fallbackDirectory
+        let fallback =
+            ClusterRecord.load(from: recordFile)?.fallbackDirectory
             ?? ClusterLayout.fallbackDirectory(for: path)
         do {
             if FileManager.default.fileExists(atPath: fallback) { try FileManager.default.removeItem(atPath: fallback) }

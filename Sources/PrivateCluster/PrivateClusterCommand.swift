@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The account the PostgreSQL server programs run as: ourselves, or `postgres` when we are
@@ -21,8 +22,9 @@ struct ServerUser: Sendable, Equatable {
         }
         let uid = geteuid()
         return lookup(uid: uid)
-            ?? ServerUser(name: ProcessInfo.processInfo.userName, uid: uid, gid: getegid(),
-                          home: NSHomeDirectory(), isSwitched: false)
+            ?? ServerUser(
+                name: ProcessInfo.processInfo.userName, uid: uid, gid: getegid(),
+                home: NSHomeDirectory(), isSwitched: false)
     }
 
     private static func lookup(name: String) -> ServerUser? {
@@ -37,24 +39,29 @@ struct ServerUser: Sendable, Equatable {
 
     /// Calls a reentrant passwd lookup; getpwnam is not safe when tests run in parallel.
     private static func withPasswd(
-        _ call: (UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int,
-                 UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>) -> Int32
+        _ call: (
+            UnsafeMutablePointer<passwd>, UnsafeMutablePointer<CChar>, Int,
+            UnsafeMutablePointer<UnsafeMutablePointer<passwd>?>
+        ) -> Int32
     ) -> (name: String, uid: uid_t, gid: gid_t, home: String)? {
         var entry = passwd()
         var result: UnsafeMutablePointer<passwd>?
         var buffer = [CChar](repeating: 0, count: 16_384)
         let status = buffer.withUnsafeMutableBufferPointer { call(&entry, $0.baseAddress!, $0.count, &result) }
         guard status == 0, result != nil, let name = entry.pw_name else { return nil }
-        return (String(cString: name), entry.pw_uid, entry.pw_gid,
-                entry.pw_dir.map { String(cString: $0) } ?? "/")
+        return (
+            String(cString: name), entry.pw_uid, entry.pw_gid,
+            entry.pw_dir.map { String(cString: $0) } ?? "/"
+        )
     }
 
     /// Gives a file or folder we created to this user, so the server can use it.
     func takeOwnership(of path: String) throws {
         guard isSwitched else { return }
         guard chown(path, uid, gid) == 0 else {
-            throw ClusterError(.directoryNotWritable, path: path,
-                               detail: "cannot give it to user \(name): \(String(cString: strerror(errno)))")
+            throw ClusterError(
+                .directoryNotWritable, path: path,
+                detail: "cannot give it to user \(name): \(String(cString: strerror(errno)))")
         }
     }
 }
@@ -80,8 +87,10 @@ struct CommandRunner: Sendable {
         guard user.isSwitched else { return try run(executable, arguments) }
         let uid = String(user.uid), gid = String(user.gid)
         if let setpriv = Self.firstExecutable(["/usr/bin/setpriv", "/bin/setpriv"]) {
-            return try run(setpriv, ["--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--", executable]
-                + arguments)
+            return try run(
+                setpriv,
+                ["--reuid=\(uid)", "--regid=\(gid)", "--init-groups", "--", executable]
+                    + arguments)
         }
         if let runuser = Self.firstExecutable(["/usr/sbin/runuser", "/sbin/runuser"]) {
             return try run(runuser, ["-u", user.name, "--", executable] + arguments)
@@ -97,8 +106,9 @@ struct CommandRunner: Sendable {
             .appendingPathComponent("growth-report-\(getpid())-\(UUID().uuidString).out").path
         let output = open(outputPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard output >= 0 else {
-            throw ClusterError(.directoryNotWritable, path: outputPath,
-                               detail: "cannot create a temporary file: \(String(cString: strerror(errno)))")
+            throw ClusterError(
+                .directoryNotWritable, path: outputPath,
+                detail: "cannot create a temporary file: \(String(cString: strerror(errno)))")
         }
         unlink(outputPath)
         defer { close(output) }
@@ -153,12 +163,17 @@ func oneLineTail(of text: String, lines count: Int = 5) -> String? {
 /// `waitUntilExit` would wait for the server to stop.
 enum Spawn {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-    private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>,
-                                                       UnsafePointer<CChar>) -> Int32
+    private typealias ChangeDirectory =
+        @convention(c) (
+            UnsafeMutablePointer<posix_spawn_file_actions_t>,
+            UnsafePointer<CChar>
+        ) -> Int32
 
     /// Runs the program to its end and returns its exit status (128 + signal when killed).
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String],
-                    output: Int32) throws -> Int32 {
+    static func run(
+        _ executable: String, _ arguments: [String], environment: [String: String],
+        output: Int32
+    ) throws -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -200,8 +215,9 @@ enum Spawn {
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard spawned == 0 else {
-            throw ClusterError(.serverNotInstalled, path: nil,
-                               detail: "cannot run \(executable): \(String(cString: strerror(spawned)))")
+            throw ClusterError(
+                .serverNotInstalled, path: nil,
+                detail: "cannot run \(executable): \(String(cString: strerror(spawned)))")
         }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {

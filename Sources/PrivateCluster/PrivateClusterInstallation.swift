@@ -14,10 +14,13 @@ struct ServerInstallation: Sendable, Equatable {
     /// cluster was made with (`recorded`), `pg_config --bindir`, the newest
     /// `/usr/lib/postgresql/*/bin`, then `PATH`. A candidate whose major version matches the
     /// existing cluster's `PG_VERSION` wins over the others.
-    static func locate(recorded: String? = nil, dataMajorVersion: String? = nil,
-                       runner: CommandRunner,
-                       environment: [String: String] = ProcessInfo.processInfo.environment)
-        throws -> ServerInstallation {
+    static func locate(
+        recorded: String? = nil, dataMajorVersion: String? = nil,
+        runner: CommandRunner,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    )
+        throws -> ServerInstallation
+    {
         if let override = environment[PrivateCluster.binDirectoryVariable], !override.isEmpty {
             guard hasServerPrograms(override) else { throw ClusterError(.serverNotInstalled, path: override) }
             return ServerInstallation(binDirectory: override, version: version(in: override, runner: runner))
@@ -30,7 +33,8 @@ struct ServerInstallation: Sendable, Equatable {
         var candidates: [String] = []
         if let dataMajorVersion { candidates.append("/usr/lib/postgresql/\(dataMajorVersion)/bin") }
         if let pgConfig = pgConfigPath(environment),
-           let result = try? runner.run(pgConfig, ["--bindir"]), result.succeeded {
+            let result = try? runner.run(pgConfig, ["--bindir"]), result.succeeded
+        {
             candidates.append(result.output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         candidates += debianBinDirectories()
@@ -71,7 +75,8 @@ struct ServerInstallation: Sendable, Equatable {
     private static func debianBinDirectories() -> [String] {
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return versions
+        return
+            versions
             .sorted { $0.compare($1, options: .numeric) == .orderedDescending }
             .map { "\(root)/\($0)/bin" }
     }

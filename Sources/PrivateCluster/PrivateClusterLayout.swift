@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What `cluster.json` records, so later runs find the cluster and reuse its port.
@@ -30,8 +31,9 @@ struct ClusterRecord: Codable, Equatable, Sendable {
     }
 
     var layout: ClusterLayout {
-        ClusterLayout(dataDirectory: dataDirectory, socketDirectory: socketDirectory, logFile: logFile,
-                      fallbackDirectory: fallbackDirectory)
+        ClusterLayout(
+            dataDirectory: dataDirectory, socketDirectory: socketDirectory, logFile: logFile,
+            fallbackDirectory: fallbackDirectory)
     }
 }
 
@@ -47,8 +49,9 @@ struct ClusterLayout: Sendable, Equatable {
 
     /// The layout a cluster made before `cluster.json` existed would have.
     static func standard(in directory: String) -> ClusterLayout {
-        ClusterLayout(dataDirectory: directory + "/pgdata", socketDirectory: directory + "/socket",
-                      logFile: directory + "/postgres.log", fallbackDirectory: nil)
+        ClusterLayout(
+            dataDirectory: directory + "/pgdata", socketDirectory: directory + "/socket",
+            logFile: directory + "/postgres.log", fallbackDirectory: nil)
     }
 
     /// Chooses the layout for a new cluster in `directory`, which must exist.
@@ -100,8 +103,11 @@ struct ClusterLayout: Sendable, Equatable {
         try createDirectory(socketDirectory, user: user)
         try createDirectory(dataDirectory, user: user)
         if !FileManager.default.fileExists(atPath: logFile) {
-            guard FileManager.default.createFile(atPath: logFile, contents: nil,
-                                                 attributes: [.posixPermissions: 0o600]) else {
+            guard
+                FileManager.default.createFile(
+                    atPath: logFile, contents: nil,
+                    attributes: [.posixPermissions: 0o600])
+            else {
                 throw ClusterError(.directoryNotWritable, path: logFile, detail: "cannot create the log file")
             }
         }
@@ -116,8 +122,9 @@ struct ClusterLayout: Sendable, Equatable {
             }
         } else {
             do {
-                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: path, withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700])
             } catch {
                 throw ClusterError(.directoryNotWritable, path: path, detail: systemReason(error))
             }
@@ -133,8 +140,9 @@ struct ClusterLayout: Sendable, Equatable {
         if lstat(path, &info) == 0 {
             let isDirectory = (info.st_mode & S_IFMT) == S_IFDIR
             guard isDirectory, info.st_uid == user.uid || info.st_uid == geteuid() else {
-                throw ClusterError(.directoryNotWritable, path: path,
-                                   detail: "it exists and is not a private folder of this user; remove it")
+                throw ClusterError(
+                    .directoryNotWritable, path: path,
+                    detail: "it exists and is not a private folder of this user; remove it")
             }
         } else if mkdir(path, 0o700) != 0 {
             throw ClusterError(.directoryNotWritable, path: path, detail: String(cString: strerror(errno)))

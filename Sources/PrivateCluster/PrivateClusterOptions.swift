@@ -22,8 +22,10 @@ public struct ClusterOptions: Sendable, Equatable {
     /// How long to wait for the server to accept connections, in seconds.
     public var startTimeout: Int
 
-    public init(port: Int? = nil, durability: Durability? = nil, settings: [String: String] = [:],
-                startTimeout: Int = 60) {
+    public init(
+        port: Int? = nil, durability: Durability? = nil, settings: [String: String] = [:],
+        startTimeout: Int = 60
+    ) {
         self.port = port
         self.durability = durability ?? Self.durabilityFromEnvironment()
         self.settings = settings

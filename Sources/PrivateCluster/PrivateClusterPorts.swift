@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Checks whether a port is free for a socket-only PostgreSQL server, and whether a server
@@ -38,7 +39,8 @@ enum PortProbe {
         if FileManager.default.fileExists(atPath: lock) {
             guard let text = try? String(contentsOfFile: lock, encoding: .utf8) else { return true }
             guard let pid = text.split(separator: "\n").first.flatMap({ pid_t($0.trimmingCharacters(in: .whitespaces)) }),
-                  pid > 0 else { return true }
+                pid > 0
+            else { return true }
             return processExists(pid)
         }
         return FileManager.default.fileExists(atPath: socket) && acceptsConnections(socketDirectory: directory, port: port)
@@ -101,7 +103,8 @@ func processExists(_ pid: pid_t) -> Bool {
     guard kill(pid, 0) == 0 || errno == EPERM else { return false }
     // "/proc/<pid>/stat": "<pid> (<name>) <state> ..."; Z is a zombie, X dead.
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return true }
+        let close = stat.lastIndex(of: ")")
+    else { return true }
     let state = stat[stat.index(after: close)...].drop { $0 == " " }.first
     return state != "Z" && state != "X"
 }

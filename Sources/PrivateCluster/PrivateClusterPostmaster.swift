@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The server's `postmaster.pid` in the data directory: its process, port and socket directory.
@@ -32,7 +33,8 @@ struct PostmasterFile: Sendable, Equatable {
     func isAlive(dataDirectory: String) -> Bool {
         guard processExists(pid) else { return false }
         if let name = try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8),
-           !name.hasPrefix("postgres"), !name.hasPrefix("postmaster") {
+            !name.hasPrefix("postgres"), !name.hasPrefix("postmaster")
+        {
             return false
         }
         // The postmaster works in its data directory; /proc tells us when we may look.

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The steps of `PrivateCluster.start`: place, programs, port, initdb, settings, launch.
@@ -18,8 +19,9 @@ extension PrivateCluster {
             throw ClusterError(.directoryNotWritable, path: path, detail: "\(existing.path) is a file, not a folder")
         }
         guard access(existing.path, W_OK | X_OK) == 0 else {
-            throw ClusterError(.directoryNotWritable, path: path,
-                               detail: "\(existing.path): \(String(cString: strerror(errno)))")
+            throw ClusterError(
+                .directoryNotWritable, path: path,
+                detail: "\(existing.path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -39,8 +41,9 @@ extension PrivateCluster {
         let layout = currentLayout()
         let dataVersion = (try? String(contentsOfFile: layout.dataDirectory + "/PG_VERSION", encoding: .utf8))?
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        return try ServerInstallation.locate(recorded: ClusterRecord.load(from: recordFile)?.binDirectory,
-                                             dataMajorVersion: dataVersion, runner: runner)
+        return try ServerInstallation.locate(
+            recorded: ClusterRecord.load(from: recordFile)?.binDirectory,
+            dataMajorVersion: dataVersion, runner: runner)
     }
 
     func isCluster(_ dataDirectory: String) -> Bool {
@@ -76,21 +79,27 @@ extension PrivateCluster {
         }
         if let recorded, PortProbe.isFree(recorded, socketDirectories: socketDirectories) { return recorded }
         guard let port = PortProbe.firstFreePort(socketDirectories: socketDirectories) else {
-            throw ClusterError(.portInUse, detail: "none free from \(PortProbe.firstPort) to "
-                + "\(PortProbe.firstPort + PortProbe.searchCount - 1)")
+            throw ClusterError(
+                .portInUse,
+                detail: "none free from \(PortProbe.firstPort) to "
+                    + "\(PortProbe.firstPort + PortProbe.searchCount - 1)")
         }
         return port
     }
 
     /// Runs initdb: role `postgres`, trust on the socket (its folder is mode 0700), UTF8, and
     /// the C.UTF-8 locale, or C where that locale is missing.
-    func initialize(_ layout: ClusterLayout, server: ServerInstallation, runner: CommandRunner,
-                    options: ClusterOptions) throws {
+    func initialize(
+        _ layout: ClusterLayout, server: ServerInstallation, runner: CommandRunner,
+        options: ClusterOptions
+    ) throws {
         func initdb(locale: String) throws -> CommandResult {
             // A folder left by an interrupted initdb would make initdb refuse; start afresh.
             try emptyDirectory(layout.dataDirectory)
-            var arguments = ["-D", layout.dataDirectory, "-U", "postgres", "--auth-local=trust",
-                             "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=\(locale)"]
+            var arguments = [
+                "-D", layout.dataDirectory, "-U", "postgres", "--auth-local=trust",
+                "--auth-host=scram-sha-256", "--encoding=UTF8", "--locale=\(locale)",
+            ]
             if options.durability == .fastUnsafe { arguments.append("--no-sync") }
             logger.debug("Running initdb", metadata: ["data": "\(layout.dataDirectory)", "locale": "\(locale)"])
             return try runner.runAsServer(server.initdb, arguments)
@@ -122,9 +131,10 @@ extension PrivateCluster {
         let includeLine = "include_if_exists = 'growth-report.conf'"
         let mainFile = layout.dataDirectory + "/postgresql.conf"
         let settingsFile = layout.dataDirectory + "/growth-report.conf"
-        let settings: [(name: String, value: String)] = [
-            ("port", String(port)), ("listen_addresses", ""), ("unix_socket_directories", layout.socketDirectory),
-        ] + options.serverSettings
+        let settings: [(name: String, value: String)] =
+            [
+                ("port", String(port)), ("listen_addresses", ""), ("unix_socket_directories", layout.socketDirectory),
+            ] + options.serverSettings
         var text = "# Written by growth-report at each start of its private cluster; edits here are lost.\n"
         for (name, value) in settings {
             guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == ".") }) else {
@@ -151,16 +161,22 @@ extension PrivateCluster {
 
     /// `pg_ctl start -w`, retried while the processes of a killed server still hold its shared
     /// memory; then waits until the socket accepts connections.
-    func launch(_ layout: ClusterLayout, port: Int, server: ServerInstallation, runner: CommandRunner,
-                options: ClusterOptions) throws -> ClusterEndpoint {
+    func launch(
+        _ layout: ClusterLayout, port: Int, server: ServerInstallation, runner: CommandRunner,
+        options: ClusterOptions
+    ) throws -> ClusterEndpoint {
         let deadline = Date().addingTimeInterval(TimeInterval(max(1, options.startTimeout)))
         try removeStalePidFile(layout, deadline: deadline)
         while true {
             let logStart = fileSize(layout.logFile)
             let remaining = max(1, Int(deadline.timeIntervalSinceNow.rounded(.up)))
             logger.debug("Starting PostgreSQL", metadata: ["port": "\(port)", "log": "\(layout.logFile)"])
-            let result = try runner.runAsServer(server.pgCtl, ["start", "-D", layout.dataDirectory, "-l", layout.logFile,
-                                                               "-w", "-t", String(remaining), "-s"])
+            let result = try runner.runAsServer(
+                server.pgCtl,
+                [
+                    "start", "-D", layout.dataDirectory, "-l", layout.logFile,
+                    "-w", "-t", String(remaining), "-s",
+                ])
             if result.succeeded { break }
             let log = readLog(layout.logFile, from: logStart)
             if log.contains("pre-existing shared memory block"), deadline.timeIntervalSinceNow > 0 {
@@ -173,8 +189,9 @@ extension PrivateCluster {
             if log.contains(".s.PGSQL.\(port)") && (log.contains("lock file") || log.contains("already in use")) {
                 throw ClusterError(.portInUse, port: port)
             }
-            throw ClusterError(.startFailed, path: layout.logFile,
-                               detail: oneLineTail(of: log) ?? result.tail())
+            throw ClusterError(
+                .startFailed, path: layout.logFile,
+                detail: oneLineTail(of: log) ?? result.tail())
         }
         let endpoint = ClusterEndpoint(socketDirectory: layout.socketDirectory, port: port)
         do {
@@ -191,11 +208,13 @@ extension PrivateCluster {
         let layout = currentLayout()
         while true {
             guard let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
-                  postmaster.isAlive(dataDirectory: layout.dataDirectory) else {
+                postmaster.isAlive(dataDirectory: layout.dataDirectory)
+            else {
                 throw ClusterError(.startFailed, path: logFile, detail: oneLineTail(of: readLog(logFile, from: 0)))
             }
             if postmaster.isReady,
-               PortProbe.acceptsConnections(socketDirectory: endpoint.socketDirectory, port: endpoint.port) {
+                PortProbe.acceptsConnections(socketDirectory: endpoint.socketDirectory, port: endpoint.port)
+            {
                 return
             }
             guard deadline.timeIntervalSinceNow > 0 else {
@@ -208,9 +227,14 @@ extension PrivateCluster {
     /// Stops a server we could not finish starting, without waiting for clients.
     func stopImmediately(_ layout: ClusterLayout, server: ServerInstallation, runner: CommandRunner) {
         guard let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
-              postmaster.isAlive(dataDirectory: layout.dataDirectory) else { return }
-        _ = try? runner.runAsServer(server.pgCtl, ["stop", "-D", layout.dataDirectory, "-m", "immediate",
-                                                   "-w", "-t", "30", "-s"])
+            postmaster.isAlive(dataDirectory: layout.dataDirectory)
+        else { return }
+        _ = try? runner.runAsServer(
+            server.pgCtl,
+            [
+                "stop", "-D", layout.dataDirectory, "-m", "immediate",
+                "-w", "-t", "30", "-s",
+            ])
     }
 
     /// Removes a `postmaster.pid` left by a server that died, once none of its processes
@@ -220,12 +244,14 @@ extension PrivateCluster {
     /// server may linger as a zombie, or its id may belong to another process by now.
     private func removeStalePidFile(_ layout: ClusterLayout, deadline: Date) throws {
         guard let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
-              !postmaster.isAlive(dataDirectory: layout.dataDirectory) else { return }
+            !postmaster.isAlive(dataDirectory: layout.dataDirectory)
+        else { return }
         let dataDirectory = resolvedPath(layout.dataDirectory)
         while processesWorking(in: dataDirectory) {
             guard deadline.timeIntervalSinceNow > 0 else {
-                throw ClusterError(.startFailed, path: layout.logFile,
-                                   detail: "processes of a previous server still run in \(layout.dataDirectory)")
+                throw ClusterError(
+                    .startFailed, path: layout.logFile,
+                    detail: "processes of a previous server still run in \(layout.dataDirectory)")
             }
             Thread.sleep(forTimeInterval: 0.1)
         }

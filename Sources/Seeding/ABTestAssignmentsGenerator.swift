@@ -80,8 +80,9 @@ struct ABTestAssignmentsGenerator: TableGenerator {
             let referenceBits = random.next()
             var user = users.siteUser(&random)
             if kind != .fresh && ordinal > 0 {
-                user = self.user(ofRow: layout.row(ofTest: test, ordinal: scaled(referenceBits, below: ordinal)),
-                                 test: test)
+                user = self.user(
+                    ofRow: layout.row(ofTest: test, ordinal: scaled(referenceBits, below: ordinal)),
+                    test: test)
             }
             let hasEmail = !random.chance(perMillion: Self.nullEmailPerMillion)
             let hasVariant = !random.chance(perMillion: Self.nullVariantPerMillion)
@@ -115,7 +116,8 @@ struct ABTestAssignmentsGenerator: TableGenerator {
             let convertedSecond = day * SeedCalendar.secondsPerDay + second + delay
             if hasVariant && kind != .repeated
                 && convertedSecond < SeedCalendar.dayCount * SeedCalendar.secondsPerDay,
-               let event = conversion(ofUser: user, test: test, variant: variant) {
+                let event = conversion(ofUser: user, test: test, variant: variant)
+            {
                 writer.raw(event)
                 writer.tab()
                 calendar.writeTimestamp(day: 0, second: convertedSecond, to: &writer)

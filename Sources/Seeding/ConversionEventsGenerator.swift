@@ -17,8 +17,10 @@ struct ConversionEventsGenerator: TableGenerator {
     private let clock: DiurnalClock
     private let users: UserPool
 
-    init(rowCount: Int, seed: UInt64, calendar: SeedCalendar, dailyWeights: [Int],
-         users: UserPool, viral: ViralMetricsGenerator) {
+    init(
+        rowCount: Int, seed: UInt64, calendar: SeedCalendar, dailyWeights: [Int],
+        users: UserPool, viral: ViralMetricsGenerator
+    ) {
         self.rowCount = rowCount
         schedule = DaySchedule(total: rowCount, weights: dailyWeights)
         key = seedKey(seed, salt: "conversion_events")
@@ -52,8 +54,11 @@ struct ConversionEventsGenerator: TableGenerator {
                         user = actor
                         if lag == 0 && second < action.second {
                             // Same day: convert after the action, before midnight.
-                            second = action.second + scaled(viralPick &* 0x9E37_79B9_7F4A_7C15,
-                                                           below: SeedCalendar.secondsPerDay - action.second)
+                            second =
+                                action.second
+                                + scaled(
+                                    viralPick &* 0x9E37_79B9_7F4A_7C15,
+                                    below: SeedCalendar.secondsPerDay - action.second)
                         }
                     }
                 }
@@ -70,9 +75,9 @@ struct ConversionEventsGenerator: TableGenerator {
                 var cents = Self.purchasePrices[random.below(Self.purchasePrices.count)]
                 let variety = random.below(100)
                 if variety < 12 {
-                    cents *= 2 + random.below(2)                // two or three items
+                    cents *= 2 + random.below(2) // two or three items
                 } else if variety < 22 {
-                    cents = cents * 80 / 100                   // a 20 % coupon
+                    cents = cents * 80 / 100 // a 20 % coupon
                 }
                 writer.hundredths(cents)
             } else {

@@ -91,10 +91,18 @@ struct CopyTextWriter: ~Copyable {
     mutating func escaped(_ bytes: [UInt8]) {
         for value in bytes {
             switch value {
-            case 0x5C: byte(0x5C); byte(0x5C)
-            case 0x09: byte(0x5C); byte(0x74)
-            case 0x0A: byte(0x5C); byte(0x6E)
-            case 0x0D: byte(0x5C); byte(0x72)
+            case 0x5C:
+                byte(0x5C)
+                byte(0x5C)
+            case 0x09:
+                byte(0x5C)
+                byte(0x74)
+            case 0x0A:
+                byte(0x5C)
+                byte(0x6E)
+            case 0x0D:
+                byte(0x5C)
+                byte(0x72)
             default: byte(value)
             }
         }

@@ -60,37 +60,40 @@ struct PartnerRoster: Sendable {
 
     private static func partner(index: Int, count: Int, random: inout RowRandom, names: inout PartnerNames) -> Partner {
         // A fixed pattern keeps every type present even with 20 partners.
-        let kind: Kind = switch index % 5 {
-        case 0: .celebrity
-        case 1, 2: .youtube
-        default: .tech
-        }
+        let kind: Kind =
+            switch index % 5 {
+            case 0: .celebrity
+            case 1, 2: .youtube
+            default: .tech
+            }
         let name = names.next(kind: kind, index: index, random: &random)
         let last = SeedCalendar.dayCount - 1
         var activeDays = 0...last
         let window = random.below(100)
         if index == count - 1 || window >= 96 {
-            activeDays = (154 + random.below(21))...last            // only the last weeks
+            activeDays = (154 + random.below(21))...last // only the last weeks
         } else if index == count - 2 || window >= 88 {
-            activeDays = 0...(60 + random.below(100))                // stopped
+            activeDays = 0...(60 + random.below(100)) // stopped
         } else if window >= 78 {
-            activeDays = (28 + random.below(120))...last             // joined later
+            activeDays = (28 + random.below(120))...last // joined later
         } else if window >= 74 {
             let start = 14 + random.below(50)
             activeDays = start...min(last, start + 40 + random.below(80))
         }
-        let sources: [String] = switch kind {
-        case .celebrity: ["instagram_post", "podcast_mention", "tv_segment", "tiktok_video"]
-        case .youtube: ["youtube_video", "youtube_description_link", "youtube_community_post"]
-        case .tech: ["blog_review", "newsletter", "integration_directory", "affiliate_link", "conference_talk"]
-        }
+        let sources: [String] =
+            switch kind {
+            case .celebrity: ["instagram_post", "podcast_mention", "tv_segment", "tiktok_video"]
+            case .youtube: ["youtube_video", "youtube_description_link", "youtube_community_post"]
+            case .tech: ["blog_review", "newsletter", "integration_directory", "affiliate_link", "conference_talk"]
+            }
         let primary = random.below(sources.count)
         let secondary = (primary + 1 + random.below(sources.count - 1)) % sources.count
-        let prices: [Int] = switch kind {
-        case .celebrity: [2999, 3999, 4999, 7999, 9999]
-        case .youtube: [1999, 2499, 2999, 4999]
-        case .tech: [4900, 9900, 14900, 19900]
-        }
+        let prices: [Int] =
+            switch kind {
+            case .celebrity: [2999, 3999, 4999, 7999, 9999]
+            case .youtube: [1999, 2499, 2999, 4999]
+            case .tech: [4900, 9900, 14900, 19900]
+            }
         let customers: Double
         let rate: Int
         let fee: Int
@@ -112,10 +115,11 @@ struct PartnerRoster: Sendable {
             fee = 0
             perCustomer = 1000 + random.below(5000)
         }
-        return Partner(name: name, kind: kind, sources: (sources[primary], sources[secondary]),
-                       activeDays: activeDays, customersPerDay: customers,
-                       priceCents: prices[random.below(prices.count)], rateHundredths: rate,
-                       hasCosts: index % 17 != 3, dailyFeeCents: fee, costPerCustomerCents: perCustomer)
+        return Partner(
+            name: name, kind: kind, sources: (sources[primary], sources[secondary]),
+            activeDays: activeDays, customersPerDay: customers,
+            priceCents: prices[random.below(prices.count)], rateHundredths: rate,
+            hasCosts: index % 17 != 3, dailyFeeCents: fee, costPerCustomerCents: perCustomer)
     }
 
     /// Every active partner-day, by day then partner.
@@ -146,7 +150,7 @@ struct PartnerRoster: Sendable {
         let growth = 1.0 + 0.3 * Double(day) / Double(SeedCalendar.dayCount - 1)
         var mean = partner.customersPerDay * Double(weekday) / 100 * growth
         if partner.kind == .celebrity && random.chance(perMillion: 40_000) {
-            mean *= 3 + 4 * random.unit()                      // a post that took off
+            mean *= 3 + 4 * random.unit() // a post that took off
         }
         var customers = Int(mean * (0.55 + 0.9 * random.unit()) + random.unit())
         if random.chance(perMillion: 30_000) { customers = 0 }
@@ -160,8 +164,9 @@ struct PartnerRoster: Sendable {
         let sourceRoll = random.below(100)
         let source = sourceRoll < 85 ? 0 : sourceRoll < 98 ? 1 : 2
         let second = 3600 + random.below(4 * 3600)
-        return Day(customers: customers, revenueCents: revenueCents, rateHundredths: rate,
-                   source: source, createdSecond: second, id: (random.next(), random.next()))
+        return Day(
+            customers: customers, revenueCents: revenueCents, rateHundredths: rate,
+            source: source, createdSecond: second, id: (random.next(), random.next()))
     }
 
     /// The cost of `partner` on `day` in cents, its id and creation second.
@@ -169,10 +174,11 @@ struct PartnerRoster: Sendable {
         let partner = partners[index]
         let results = self.day(day, partner: index)
         var random = RowRandom(key: costKey, index: PartnerDay(day: day, partner: index).key)
-        _ = random.next()                                     // the missing-day draw
-        var cents = (partner.dailyFeeCents + results.customers * partner.costPerCustomerCents)
+        _ = random.next() // the missing-day draw
+        var cents =
+            (partner.dailyFeeCents + results.customers * partner.costPerCustomerCents)
             * (90 + random.below(21)) / 100
-        if random.chance(perMillion: 10_000) { cents = 0 }    // a free day
+        if random.chance(perMillion: 10_000) { cents = 0 } // a free day
         let second = 3600 + random.below(4 * 3600)
         return (cents, second, (random.next(), random.next()))
     }

@@ -4,8 +4,10 @@
 /// `conversion_rate` is a percentage (0.50–25.00), NULL or 0.00 on some rows.
 struct PartnershipAnalyticsGenerator: TableGenerator {
     let table = "partnership_analytics"
-    let columns = ["id", "partner_name", "partner_type", "referral_source", "customers_acquired",
-                   "revenue_generated", "conversion_rate", "analytics_period", "created_at"]
+    let columns = [
+        "id", "partner_name", "partner_type", "referral_source", "customers_acquired",
+        "revenue_generated", "conversion_rate", "analytics_period", "created_at",
+    ]
     var rowCount: Int { cells.count }
     private let roster: PartnerRoster
     private let cells: [PartnerDay]

@@ -20,12 +20,15 @@ struct RealTimeMetricsGenerator: TableGenerator {
     init(dailySignups: Int, linkedinShares: Int, partnerConversions: Int, calendar: SeedCalendar) {
         let lastDay = SeedCalendar.dayCount - 1
         metrics = [
-            Metric(name: "daily_signups", value: dailySignups, unit: "signups",
-                   day: lastDay + 1, second: 23 * 3600 + 50 * 60),
-            Metric(name: "linkedin_shares", value: linkedinShares, unit: "shares",
-                   day: lastDay + 1, second: 23 * 3600 + 55 * 60 + 12),
-            Metric(name: "partner_conversions", value: partnerConversions, unit: "customers",
-                   day: lastDay - 1, second: 12 * 3600),
+            Metric(
+                name: "daily_signups", value: dailySignups, unit: "signups",
+                day: lastDay + 1, second: 23 * 3600 + 50 * 60),
+            Metric(
+                name: "linkedin_shares", value: linkedinShares, unit: "shares",
+                day: lastDay + 1, second: 23 * 3600 + 55 * 60 + 12),
+            Metric(
+                name: "partner_conversions", value: partnerConversions, unit: "customers",
+                day: lastDay - 1, second: 12 * 3600),
         ]
         self.calendar = calendar
     }

@@ -53,7 +53,7 @@ struct SeedCalendar: Sendable {
 /// Relative daily traffic: weekdays heavier than weekends, about 30 % growth over the 26
 /// weeks, and a few percent of day-to-day noise from the seed.
 func dailyTrafficWeights(seed: UInt64) -> [Int] {
-    let weekday = [100, 104, 106, 103, 96, 72, 66]    // Monday … Sunday
+    let weekday = [100, 104, 106, 103, 96, 72, 66] // Monday … Sunday
     let key = seedKey(seed, salt: "daily_traffic")
     let last = SeedCalendar.dayCount - 1
     return (0..<SeedCalendar.dayCount).map { day in

@@ -87,8 +87,9 @@ public struct SeedLoader {
     }
 
     private func hasRows(_ table: String, _ connection: PostgresConnection) throws -> Bool {
-        let rows = try connection.query(named: "seed_table_has_rows",
-                                        "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS present")
+        let rows = try connection.query(
+            named: "seed_table_has_rows",
+            "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS present")
         return try rows.first?.decode("present", as: Bool.self) ?? false
     }
 
@@ -101,15 +102,19 @@ public struct SeedLoader {
         return UUID(uuidString: String(decoding: field, as: UTF8.self))
     }
 
-    private func load(_ generator: any TableGenerator, into connection: PostgresConnection,
-                      progress: Progress) throws -> TableResult {
+    private func load(
+        _ generator: any TableGenerator, into connection: PostgresConnection,
+        progress: Progress
+    ) throws -> TableResult {
         let start = ContinuousClock.now
         func elapsed() -> Double { (ContinuousClock.now - start).seconds }
         // Tables with a natural key get merged on --append: COPY into a staging copy, then upsert.
         let upsert = mode == .append ? Self.appendUpsert[generator.table] : nil
         let target = upsert == nil ? generator.table : "seed_staging_\(generator.table)"
         if upsert != nil {
-            try connection.executeScript(named: "seed_staging_\(generator.table)", """
+            try connection.executeScript(
+                named: "seed_staging_\(generator.table)",
+                """
                 CREATE TEMP TABLE \(target) (LIKE \(generator.table) INCLUDING DEFAULTS) ON COMMIT DROP
                 """)
         }
@@ -157,8 +162,9 @@ public struct SeedLoader {
         }
         if let upsert {
             let columns = generator.columns.joined(separator: ", ")
-            try connection.executeScript(named: "seed_merge_\(generator.table)",
-                                         "INSERT INTO \(generator.table) (\(columns)) SELECT \(columns) FROM \(target) \(upsert)")
+            try connection.executeScript(
+                named: "seed_merge_\(generator.table)",
+                "INSERT INTO \(generator.table) (\(columns)) SELECT \(columns) FROM \(target) \(upsert)")
         }
         for index in rebuilt {
             try connection.executeScript(named: "seed_index_\(index.name)", index.createStatement(concurrently: false))
@@ -171,12 +177,12 @@ public struct SeedLoader {
     /// How `--append` merges rows whose natural key is already present.
     static let appendUpsert: [String: String] = [
         "real_time_metrics": """
-            ON CONFLICT (metric_name) DO UPDATE SET metric_value = EXCLUDED.metric_value,
-              metric_metadata = EXCLUDED.metric_metadata, last_updated = EXCLUDED.last_updated
-            """,
+        ON CONFLICT (metric_name) DO UPDATE SET metric_value = EXCLUDED.metric_value,
+          metric_metadata = EXCLUDED.metric_metadata, last_updated = EXCLUDED.last_updated
+        """,
         "partner_costs": """
-            ON CONFLICT (partner_name, analytics_period) DO UPDATE SET cost = partner_costs.cost + EXCLUDED.cost
-            """,
+        ON CONFLICT (partner_name, analytics_period) DO UPDATE SET cost = partner_costs.cost + EXCLUDED.cost
+        """,
     ]
 }
 

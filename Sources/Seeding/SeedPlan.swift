@@ -33,8 +33,9 @@ public struct SeedPlan: Sendable {
         let calendar = SeedCalendar(lastDay: lastDay)
         let traffic = dailyTrafficWeights(seed: seed)
         let users = UserPool(seed: seed, viralUsers: sizes.viralMetrics / 5)
-        let viral = ViralMetricsGenerator(rowCount: sizes.viralMetrics, seed: seed, calendar: calendar,
-                                          dailyWeights: traffic, users: users)
+        let viral = ViralMetricsGenerator(
+            rowCount: sizes.viralMetrics, seed: seed, calendar: calendar,
+            dailyWeights: traffic, users: users)
         let assignments = ABTestAssignmentsGenerator(
             rowCount: sizes.abTestAssignments, testCount: sizes.abTests, seed: seed, calendar: calendar,
             dailyWeights: traffic, users: users)

@@ -11,14 +11,17 @@ public struct SeedSizes: Sendable, Equatable {
     public init(scale: SeedScale) {
         switch scale {
         case .small:
-            self = SeedSizes(viralMetrics: 100_000, abTestAssignments: 20_000, abTests: 6,
-                             conversionEvents: 10_000, partners: 20)
+            self = SeedSizes(
+                viralMetrics: 100_000, abTestAssignments: 20_000, abTests: 6,
+                conversionEvents: 10_000, partners: 20)
         case .medium:
-            self = SeedSizes(viralMetrics: 1_000_000, abTestAssignments: 200_000, abTests: 12,
-                             conversionEvents: 100_000, partners: 60)
+            self = SeedSizes(
+                viralMetrics: 1_000_000, abTestAssignments: 200_000, abTests: 12,
+                conversionEvents: 100_000, partners: 60)
         case .large:
-            self = SeedSizes(viralMetrics: 10_000_000, abTestAssignments: 2_000_000, abTests: 20,
-                             conversionEvents: 1_000_000, partners: 200)
+            self = SeedSizes(
+                viralMetrics: 10_000_000, abTestAssignments: 2_000_000, abTests: 20,
+                conversionEvents: 1_000_000, partners: 200)
         }
     }
 

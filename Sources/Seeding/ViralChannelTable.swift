@@ -21,16 +21,17 @@ struct ViralChannelTable: Sendable {
     ]
 
     private static func reach(action: String, platform: String?) -> Reach {
-        var reach = switch platform {
-        case "linkedin": Reach(impressions: 450, clickRate: 0.022, conversionRate: 0.08)
-        case "twitter": Reach(impressions: 320, clickRate: 0.015, conversionRate: 0.05)
-        case "facebook": Reach(impressions: 260, clickRate: 0.012, conversionRate: 0.06)
-        case "email": Reach(impressions: 6, clickRate: 0.35, conversionRate: 0.15)
-        case "reddit": Reach(impressions: 900, clickRate: 0.010, conversionRate: 0.03)
-        case "youtube": Reach(impressions: 2500, clickRate: 0.008, conversionRate: 0.04)
-        case "tiktok": Reach(impressions: 3500, clickRate: 0.006, conversionRate: 0.02)
-        default: Reach(impressions: 200, clickRate: 0.020, conversionRate: 0.05)
-        }
+        var reach =
+            switch platform {
+            case "linkedin": Reach(impressions: 450, clickRate: 0.022, conversionRate: 0.08)
+            case "twitter": Reach(impressions: 320, clickRate: 0.015, conversionRate: 0.05)
+            case "facebook": Reach(impressions: 260, clickRate: 0.012, conversionRate: 0.06)
+            case "email": Reach(impressions: 6, clickRate: 0.35, conversionRate: 0.15)
+            case "reddit": Reach(impressions: 900, clickRate: 0.010, conversionRate: 0.03)
+            case "youtube": Reach(impressions: 2500, clickRate: 0.008, conversionRate: 0.04)
+            case "tiktok": Reach(impressions: 3500, clickRate: 0.006, conversionRate: 0.02)
+            default: Reach(impressions: 200, clickRate: 0.020, conversionRate: 0.05)
+            }
         switch action {
         case "referral": reach.conversionRate *= 2
         case "review": reach.impressions *= 0.5

@@ -120,27 +120,47 @@ enum MalformedReach: CaseIterable {
     func write(impressions: Int, clicks: Int, conversions: Int, to writer: inout CopyTextWriter) {
         switch self {
         case .missingKey:
-            writer.raw("{\"impressions\": "); writer.integer(impressions)
-            writer.raw(", \"clicks\": "); writer.integer(clicks); writer.raw("}")
+            writer.raw("{\"impressions\": ")
+            writer.integer(impressions)
+            writer.raw(", \"clicks\": ")
+            writer.integer(clicks)
+            writer.raw("}")
         case .missingClicks:
-            writer.raw("{\"impressions\": "); writer.integer(impressions)
-            writer.raw(", \"conversions\": "); writer.integer(conversions); writer.raw("}")
+            writer.raw("{\"impressions\": ")
+            writer.integer(impressions)
+            writer.raw(", \"conversions\": ")
+            writer.integer(conversions)
+            writer.raw("}")
         case .nullValue:
-            writer.raw("{\"impressions\": "); writer.integer(impressions)
-            writer.raw(", \"clicks\": null, \"conversions\": "); writer.integer(conversions); writer.raw("}")
+            writer.raw("{\"impressions\": ")
+            writer.integer(impressions)
+            writer.raw(", \"clicks\": null, \"conversions\": ")
+            writer.integer(conversions)
+            writer.raw("}")
         case .numericString:
-            writer.raw("{\"impressions\": \""); writer.integer(impressions)
-            writer.raw("\", \"clicks\": "); writer.integer(clicks)
-            writer.raw(", \"conversions\": "); writer.integer(conversions); writer.raw("}")
+            writer.raw("{\"impressions\": \"")
+            writer.integer(impressions)
+            writer.raw("\", \"clicks\": ")
+            writer.integer(clicks)
+            writer.raw(", \"conversions\": ")
+            writer.integer(conversions)
+            writer.raw("}")
         case .boolean:
-            writer.raw("{\"impressions\": "); writer.integer(impressions)
-            writer.raw(", \"clicks\": "); writer.integer(clicks)
+            writer.raw("{\"impressions\": ")
+            writer.integer(impressions)
+            writer.raw(", \"clicks\": ")
+            writer.integer(clicks)
             writer.raw(", \"conversions\": true}")
         case .nestedObject:
-            writer.raw("{\"impressions\": {\"organic\": "); writer.integer(impressions / 2)
-            writer.raw(", \"paid\": "); writer.integer(impressions - impressions / 2)
-            writer.raw("}, \"clicks\": "); writer.integer(clicks)
-            writer.raw(", \"conversions\": "); writer.integer(conversions); writer.raw("}")
+            writer.raw("{\"impressions\": {\"organic\": ")
+            writer.integer(impressions / 2)
+            writer.raw(", \"paid\": ")
+            writer.integer(impressions - impressions / 2)
+            writer.raw("}, \"clicks\": ")
+            writer.integer(clicks)
+            writer.raw(", \"conversions\": ")
+            writer.integer(conversions)
+            writer.raw("}")
         case .emptyObject:
             writer.raw("{}")
         case .emptyArray:
@@ -150,8 +170,13 @@ enum MalformedReach: CaseIterable {
         case .sqlNull:
             writer.null()
         case .numberArray:
-            writer.raw("["); writer.integer(impressions); writer.raw(", "); writer.integer(clicks)
-            writer.raw(", "); writer.integer(conversions); writer.raw("]")
+            writer.raw("[")
+            writer.integer(impressions)
+            writer.raw(", ")
+            writer.integer(clicks)
+            writer.raw(", ")
+            writer.integer(conversions)
+            writer.raw("]")
         }
     }
 }

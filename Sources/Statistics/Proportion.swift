@@ -4,8 +4,9 @@ public struct Proportion: Sendable, Hashable {
     public var trials: Int
 
     public init(successes: Int, trials: Int) {
-        precondition(trials >= 0 && successes >= 0 && successes <= trials,
-                     "a proportion needs 0 ≤ successes ≤ trials")
+        precondition(
+            trials >= 0 && successes >= 0 && successes <= trials,
+            "a proportion needs 0 ≤ successes ≤ trials")
         self.successes = successes
         self.trials = trials
     }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs the built `growth-report` binary as a user would, capturing its output.
@@ -37,11 +38,13 @@ public enum CommandRunner {
     ///     through a run.
     ///   - onStart: called with the process id once the process runs, before any output is
     ///     read, so a test can signal it from another thread.
-    public static func run(_ arguments: [String], in directory: URL? = nil,
-                           environment overrides: [String: String?] = [:],
-                           launcher: [String] = [],
-                           onErrorLine: (@Sendable (String) -> Void)? = nil,
-                           onStart: (@Sendable (Int32) -> Void)? = nil) throws -> Result {
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil,
+        environment overrides: [String: String?] = [:],
+        launcher: [String] = [],
+        onErrorLine: (@Sendable (String) -> Void)? = nil,
+        onStart: (@Sendable (Int32) -> Void)? = nil
+    ) throws -> Result {
         let process = Process()
         if let program = launcher.first {
             process.executableURL = URL(fileURLWithPath: program)
@@ -83,10 +86,11 @@ public enum CommandRunner {
         let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outputData, as: UTF8.self),
-                      stderr: String(decoding: errorData, as: UTF8.self),
-                      endedBySignal: process.terminationReason == .uncaughtSignal)
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData, as: UTF8.self),
+            endedBySignal: process.terminationReason == .uncaughtSignal)
     }
 
     /// Starts the process with SIGHUP, SIGINT, SIGTERM and SIGXFSZ deliverable. A child
@@ -96,12 +100,12 @@ public enum CommandRunner {
     /// ignore it.
     private static func startUnblocked(_ process: Process) throws {
         #if canImport(Glibc)
-        var deliverable = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&deliverable)
-        for number in [SIGHUP, SIGINT, SIGTERM, SIGXFSZ] { sigaddset(&deliverable, number) }
-        pthread_sigmask(SIG_UNBLOCK, &deliverable, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+            var deliverable = sigset_t()
+            var previous = sigset_t()
+            sigemptyset(&deliverable)
+            for number in [SIGHUP, SIGINT, SIGTERM, SIGXFSZ] { sigaddset(&deliverable, number) }
+            pthread_sigmask(SIG_UNBLOCK, &deliverable, &previous)
+            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
         #endif
         try process.run()
     }

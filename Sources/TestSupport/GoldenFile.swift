@@ -23,16 +23,18 @@ public enum GoldenFile {
         guard expected != actual else { return nil }
         let expectedLines = String(decoding: expected, as: UTF8.self).components(separatedBy: "\n")
         let actualLines = String(decoding: actual, as: UTF8.self).components(separatedBy: "\n")
-        let first = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let first =
+            zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }?.offset
             ?? min(expectedLines.count, actualLines.count)
         let expectedLine = first < expectedLines.count ? expectedLines[first] : "<end>"
         let actualLine = first < actualLines.count ? actualLines[first] : "<end>"
-        return Difference(description: """
-            \(name) differs from its golden file at line \(first + 1) \
-            (RECORD_GOLDEN=1 re-records after a deliberate change):
-            expected: \(expectedLine.prefix(400))
-            actual:   \(actualLine.prefix(400))
-            """)
+        return Difference(
+            description: """
+                \(name) differs from its golden file at line \(first + 1) \
+                (RECORD_GOLDEN=1 re-records after a deliberate change):
+                expected: \(expectedLine.prefix(400))
+                actual:   \(actualLine.prefix(400))
+                """)
     }
 
     /// What `scripts/read-xlsx.py` (openpyxl) reads back from the workbook at `url`, as JSON.
@@ -49,8 +51,9 @@ public enum GoldenFile {
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw Difference(description: "scripts/read-xlsx.py failed (\(process.terminationStatus)); "
-                + "it needs python3 and openpyxl, which scripts/install-dependencies installs: \(message)")
+            throw Difference(
+                description: "scripts/read-xlsx.py failed (\(process.terminationStatus)); "
+                    + "it needs python3 and openpyxl, which scripts/install-dependencies installs: \(message)")
         }
         return data
     }

@@ -10,7 +10,9 @@ public enum PasswordRole {
     private static let prepared: Result<ClusterEndpoint, Error> = Result {
         let endpoint = try TestDatabase.cluster()
         let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
-        try admin.executeScript(named: "role", """
+        try admin.executeScript(
+            named: "role",
+            """
             DO $$ BEGIN
               IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(name)') THEN
                 CREATE ROLE \(name) LOGIN;

@@ -52,11 +52,15 @@ public final class SMTPSink: @unchecked Sendable {
     private let process: Process
     private let input: Pipe
 
-    public init(encryption: Encryption = .none, login: (user: String, password: String)? = nil,
-                behaviour: Behaviour = .accepts) throws {
+    public init(
+        encryption: Encryption = .none, login: (user: String, password: String)? = nil,
+        behaviour: Behaviour = .accepts
+    ) throws {
         folder = try CommandRunner.temporaryDirectory("smtp-sink")
-        var arguments = [TestDatabase.packageRoot.appendingPathComponent("scripts/smtp-sink.py").path, folder.path,
-                         "--until-stdin-closes"]
+        var arguments = [
+            TestDatabase.packageRoot.appendingPathComponent("scripts/smtp-sink.py").path, folder.path,
+            "--until-stdin-closes",
+        ]
         switch encryption {
         case .none: break
         case .startTLS(let certificate): arguments += ["--starttls", certificate.certificate.path, certificate.key.path]
@@ -92,13 +96,15 @@ public final class SMTPSink: @unchecked Sendable {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
         let numbers = names.filter { $0.hasSuffix(".eml") }.compactMap { Int($0.dropLast(4)) }.sorted()
         return try numbers.map { number in
-            let envelope = try JSONSerialization.jsonObject(
-                with: Data(contentsOf: folder.appendingPathComponent("\(number).json"))) as! [String: Any]
-            return Delivery(data: try Data(contentsOf: folder.appendingPathComponent("\(number).eml")),
-                            sender: envelope["mail_from"] as? String ?? "",
-                            recipients: envelope["rcpt_tos"] as? [String] ?? [],
-                            user: envelope["user"] as? String,
-                            overTLS: envelope["tls"] as? Bool ?? false)
+            let envelope =
+                try JSONSerialization.jsonObject(
+                    with: Data(contentsOf: folder.appendingPathComponent("\(number).json"))) as! [String: Any]
+            return Delivery(
+                data: try Data(contentsOf: folder.appendingPathComponent("\(number).eml")),
+                sender: envelope["mail_from"] as? String ?? "",
+                recipients: envelope["rcpt_tos"] as? [String] ?? [],
+                user: envelope["user"] as? String,
+                overTLS: envelope["tls"] as? Bool ?? false)
         }
     }
 
@@ -137,13 +143,16 @@ public struct TestCertificate: Sendable {
     private static func make() throws -> TestCertificate {
         let folder = TestDatabase.packageRoot.appendingPathComponent(".build/test-certificate")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let result = TestCertificate(certificate: folder.appendingPathComponent("cert.pem"),
-                                     key: folder.appendingPathComponent("key.pem"))
+        let result = TestCertificate(
+            certificate: folder.appendingPathComponent("cert.pem"),
+            key: folder.appendingPathComponent("key.pem"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                             "-keyout", result.key.path, "-out", result.certificate.path]
+        process.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout", result.key.path, "-out", result.certificate.path,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A socket listening on 127.0.0.1 at a free port, to occupy a port in tests.
@@ -31,7 +32,10 @@ public final class TCPListener {
     }
 
     public func close() {
-        if descriptor >= 0 { Glibc.close(descriptor); descriptor = -1 }
+        if descriptor >= 0 {
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
     }
 
     deinit { close() }

@@ -10,7 +10,7 @@ public enum TestDatabase {
     /// The package's root folder.
     public static let packageRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { url.deleteLastPathComponent() }   // Sources/TestSupport/TestDatabase.swift
+        for _ in 0..<3 { url.deleteLastPathComponent() } // Sources/TestSupport/TestDatabase.swift
         return url
     }()
 

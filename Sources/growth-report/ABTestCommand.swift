@@ -44,7 +44,9 @@ struct ABTestCommand: ParsableCommand {
     @Option(help: "Relative minimum detectable effect for users needed, e.g. 0.05 for 5 %.")
     var mde: Double?
 
-    @Option(name: .customLong("conversion-window"), help: ArgumentHelp("Count conversions only this long after a user's first assignment, e.g. 7d.", valueName: "duration"))
+    @Option(
+        name: .customLong("conversion-window"),
+        help: ArgumentHelp("Count conversions only this long after a user's first assignment, e.g. 7d.", valueName: "duration"))
     var conversionWindow: DurationOption?
 
     @Flag(help: "Use always-valid p-values (mixture SPRT), safe to check every day.")
@@ -74,11 +76,13 @@ struct ABTestCommand: ParsableCommand {
         let configuration = try RunConfiguration(connection: connection, period: period, output: output)
         let report = ABTestReport(
             period: configuration.period,
-            counting: ABTestCountingOptions(test: test, event: event,
-                                            conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 }),
-            settings: ABTestSettings(alpha: alpha, correction: correction, control: control,
-                                     weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
-                                     isSequential: sequential, tau: tau),
+            counting: ABTestCountingOptions(
+                test: test, event: event,
+                conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 }),
+            settings: ABTestSettings(
+                alpha: alpha, correction: correction, control: control,
+                weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
+                isSequential: sequential, tau: tau),
             isLive: live, asOf: configuration.asOf)
         try ReportPipeline(configuration).run([report])
     }

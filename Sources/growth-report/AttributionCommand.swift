@@ -26,8 +26,9 @@ struct AttributionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("How far before a conversion its touches count, e.g. 30d or 12h.", valueName: "duration"))
     var lookback = DurationOption("30d")!
 
-    @Option(name: .customLong("half-life"),
-            help: ArgumentHelp("The time-decay model halves a touch's weight every this long, e.g. 7d.", valueName: "duration"))
+    @Option(
+        name: .customLong("half-life"),
+        help: ArgumentHelp("The time-decay model halves a touch's weight every this long, e.g. 7d.", valueName: "duration"))
     var halfLife = DurationOption("7d")!
 
     func validate() throws {
@@ -40,8 +41,9 @@ struct AttributionCommand: ParsableCommand {
         let configuration = try RunConfiguration(connection: connection, period: period, output: output)
         let report = AttributionReport(
             period: configuration.period,
-            options: AttributionOptions(event: event, lookbackSeconds: Double(lookback.milliseconds) / 1000,
-                                        halfLifeSeconds: Double(halfLife.milliseconds) / 1000))
+            options: AttributionOptions(
+                event: event, lookbackSeconds: Double(lookback.milliseconds) / 1000,
+                halfLifeSeconds: Double(halfLife.milliseconds) / 1000))
         try ReportPipeline(configuration).run([report])
     }
 }

@@ -78,8 +78,9 @@ enum DemoDatabase {
         let endpoint = try PrivateCluster(directory: directory, logger: Logger(label: "growth-report.cluster"))
             .start(ClusterOptions(port: port))
         let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
-        let exists = try admin.query(named: "database_exists", "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS present",
-                                     parameters: [.text(PrivateClusterDatabase.name)])
+        let exists = try admin.query(
+            named: "database_exists", "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1) AS present",
+            parameters: [.text(PrivateClusterDatabase.name)])
         if try exists.first?.decode("present", as: Bool.self) != true {
             try admin.executeScript(named: "create_database", "CREATE DATABASE \(try admin.quoteIdentifier(PrivateClusterDatabase.name))")
         }

@@ -6,17 +6,21 @@ import PrivateCluster
 
 /// Where the database is, and how chatty to be: shared by every command that connects.
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .customLong("database-url"),
-            help: ArgumentHelp("PostgreSQL URL or conninfo string (default: DATABASE_URL, then libpq's PG* variables).",
-                               valueName: "url"))
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "PostgreSQL URL or conninfo string (default: DATABASE_URL, then libpq's PG* variables).",
+            valueName: "url"))
     var databaseURL: String?
 
-    @Option(name: .customLong("replica-url"),
-            help: ArgumentHelp("A streaming replica that reports read from instead (URL or conninfo).", valueName: "url"))
+    @Option(
+        name: .customLong("replica-url"),
+        help: ArgumentHelp("A streaming replica that reports read from instead (URL or conninfo).", valueName: "url"))
     var replicaURL: String?
 
-    @Option(name: .customLong("statement-timeout"),
-            help: ArgumentHelp("Cancel any statement running longer than this, e.g. 60s or 5m.", valueName: "duration"))
+    @Option(
+        name: .customLong("statement-timeout"),
+        help: ArgumentHelp("Cancel any statement running longer than this, e.g. 60s or 5m.", valueName: "duration"))
     var statementTimeout: DurationOption?
 
     @OptionGroup var verbosity: VerbosityOptions
@@ -40,17 +44,22 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The configured connection: the option, else DATABASE_URL, else libpq's environment, else
     /// the private cluster of `growth-report demo` when it is running.
-    func settings(environment: [String: String] = ProcessInfo.processInfo.environment,
-                  timeZone: String = "UTC", readsReplica: Bool = false) throws -> ConnectionSettings {
-        var connectionString = (readsReplica ? replicaURL : nil) ?? databaseURL
+    func settings(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeZone: String = "UTC", readsReplica: Bool = false
+    ) throws -> ConnectionSettings {
+        var connectionString =
+            (readsReplica ? replicaURL : nil) ?? databaseURL
             ?? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if connectionString == nil, !Self.libpqEnvironmentConfigured(environment),
-           case .running(let endpoint)? = try? PrivateCluster(directory: ProjectPaths.clusterDirectory).status() {
+            case .running(let endpoint)? = try? PrivateCluster(directory: ProjectPaths.clusterDirectory).status()
+        {
             connectionString = endpoint.conninfo(database: PrivateClusterDatabase.name)
         }
-        let settings = ConnectionSettings(connectionString: connectionString,
-                                          statementTimeoutMilliseconds: statementTimeout?.milliseconds,
-                                          timeZone: timeZone)
+        let settings = ConnectionSettings(
+            connectionString: connectionString,
+            statementTimeoutMilliseconds: statementTimeout?.milliseconds,
+            timeZone: timeZone)
         // Mask the passwords of every URL given, not only of the one used.
         let others = [databaseURL, replicaURL, environment["DATABASE_URL"]].compactMap { $0 }
             .flatMap { ConnectionSettings(connectionString: $0).secrets() }

@@ -2,9 +2,10 @@ import Database
 import Foundation
 import Logging
 import Rendering
+
 #if canImport(Glibc)
-import Glibc
-private let systemWrite = Glibc.write
+    import Glibc
+    private let systemWrite = Glibc.write
 #endif
 
 /// Progress and errors go to stderr, paths written to stdout; everything shown is masked and
@@ -72,7 +73,7 @@ enum Console {
                 result.unicodeScalars.append(scalar)
                 continue
             case .replaced(let replacement)
-                where scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}":
+            where scalar == "\n" || scalar == "\r" || scalar == "\u{85}" || scalar == "\u{2028}" || scalar == "\u{2029}":
                 if !(scalar == "\n" && previousWasCR) { result += replacement }
                 continue
             default:

@@ -11,7 +11,9 @@ struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Start a private PostgreSQL cluster under .growth-report/, seed it with demo data, and write the reports of its last week to Output/.",
-        discussion: "Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in .growth-report/, as the unprivileged postgres user when run as root. A second run reuses the cluster and its data.")
+        discussion:
+            "Needs no database: it runs the installed PostgreSQL (initdb + pg_ctl) with a Unix socket in .growth-report/, as the unprivileged postgres user when run as root. A second run reuses the cluster and its data."
+    )
 
     @Option(name: .customLong("as-of"), help: "The clock: demo data ends with the last complete ISO week before it.")
     var asOf: AsOfOption?
@@ -36,8 +38,10 @@ struct DemoCommand: ParsableCommand {
         } else {
             try SeedCommand.seed(plan, mode: .emptyOnly, into: database)
         }
-        try writeReports(database: database, settings: settings, lastDay: try DemoDatabase.lastSeededDay(database) ?? CalendarDate(daysSinceEpoch: plan.lastDay))
-        Console.progress("""
+        try writeReports(
+            database: database, settings: settings, lastDay: try DemoDatabase.lastSeededDay(database) ?? CalendarDate(daysSinceEpoch: plan.lastDay))
+        Console.progress(
+            """
 
             The demo database is ready. Connect with:
               psql '\(url)'
@@ -61,15 +65,18 @@ extension DemoCommand {
         let asOf = period.end.addingTimeInterval(24 * 3600)
         Console.progress("Writing the reports for \(period.humanLabel) to Output/\(period.label)/…")
         let output = try OutputOptions.parse([])
-        let configuration = try RunConfiguration(period: period, asOf: asOf, formats: OutputFormat.allCases, output: output,
-                                                 connection: settings)
+        let configuration = try RunConfiguration(
+            period: period, asOf: asOf, formats: OutputFormat.allCases, output: output,
+            connection: settings)
         // The summary's e-mail too, addressed to example.com, to open in a mail client.
-        let mail = try MailSettings(from: "growth-report demo <reports@example.com>", to: ["Executive team <exec-team@example.com>"],
-                                    subject: nil, defaultSubject: "Executive summary — \(period.label)")
+        let mail = try MailSettings(
+            from: "growth-report demo <reports@example.com>", to: ["Executive team <exec-team@example.com>"],
+            subject: nil, defaultSubject: "Executive summary — \(period.label)")
         let paths = try WeeklyCommand.pipeline(configuration, mail: mail)
             .run(WeeklyCommand.reports(configuration), on: database).paths
         if let summary = paths.first(where: { $0.lastPathComponent == "\(ReportKind.execSummary.name).html" }) {
-            Console.progress("""
+            Console.progress(
+                """
 
                 Open the reports in a browser, starting with the executive summary:
                   \(summary.absoluteString)
@@ -88,8 +95,9 @@ extension DemoDatabase {
     }
 
     static func holdsData(_ database: PostgresConnection) throws -> Bool {
-        let rows = try database.query(named: "demo_has_data",
-                                      "SELECT EXISTS (SELECT 1 FROM viral_metrics) OR EXISTS (SELECT 1 FROM partnership_analytics) AS present")
+        let rows = try database.query(
+            named: "demo_has_data",
+            "SELECT EXISTS (SELECT 1 FROM viral_metrics) OR EXISTS (SELECT 1 FROM partnership_analytics) AS present")
         return try rows.first?.decode("present", as: Bool.self) ?? false
     }
 }

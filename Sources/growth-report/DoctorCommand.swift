@@ -28,8 +28,9 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         var configuration = try RunConfiguration(connection: connection, period: period, output: output)
         configuration.outputFolder = Self.folder(configuration)
-        let doctor = DoctorReport(period: configuration.period, analyzes: analyze,
-                                  explaining: WeeklyCommand.reports(configuration))
+        let doctor = DoctorReport(
+            period: configuration.period, analyzes: analyze,
+            explaining: WeeklyCommand.reports(configuration))
         let outcome = try ReportPipeline(configuration).run([doctor])
         guard let readout = outcome.reading.storedModel(of: doctor) else { return }
         for check in readout.failures {

@@ -1,3 +1,6 @@
+import ArgumentParser
+import Foundation
+
 /// A duration written as `500ms`, `60s`, `15m`, `12h` or `30d` (exact multiples of a second,
 /// a minute, an hour or 24 hours); a bare number is seconds. A leading `-` is read too, so
 /// that each option can say what its value must be ("must be positive").
@@ -27,9 +30,6 @@ struct DurationOption: Sendable, Equatable, CustomStringConvertible {
         description = trimmed
     }
 }
-
-import ArgumentParser
-import Foundation
 
 extension DurationOption: ExpressibleByArgument {
     init?(argument: String) { self.init(argument) }

@@ -18,8 +18,10 @@ struct GrowthReport: ParsableCommand {
             \(ExitStatus.table.map { "  \(String($0.code).padding(toLength: 4, withPad: " ", startingAt: 0)) \($0.meaning)" }.joined(separator: "\n"))
             """,
         version: version,
-        subcommands: [PartnerROICommand.self, ViralCommand.self, ABTestCommand.self, AttributionCommand.self,
-                      ExecSummaryCommand.self, WeeklyCommand.self, DatabaseCommand.self, DemoCommand.self])
+        subcommands: [
+            PartnerROICommand.self, ViralCommand.self, ABTestCommand.self, AttributionCommand.self,
+            ExecSummaryCommand.self, WeeklyCommand.self, DatabaseCommand.self, DemoCommand.self,
+        ])
 
     static func main() {
         // Every log line goes to stderr, masked; the level follows --verbose and --quiet.
@@ -43,10 +45,14 @@ struct GrowthReport: ParsableCommand {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            if argument == "--" { joined += arguments[index...]; break }
+            if argument == "--" {
+                joined += arguments[index...]
+                break
+            }
             if argument.hasPrefix("--"), !argument.contains("="), index + 1 < arguments.count,
-               let next = arguments[index + 1].dropFirst().first, arguments[index + 1].hasPrefix("-"),
-               next.isNumber || next == "." {
+                let next = arguments[index + 1].dropFirst().first, arguments[index + 1].hasPrefix("-"),
+                next.isNumber || next == "."
+            {
                 joined.append(argument + "=" + arguments[index + 1])
                 index += 2
                 continue

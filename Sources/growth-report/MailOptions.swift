@@ -18,16 +18,21 @@ struct MailOptions: ParsableArguments {
     @Flag(help: "Also deliver the .eml over SMTP to every --mail-to (needs --smtp-url).")
     var send = false
 
-    @Option(name: .customLong("smtp-url"),
-            help: ArgumentHelp("smtp://[user@]host[:port] (STARTTLS, default port 587) or smtps://… (TLS, 465); the password comes from SMTP_PASSWORD.",
-                               valueName: "url"))
+    @Option(
+        name: .customLong("smtp-url"),
+        help: ArgumentHelp(
+            "smtp://[user@]host[:port] (STARTTLS, default port 587) or smtps://… (TLS, 465); the password comes from SMTP_PASSWORD.",
+            valueName: "url"))
     var smtpURL: String?
 
-    @Option(name: .customLong("smtp-ca-file"),
-            help: ArgumentHelp("PEM file of the certificate authorities to trust for the SMTP server instead of the system's.", valueName: "path"))
+    @Option(
+        name: .customLong("smtp-ca-file"),
+        help: ArgumentHelp("PEM file of the certificate authorities to trust for the SMTP server instead of the system's.", valueName: "path"))
     var smtpCAFile: String?
 
-    @Flag(name: .customLong("no-starttls"), help: "Send over smtp:// unencrypted, e.g. to a relay on this host; the message crosses the network in clear text (refused with SMTP_PASSWORD).")
+    @Flag(
+        name: .customLong("no-starttls"),
+        help: "Send over smtp:// unencrypted, e.g. to a relay on this host; the message crosses the network in clear text (refused with SMTP_PASSWORD).")
     var noSTARTTLS = false
 
     /// Whether any mail option was given: the .eml is then written by default.
@@ -59,8 +64,9 @@ struct MailOptions: ParsableArguments {
         var settings: MailSettings?
         if formats.contains(.eml) {
             do {
-                settings = try MailSettings(from: mailFrom, to: mailTo, subject: subject,
-                                            defaultSubject: "Executive summary — \(period.label)")
+                settings = try MailSettings(
+                    from: mailFrom, to: mailTo, subject: subject,
+                    defaultSubject: "Executive summary — \(period.label)")
             } catch let error as MailHeaderError {
                 throw CommandFailure.usage(error.description)
             }

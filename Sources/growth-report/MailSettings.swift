@@ -24,16 +24,21 @@ struct MailSettings {
 
     /// The message for `document`: plain text, the e-mail HTML and the workbook attached
     /// (`workbook`, else written here).
-    func message(for document: ReportDocument, timeZone: TimeZone, date: Date, templates: String?,
-                 workbook: Data? = nil) throws -> MailMessage {
+    func message(
+        for document: ReportDocument, timeZone: TimeZone, date: Date, templates: String?,
+        workbook: Data? = nil
+    ) throws -> MailMessage {
         let html = try EmailRenderer(templatesDirectory: templates).render(document, timeZone: timeZone)
         let text = PlainTextRenderer(timeZone: timeZone).render(document)
         let workbook = try workbook ?? Self.workbook(document, timeZone: timeZone)
         return try MailMessage(
             from: from, to: to, subject: subject, date: date, text: text, html: html,
-            attachments: [MailMessage.Attachment(fileName: XLSXWriter.fileName(for: document),
-                                                 contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                                 data: workbook)])
+            attachments: [
+                MailMessage.Attachment(
+                    fileName: XLSXWriter.fileName(for: document),
+                    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    data: workbook)
+            ])
     }
 
     /// The report's workbook as bytes (libxlsxwriter writes to a path).

@@ -7,7 +7,9 @@ struct MigrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "migrate",
         abstract: "Create the six tables and the report indexes that are missing (idempotent).",
-        discussion: "Tables, and the indexes of empty tables, are created in one transaction. An index on a table that already holds rows is built with CREATE INDEX CONCURRENTLY, so writers are not blocked. Applied migrations are recorded in growth_report_migrations.")
+        discussion:
+            "Tables, and the indexes of empty tables, are created in one transaction. An index on a table that already holds rows is built with CREATE INDEX CONCURRENTLY, so writers are not blocked. Applied migrations are recorded in growth_report_migrations."
+    )
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -30,8 +32,9 @@ struct MigrateCommand: ParsableCommand {
         if outcome.applied.isEmpty && outcome.indexesBuilt.isEmpty {
             Console.progress("The schema is up to date.")
         } else {
-            Console.progress("Applied migrations \(outcome.applied.map(String.init).joined(separator: ", "))"
-                + (outcome.indexesBuilt.isEmpty ? "" : "; built \(outcome.indexesBuilt.count) indexes") + ".")
+            Console.progress(
+                "Applied migrations \(outcome.applied.map(String.init).joined(separator: ", "))"
+                    + (outcome.indexesBuilt.isEmpty ? "" : "; built \(outcome.indexesBuilt.count) indexes") + ".")
         }
     }
 }

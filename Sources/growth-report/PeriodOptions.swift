@@ -40,7 +40,9 @@ struct PeriodOptions: ParsableArguments {
 
 /// `--format`, `--output`, `--templates`, `--currency`, `--csv-bom`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Formats to write, comma-separated: html, csv, xlsx, and eml for exec-summary (default: all the report supports).", valueName: "list"))
+    @Option(
+        help: ArgumentHelp(
+            "Formats to write, comma-separated: html, csv, xlsx, and eml for exec-summary (default: all the report supports).", valueName: "list"))
     var format: String?
 
     @Option(help: ArgumentHelp("The folder reports go to; each period gets its own subfolder.", valueName: "dir"))
@@ -52,7 +54,9 @@ struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The currency of money columns (ISO 4217 code).", valueName: "code"))
     var currency = "USD"
 
-    @Option(help: ArgumentHelp("How long to wait for another run writing the same period folder before giving up with exit 75 (e.g. 30s, 5m).", valueName: "duration"))
+    @Option(
+        help: ArgumentHelp(
+            "How long to wait for another run writing the same period folder before giving up with exit 75 (e.g. 30s, 5m).", valueName: "duration"))
     var lockTimeout = DurationOption("2m")!
 
     @Flag(name: .customLong("csv-bom"), help: "Start CSV files with the UTF-8 byte-order mark that Excel needs for non-ASCII text.")

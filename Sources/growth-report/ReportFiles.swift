@@ -21,8 +21,9 @@ struct ReportFiles {
         // The templates first: a --templates folder that is not there must leave no output folder behind.
         let html = formats.contains(.html) ? try HTMLRenderer(templatesDirectory: templates) : nil
         let folder = configuration.outputFolder
-        let run = try OutputRun(outputDirectory: folder.deletingLastPathComponent(), period: configuration.period.label,
-                                folderName: folder.lastPathComponent)
+        let run = try OutputRun(
+            outputDirectory: folder.deletingLastPathComponent(), period: configuration.period.label,
+            folderName: folder.lastPathComponent)
         do {
             for document in documents {
                 if let html {
@@ -39,14 +40,16 @@ struct ReportFiles {
                 if formats.contains(.eml), let mail, document.report == ReportKind.execSummary.name {
                     // The workbook attached is the one in the pack when the pack has one.
                     let workbook = try run.stagedData(fileNamed: XLSXWriter.fileName(for: document))
-                    let message = try mail.message(for: document, timeZone: timeZone, date: configuration.generatedAt, templates: templates,
-                                                   workbook: workbook)
+                    let message = try mail.message(
+                        for: document, timeZone: timeZone, date: configuration.generatedAt, templates: templates,
+                        workbook: workbook)
                     try run.add(fileNamed: "\(document.report).eml", report: document.report, bytes: message.data())
                 }
                 run.record(document)
             }
-            let paths = try run.commit(toolVersion: GrowthReport.version, generatedAt: configuration.generatedAt, options: runOptions,
-                                       lockTimeout: configuration.lockTimeout)
+            let paths = try run.commit(
+                toolVersion: GrowthReport.version, generatedAt: configuration.generatedAt, options: runOptions,
+                lockTimeout: configuration.lockTimeout)
             for path in paths { Console.outputPath(Self.displayPath(path)) }
             return paths
         } catch {

@@ -55,8 +55,11 @@ struct ReportPipeline {
         let document: ReportDocument
         do {
             let (model, statements) = try reading.read(report)
-            document = report.document(model, context: configuration.context(for: report, statements: statements,
-                                                                              toolVersion: GrowthReport.version))
+            document = report.document(
+                model,
+                context: configuration.context(
+                    for: report, statements: statements,
+                    toolVersion: GrowthReport.version))
             try document.validate()
         } catch let error as EmptyPeriodError where error.isNothingInPeriod && optional.contains(R.kind) {
             Console.progress("\(R.kind.name): \(error.nothingInPeriodReason); left out of the pack")

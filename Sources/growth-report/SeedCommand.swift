@@ -10,7 +10,9 @@ struct SeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "seed",
         abstract: "Load deterministic demo data into all six tables with COPY.",
-        discussion: "The data covers the 26 ISO weeks that end with the last complete week before --as-of (default: now). The same --scale, --seed and --as-of week give the same rows. All tables load in one transaction: an interrupted seed leaves the database as it was.")
+        discussion:
+            "The data covers the 26 ISO weeks that end with the last complete week before --as-of (default: now). The same --scale, --seed and --as-of week give the same rows. All tables load in one transaction: an interrupted seed leaves the database as it was."
+    )
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -64,8 +66,9 @@ struct SeedCommand: ParsableCommand {
                 if isFinished {
                     Console.transient("  \(table): \(Format.count(sent)) rows in \(Format.seconds(elapsed)), \(rate) rows/s", final: true)
                 } else {
-                    Console.transient("  \(table): \(Format.count(sent)) / \(Format.count(total)) rows"
-                        + " (\(total > 0 ? sent * 100 / total : 100) %), \(rate) rows/s")
+                    Console.transient(
+                        "  \(table): \(Format.count(sent)) / \(Format.count(total)) rows"
+                            + " (\(total > 0 ? sent * 100 / total : 100) %), \(rate) rows/s")
                 }
             }
         } catch let error as SeedError {
@@ -73,8 +76,9 @@ struct SeedCommand: ParsableCommand {
         }
         let total = results.reduce(0) { $0 + $1.rows }
         let seconds = start.duration(to: .now).seconds
-        Console.progress("Seeded \(Format.count(total)) rows in \(Format.seconds(seconds)) "
-            + "(\(Format.count(Int(Double(total) / max(seconds, 1e-9)))) rows/s); peak memory \(Format.megabytes(ResourceUsage.peakResidentBytes)).")
+        Console.progress(
+            "Seeded \(Format.count(total)) rows in \(Format.seconds(seconds)) "
+                + "(\(Format.count(Int(Double(total) / max(seconds, 1e-9)))) rows/s); peak memory \(Format.megabytes(ResourceUsage.peakResidentBytes)).")
     }
 
     private func writeCopyFiles(_ plan: SeedPlan, to directory: URL) throws {

@@ -1,8 +1,9 @@
 import Dispatch
 import Foundation
 import Rendering
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGINT, SIGTERM and SIGHUP stop a run cleanly: a commit in flight finishes (or never

@@ -11,7 +11,9 @@ struct WeeklyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weekly",
         abstract: "Write every report in every format for one period (default: last week) into one folder.",
-        discussion: "Each report reads its own read-only snapshot. The files are staged and renamed into OUTPUT/PERIOD/ only when every report was built, so a failed run leaves the previous pack as it was. With --mail-from and --mail-to the pack also holds exec-summary.eml, and --send delivers it once the pack is written. Exit 0 only when everything was written (and sent).")
+        discussion:
+            "Each report reads its own read-only snapshot. The files are staged and renamed into OUTPUT/PERIOD/ only when every report was built, so a failed run leaves the previous pack as it was. With --mail-from and --mail-to the pack also holds exec-summary.eml, and --send delivers it once the pack is written. Exit 0 only when everything was written (and sent)."
+    )
 
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var period: PeriodOptions
@@ -30,9 +32,11 @@ struct WeeklyCommand: ParsableCommand {
     /// models the others read (no statement runs twice).
     static func reports(_ configuration: RunConfiguration) -> [any Report] {
         let summary = ExecSummaryReport(period: configuration.period, asOf: configuration.asOf)
-        return [summary.partnerReport, summary.viralReport,
-                AttributionReport(period: configuration.period, options: AttributionOptions()),
-                summary.experimentsReport, summary]
+        return [
+            summary.partnerReport, summary.viralReport,
+            AttributionReport(period: configuration.period, options: AttributionOptions()),
+            summary.experimentsReport, summary,
+        ]
     }
 
     /// A line per report; the A/B readout left out, and said so, when no test ran in the period.

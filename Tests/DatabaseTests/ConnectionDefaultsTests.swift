@@ -1,6 +1,7 @@
-@testable import Database
 import TestSupport
 import Testing
+
+@testable import Database
 
 /// Network defaults that keep a job from waiting on TCP's own timeouts, and that yield to the
 /// user's connection string and `PGCONNECT_TIMEOUT`.
@@ -15,8 +16,9 @@ import Testing
 
     @Test func theConnectionStringsOwnValuesWin() throws {
         let conninfo = try TestDatabase.create("defaults_own")
-        let connection = try PostgresConnection(settings: ConnectionSettings(
-            connectionString: conninfo + " connect_timeout=7 keepalives_idle=5 application_name=mine"))
+        let connection = try PostgresConnection(
+            settings: ConnectionSettings(
+                connectionString: conninfo + " connect_timeout=7 keepalives_idle=5 application_name=mine"))
         #expect(connection.option("connect_timeout") == "7")
         #expect(connection.option("keepalives_idle") == "5")
         #expect(connection.option("application_name") == "growth-report")

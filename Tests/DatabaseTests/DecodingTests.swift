@@ -35,7 +35,8 @@ import Testing
     func timestampsDecodeInAnySessionZone(_ zone: String, _ expectedText: String) throws {
         let conninfo = try TestDatabase.create("zone")
         let connection = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo, timeZone: zone))
-        let row = try connection.query(named: "ts", "SELECT '2026-11-16 10:00:00.25+00'::timestamptz AS t, ('2026-11-16 10:00:00.25+00'::timestamptz)::text AS shown")[0]
+        let row = try connection.query(
+            named: "ts", "SELECT '2026-11-16 10:00:00.25+00'::timestamptz AS t, ('2026-11-16 10:00:00.25+00'::timestamptz)::text AS shown")[0]
         #expect(try row.string("shown") == expectedText)
         #expect(try row.timestamp("t") == Date(timeIntervalSince1970: 1_794_823_200.25))
     }
@@ -43,14 +44,16 @@ import Testing
     @Test func historicalOffsetWithSecondsDecodes() throws {
         let conninfo = try TestDatabase.create("lmt")
         let connection = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo, timeZone: "Europe/Amsterdam"))
-        let row = try connection.query(named: "lmt", "SELECT '1900-01-01 00:00:00+00'::timestamptz AS t, ('1900-01-01 00:00:00+00'::timestamptz)::text AS shown")[0]
+        let row = try connection.query(
+            named: "lmt", "SELECT '1900-01-01 00:00:00+00'::timestamptz AS t, ('1900-01-01 00:00:00+00'::timestamptz)::text AS shown")[0]
         #expect(try row.string("shown").hasSuffix("+00:19:32"))
         #expect(try row.timestamp("t") == Date(timeIntervalSince1970: -2_208_988_800))
     }
 
     @Test func numericThatDoesNotFitNamesTheColumn() throws {
         let (connection, _) = try TestDatabase.connect("wide")
-        let row = try connection.query(named: "wide", "SELECT (10::numeric ^ 45) AS huge, 'NaN'::numeric AS nan, 'infinity'::timestamptz AS forever, 'abc'::text AS word")[0]
+        let row = try connection.query(
+            named: "wide", "SELECT (10::numeric ^ 45) AS huge, 'NaN'::numeric AS nan, 'infinity'::timestamptz AS forever, 'abc'::text AS word")[0]
         for column in ["huge", "nan"] {
             #expect {
                 _ = try row.decimal(column)

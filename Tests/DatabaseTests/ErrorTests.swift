@@ -45,8 +45,9 @@ import Testing
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         #expect {
-            _ = try PostgresConnection(settings: ConnectionSettings(
-                connectionString: "postgresql://app:Pa55word-unreachable@/db?host=\(directory.path)&port=5999&connect_timeout=2"))
+            _ = try PostgresConnection(
+                settings: ConnectionSettings(
+                    connectionString: "postgresql://app:Pa55word-unreachable@/db?host=\(directory.path)&port=5999&connect_timeout=2"))
         } throws: { error in
             let error = error as? DatabaseError
             return error?.code == .connectionFailed && error!.isUnavailable && !"\(error!)".contains("Pa55word-unreachable")

@@ -43,7 +43,9 @@ import Testing
     ]
 
     static func columns(of table: String, _ connection: PostgresConnection) throws -> [[String?]] {
-        try connection.query(named: "columns", """
+        try connection.query(
+            named: "columns",
+            """
             SELECT a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
                    pg_get_expr(d.adbin, d.adrelid) AS column_default,
                    CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS nullable
@@ -51,7 +53,8 @@ import Testing
             LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
             WHERE a.attrelid = $1::regclass AND a.attnum > 0 AND NOT a.attisdropped
             ORDER BY a.attnum
-            """, parameters: [.text(table)]).map {
+            """, parameters: [.text(table)]
+        ).map {
             [try $0.string("name"), try $0.string("type"), try $0.decodeIfPresent("column_default", as: String.self), try $0.string("nullable")]
         }
     }
@@ -61,38 +64,46 @@ import Testing
         for (table, expected) in Self.seedPlanColumns {
             #expect(try Self.columns(of: table, connection) == expected, "\(table)")
         }
-        let primaryKeys = try connection.query(named: "pk", """
+        let primaryKeys = try connection.query(
+            named: "pk",
+            """
             SELECT c.conrelid::regclass::text AS tbl, pg_get_constraintdef(c.oid) AS def FROM pg_constraint c
             WHERE c.contype = 'p' AND c.conrelid::regclass::text = ANY($1) ORDER BY 1
-            """, parameters: [.textArray(Array(Self.seedPlanColumns.keys))]).map { "\(try $0.string("tbl")) \(try $0.string("def"))" }
-        #expect(primaryKeys == [
-            "ab_test_assignments PRIMARY KEY (id)", "partnership_analytics PRIMARY KEY (id)",
-            "real_time_metrics PRIMARY KEY (metric_name)", "viral_metrics PRIMARY KEY (id)",
-        ])
+            """, parameters: [.textArray(Array(Self.seedPlanColumns.keys))]
+        ).map { "\(try $0.string("tbl")) \(try $0.string("def"))" }
+        #expect(
+            primaryKeys == [
+                "ab_test_assignments PRIMARY KEY (id)", "partnership_analytics PRIMARY KEY (id)",
+                "real_time_metrics PRIMARY KEY (metric_name)", "viral_metrics PRIMARY KEY (id)",
+            ])
     }
 
     @Test func productTablesHaveTheirConstraints() throws {
         let (connection, _) = try TestDatabase.migrated("product")
-        #expect(try Self.columns(of: "partner_costs", connection) == [
-            ["id", "uuid", "gen_random_uuid()", "NO"], ["partner_name", "text", nil, "NO"],
-            ["analytics_period", "date", nil, "NO"], ["cost", "numeric(10,2)", nil, "NO"],
-            ["created_at", "timestamp with time zone", "now()", "YES"],
-        ])
-        #expect(try Self.columns(of: "conversion_events", connection) == [
-            ["id", "uuid", "gen_random_uuid()", "NO"], ["user_email", "text", nil, "NO"],
-            ["event_type", "text", nil, "NO"], ["revenue", "numeric(12,2)", "0", "NO"],
-            ["occurred_at", "timestamp with time zone", "now()", "NO"],
-        ])
+        #expect(
+            try Self.columns(of: "partner_costs", connection) == [
+                ["id", "uuid", "gen_random_uuid()", "NO"], ["partner_name", "text", nil, "NO"],
+                ["analytics_period", "date", nil, "NO"], ["cost", "numeric(10,2)", nil, "NO"],
+                ["created_at", "timestamp with time zone", "now()", "YES"],
+            ])
+        #expect(
+            try Self.columns(of: "conversion_events", connection) == [
+                ["id", "uuid", "gen_random_uuid()", "NO"], ["user_email", "text", nil, "NO"],
+                ["event_type", "text", nil, "NO"], ["revenue", "numeric(12,2)", "0", "NO"],
+                ["occurred_at", "timestamp with time zone", "now()", "NO"],
+            ])
         #expect {
-            try connection.execute(named: "negative", "INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, $2, $3)",
-                                   parameters: [.text("p"), .date(CalendarDate(year: 2026, month: 1, day: 1)!), .decimal(-1)])
+            try connection.execute(
+                named: "negative", "INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, $2, $3)",
+                parameters: [.text("p"), .date(CalendarDate(year: 2026, month: 1, day: 1)!), .decimal(-1)])
         } throws: { ($0 as? DatabaseError)?.sqlState == "23514" }
     }
 
     @Test func migratingTwiceKeepsDataAndChangesNothing() throws {
         let (connection, _) = try TestDatabase.migrated("twice")
-        try connection.execute(named: "insert", "INSERT INTO viral_metrics (user_email, action_type) VALUES ($1, $2)",
-                               parameters: [.text("a@example.com"), .text("referral")])
+        try connection.execute(
+            named: "insert", "INSERT INTO viral_metrics (user_email, action_type) VALUES ($1, $2)",
+            parameters: [.text("a@example.com"), .text("referral")])
         let second = try Migrator().migrate(on: connection)
         #expect(second.applied.isEmpty && second.indexesBuilt.isEmpty && second.changedSinceApplied.isEmpty)
         #expect(try connection.query(named: "count", "SELECT count(*) AS n FROM viral_metrics")[0].int("n") == 1)
@@ -103,7 +114,9 @@ import Testing
 
     @Test func everyReportIndexExistsAndIsValid() throws {
         let (connection, _) = try TestDatabase.migrated("indexes")
-        let rows = try connection.query(named: "indexes", """
+        let rows = try connection.query(
+            named: "indexes",
+            """
             SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE c.relname = ANY($1)
             """, parameters: [.textArray(Schema.indexes.map(\.name))])
@@ -117,7 +130,9 @@ import Testing
         let seedOnly = Migrator(migrations: [Schema.migrations[0]])
         try seedOnly.migrate(on: connection)
         try connection.executeScript(named: "drop_history", "DROP TABLE growth_report_migrations")
-        try connection.execute(named: "rows", """
+        try connection.execute(
+            named: "rows",
+            """
             INSERT INTO ab_test_assignments (user_email, test_name, variant) SELECT 'u' || g || '@example.com', 'checkout', 'control'
             FROM generate_series(1, 1000) g
             """)
@@ -129,16 +144,20 @@ import Testing
 
     @Test func anInvalidIndexFromAnInterruptedBuildIsRebuilt() throws {
         let (connection, _) = try TestDatabase.migrated("invalid")
-        try connection.execute(named: "rows", "INSERT INTO conversion_events (user_email, event_type) VALUES ($1, $2)",
-                               parameters: [.text("a@example.com"), .text("signup")])
+        try connection.execute(
+            named: "rows", "INSERT INTO conversion_events (user_email, event_type) VALUES ($1, $2)",
+            parameters: [.text("a@example.com"), .text("signup")])
         // Mark the index invalid, as an interrupted CREATE INDEX CONCURRENTLY leaves it.
-        try connection.executeScript(named: "invalidate", """
+        try connection.executeScript(
+            named: "invalidate",
+            """
             UPDATE pg_index SET indisvalid = false WHERE indexrelid = 'conversion_events_occurred_at_idx'::regclass;
             DELETE FROM growth_report_migrations WHERE version = 3;
             """)
         let outcome = try Migrator().migrate(on: connection)
         #expect(outcome.indexesBuilt == ["conversion_events_occurred_at_idx"])
-        let valid = try connection.query(named: "valid", "SELECT indisvalid AS v FROM pg_index WHERE indexrelid = 'conversion_events_occurred_at_idx'::regclass")
+        let valid = try connection.query(
+            named: "valid", "SELECT indisvalid AS v FROM pg_index WHERE indexrelid = 'conversion_events_occurred_at_idx'::regclass")
         #expect(try valid[0].decode("v", as: Bool.self))
     }
 
@@ -153,7 +172,9 @@ import Testing
         let impatient = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo, statementTimeoutMilliseconds: 500))
         #expect { try Migrator().migrate(on: impatient) } throws: { ($0 as? DatabaseError)?.sqlState == "57014" }
         try blocker.execute(named: "commit", "COMMIT")
-        let left = try connection.query(named: "left", """
+        let left = try connection.query(
+            named: "left",
+            """
             SELECT to_regclass('partner_costs') IS NULL AS no_costs, to_regclass('growth_report_migrations') IS NULL AS no_history
             """)[0]
         #expect(try left.decode("no_costs", as: Bool.self))

@@ -14,8 +14,9 @@ import Testing
     @Test(arguments: awkward)
     func textRoundTrips(_ value: String) throws {
         let (connection, _) = try TestDatabase.connect("bind")
-        let rows = try connection.query(named: "echo", "SELECT $1::text AS value, length($1::text) AS characters",
-                                        parameters: [.text(value)])
+        let rows = try connection.query(
+            named: "echo", "SELECT $1::text AS value, length($1::text) AS characters",
+            parameters: [.text(value)])
         #expect(try rows[0].string("value") == value)
         #expect(try rows[0].int("characters") == value.unicodeScalars.count)
     }
@@ -23,7 +24,9 @@ import Testing
     @Test func injectionTextIsStoredNotRun() throws {
         let (connection, _) = try TestDatabase.migrated("inject")
         let attack = "x'); DROP TABLE partner_costs; --"
-        try connection.execute(named: "insert", """
+        try connection.execute(
+            named: "insert",
+            """
             INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, $2, $3)
             """, parameters: [.text(attack), .date(CalendarDate(year: 2026, month: 11, day: 16)!), .decimal(Decimal(string: "12.50")!)])
         let rows = try connection.query(named: "read", "SELECT partner_name, cost FROM partner_costs")
@@ -35,10 +38,13 @@ import Testing
         let (connection, _) = try TestDatabase.connect("typed")
         let id = UUID()
         let instant = Date(timeIntervalSince1970: 1_794_823_200.123456)
-        let rows = try connection.query(named: "typed", """
+        let rows = try connection.query(
+            named: "typed",
+            """
             SELECT $1::bigint AS i, $2::numeric AS n, $3::date AS d, $4::timestamptz AS t, $5::uuid AS u,
                    $6::jsonb AS j, $7::boolean AS b, $8::text AS missing, $9::text[] AS list
-            """, parameters: [
+            """,
+            parameters: [
                 .int(Int.min), .decimal(Decimal(string: "-12345678901234567890.12")!),
                 .date(CalendarDate(year: 2024, month: 2, day: 29)!), .timestamp(instant), .uuid(id),
                 .jsonb(#"{"a": [1, "two", null]}"#), .bool(true), .null, .textArray(["a\"b", "c\\d", ""]),

@@ -9,7 +9,9 @@ import Testing
 @Suite struct StatementTests {
     @Test func valuesNumberThemselvesInOrder() {
         let start = Date(timeIntervalSince1970: 1_794_787_200)
-        let statement = Statement("range", """
+        let statement = Statement(
+            "range",
+            """
             SELECT count(*) FROM viral_metrics WHERE created_at >= \(start) AND created_at < \(start) AND user_email = \("O'Brien")
             """)
         #expect(statement.sql == "SELECT count(*) FROM viral_metrics WHERE created_at >= $1 AND created_at < $2 AND user_email = $3")
@@ -40,7 +42,7 @@ import Testing
         let (outer, outerStatements) = try connection.recordingStatements { () -> [RanStatement] in
             try connection.transaction(.snapshot) {
                 try connection.query(Statement("first", "SELECT \(1)"))
-                try connection.query(Statement("first", "SELECT \(2)"))   // same SQL: recorded once
+                try connection.query(Statement("first", "SELECT \(2)")) // same SQL: recorded once
             }
             let (_, inner) = try connection.recordingStatements { try connection.query(Statement("second", "SELECT 2")) }
             return inner

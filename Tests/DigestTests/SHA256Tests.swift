@@ -72,9 +72,12 @@ import Testing
         for split in 0...vector.message.count {
             let head = Array(vector.message[..<split]), tail = Array(vector.message[split...])
             var sequences = SHA256(), buffers = SHA256(), mixed = SHA256()
-            sequences.update(head); sequences.update(tail)
-            head.withUnsafeBytes { buffers.update($0) }; tail.withUnsafeBytes { buffers.update($0) }
-            mixed.update(head); tail.withUnsafeBytes { mixed.update($0) }
+            sequences.update(head)
+            sequences.update(tail)
+            head.withUnsafeBytes { buffers.update($0) }
+            tail.withUnsafeBytes { buffers.update($0) }
+            mixed.update(head)
+            tail.withUnsafeBytes { mixed.update($0) }
             #expect(sequences.finalizeHex() == vector.digest, "split at \(split), sequence updates")
             #expect(buffers.finalizeHex() == vector.digest, "split at \(split), buffer updates")
             #expect(mixed.finalizeHex() == vector.digest, "split at \(split), mixed updates")

@@ -7,7 +7,9 @@ import Testing
 @Suite struct ABTestCommandTests {
     /// Inserts `users` users of a variant assigned on 2026-11-17, the first `converting` converted.
     static func add(_ connection: PostgresConnection, test: String, variant: String, users: Int, converting: Int, prefix: String) throws {
-        try connection.execute(named: "rows", """
+        try connection.execute(
+            named: "rows",
+            """
             INSERT INTO ab_test_assignments (user_email, test_name, variant, conversion_event, converted_at, created_at)
             SELECT $1 || g || '@example.com', $2, $3, CASE WHEN g <= $5 THEN 'purchase' END,
                    CASE WHEN g <= $5 THEN timestamptz '2026-11-18 10:00+00' END, timestamptz '2026-11-17 09:00+00'
@@ -52,8 +54,10 @@ import Testing
         let (_, conninfo) = try Self.database("abseq")
         let folder = try CommandRunner.temporaryDirectory("abseq")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["ab-test", "--week", "2026-W47", "--sequential", "--format", "csv",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "ab-test", "--week", "2026-W47", "--sequential", "--format", "csv",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let csv = try String(contentsOf: folder.appendingPathComponent("2026-W47/ab-test.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\r\n").first?.hasSuffix(",users_needed,p_value_sequential") == true)
@@ -93,9 +97,11 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("abwindow")
         defer { try? FileManager.default.removeItem(at: folder) }
         // Monday 23 Nov at midnight in Los Angeles: the default period is that zone's W47.
-        let result = try CommandRunner.run(["ab-test", "--timezone", "America/Los_Angeles", "--as-of", "2026-11-23",
-                                            "--conversion-window", "30d", "--format", "csv",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "ab-test", "--timezone", "America/Los_Angeles", "--as-of", "2026-11-23",
+            "--conversion-window", "30d", "--format", "csv",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let quality = try String(contentsOf: folder.appendingPathComponent("2026-W47/ab-test-data-quality.csv"), encoding: .utf8)
         #expect(quality.contains("tests left out: fewer than two variants with users,1\r\n"))
@@ -108,8 +114,10 @@ import Testing
         let templates = folder.appendingPathComponent("templates")
         try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
         try "<section>\n{{#callouts}}\n<p>{{title}}</p>\n".write(to: templates.appendingPathComponent("section.mustache"), atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(["ab-test", "--week", "2026-W47", "--templates", templates.path,
-                                            "--database-url", conninfo, "--output", folder.appendingPathComponent("out").path])
+        let result = try CommandRunner.run([
+            "ab-test", "--week", "2026-W47", "--templates", templates.path,
+            "--database-url", conninfo, "--output", folder.appendingPathComponent("out").path,
+        ])
         #expect(result.status == 64, "\(result.stderr)")
         #expect(result.errorLines.count == 1)
         #expect(result.stderr.contains("section.mustache:2"), "\(result.stderr)")

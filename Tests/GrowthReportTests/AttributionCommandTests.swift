@@ -14,16 +14,22 @@ import Testing
         let (connection, conninfo) = try TestDatabase.migrated(label)
         for (index, channel) in channels.enumerated() {
             let user = PostgresValue.text("user\(index)@example.com")
-            try connection.execute(named: "touch", """
+            try connection.execute(
+                named: "touch",
+                """
                 INSERT INTO viral_metrics (user_email, action_type, source_platform, created_at)
                 VALUES ($1, 'referral', $2, timestamptz '2026-11-17 09:00+00')
                 """, parameters: [user, .text(channel)])
-            try connection.execute(named: "conversion", """
+            try connection.execute(
+                named: "conversion",
+                """
                 INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at)
                 VALUES ($1, 'purchase', 10.00, timestamptz '2026-11-18 10:00+00')
                 """, parameters: [user])
         }
-        try connection.execute(named: "direct", """
+        try connection.execute(
+            named: "direct",
+            """
             INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at)
             VALUES ('walk-in@example.com', 'purchase', 2.50, timestamptz '2026-11-19 10:00+00')
             """)
@@ -82,8 +88,10 @@ import Testing
         let conninfo = try Self.database("attropts")
         let folder = try CommandRunner.temporaryDirectory("attropts")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["attribution", "--week", "2026-W47", "--event", "signup", "--lookback", "12h",
-                                            "--half-life", "2d", "--format", "csv", "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "attribution", "--week", "2026-W47", "--event", "signup", "--lookback", "12h",
+            "--half-life", "2d", "--format", "csv", "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let quality = try String(contentsOf: folder.appendingPathComponent("2026-W47/attribution-data-quality.csv"), encoding: .utf8)
         #expect(quality.contains("conversions of another event type than 'signup' (not counted),8\r\n"))

@@ -6,8 +6,10 @@ import Testing
 /// The command line end to end: exit codes of SPEC §5, one clear line per failure, and no
 /// password in any output.
 @Suite struct CommandLineTests {
-    @Test(arguments: [["--help"], ["db", "--help"], ["db", "migrate", "--help"], ["db", "seed", "--help"],
-                      ["db", "start", "--help"], ["db", "stop", "--help"], ["db", "status", "--help"], ["demo", "--help"]])
+    @Test(arguments: [
+        ["--help"], ["db", "--help"], ["db", "migrate", "--help"], ["db", "seed", "--help"],
+        ["db", "start", "--help"], ["db", "stop", "--help"], ["db", "status", "--help"], ["demo", "--help"],
+    ])
     func helpIsPrinted(_ arguments: [String]) throws {
         let result = try CommandRunner.run(arguments)
         #expect(result.status == 0)
@@ -22,8 +24,10 @@ import Testing
         #expect(!(result.stderr + result.stdout).contains("S3cret-Malformed"))
     }
 
-    @Test(arguments: ["postgresql://u:Leak%zzSecret@host/db", "postgresql://u:Leak%ZZ@host/db?password=Leak%zzSecret",
-                      "host=h password='Leak Secret' port=x"])
+    @Test(arguments: [
+        "postgresql://u:Leak%zzSecret@host/db", "postgresql://u:Leak%ZZ@host/db?password=Leak%zzSecret",
+        "host=h password='Leak Secret' port=x",
+    ])
     func aPasswordInsideTheBrokenPartIsStillMasked(_ url: String) throws {
         let result = try CommandRunner.run(["db", "migrate", "--verbose", "--database-url", url])
         #expect(result.status == 64)
@@ -56,8 +60,10 @@ import Testing
 
     @Test func unreachableServerExits69() throws {
         let empty = try CommandRunner.temporaryDirectory("nosrv")
-        let result = try CommandRunner.run(["db", "migrate", "--database-url",
-                                            "postgresql://app:Unreach-S3cret@/db?host=\(empty.path)&port=5999"])
+        let result = try CommandRunner.run([
+            "db", "migrate", "--database-url",
+            "postgresql://app:Unreach-S3cret@/db?host=\(empty.path)&port=5999",
+        ])
         #expect(result.status == 69)
         #expect(result.errorLines.count == 1)
         #expect(result.stderr.contains("Could not connect"))
@@ -76,8 +82,10 @@ import Testing
         }
         // PGPASSWORD is masked too, and --verbose never shows the right password either.
         let viaEnvironment = try CommandRunner.run(
-            ["db", "migrate", "--verbose", "--database-url",
-             "host=\(endpoint.socketDirectory) port=\(endpoint.port) user=\(PasswordRole.name) dbname=postgres"],
+            [
+                "db", "migrate", "--verbose", "--database-url",
+                "host=\(endpoint.socketDirectory) port=\(endpoint.port) user=\(PasswordRole.name) dbname=postgres",
+            ],
             environment: ["PGPASSWORD": PasswordRole.password])
         #expect(!(viaEnvironment.stderr + viaEnvironment.stdout).contains(PasswordRole.password))
     }

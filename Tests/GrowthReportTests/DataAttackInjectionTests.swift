@@ -74,8 +74,9 @@ import Testing
         for attack in Self.attacks(payload) {
             let folder = try CommandRunner.temporaryDirectory("attack-sql")
             defer { try? FileManager.default.removeItem(at: folder) }
-            let result = try CommandRunner.run([attack.command] + attack.arguments
-                                               + ["--quiet", "--format", "csv", "--database-url", conninfo, "--output", folder.path])
+            let result = try CommandRunner.run(
+                [attack.command] + attack.arguments
+                    + ["--quiet", "--format", "csv", "--database-url", conninfo, "--output", folder.path])
             #expect(result.status == attack.status, "\(attack): \(result.status) \(result.stderr)")
             if attack.status == 0 {
                 #expect(result.stderr.isEmpty, "\(attack): \(result.stderr)")
@@ -106,9 +107,12 @@ import Testing
         let before = try DataAttack.checksums(conninfo)
         let folder = try CommandRunner.temporaryDirectory("attack-sql-subject")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["exec-summary"] + DataAttack.period
-                                           + ["--quiet", "--database-url", conninfo, "--output", folder.path, "--format", "eml",
-                                              "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com", "--subject", payload])
+        let result = try CommandRunner.run(
+            ["exec-summary"] + DataAttack.period
+                + [
+                    "--quiet", "--database-url", conninfo, "--output", folder.path, "--format", "eml",
+                    "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com", "--subject", payload,
+                ])
         #expect(result.status == 0, "\(result.stderr)")
         let eml = try ExecSummaryCommandTests.read(folder.appendingPathComponent("2026-W47/exec-summary.eml"))
         let headers = try #require(eml["headers"] as? [String: Any])
@@ -152,8 +156,11 @@ import Testing
             for command in ["viral", "partner-roi"] {
                 let folder = try CommandRunner.temporaryDirectory("attack-conninfo")
                 defer { try? FileManager.default.removeItem(at: folder) }
-                let result = try CommandRunner.run([command] + DataAttack.period + ["--quiet", "--format", "csv", "--output", folder.path,
-                                                                                    "--database-url", target])
+                let result = try CommandRunner.run(
+                    [command] + DataAttack.period + [
+                        "--quiet", "--format", "csv", "--output", folder.path,
+                        "--database-url", target,
+                    ])
                 #expect(result.status == status, "\(command) \(target): \(result.status) \(result.stderr)")
                 if status == 0 {
                     #expect(result.stderr.isEmpty, "\(target): \(result.stderr)")

@@ -41,7 +41,10 @@ import Testing
         var current: Option?
         var inOptions = false
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            if line.hasPrefix("OPTIONS:") { inOptions = true; continue }
+            if line.hasPrefix("OPTIONS:") {
+                inOptions = true
+                continue
+            }
             guard inOptions else { continue }
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if line.hasPrefix("  -") {
@@ -106,8 +109,9 @@ import Testing
         let plan = try Self.plan.get()
         let names = plan.listed.mapValues { Set($0.map(\.name)) }
         for command in DataAttack.commands {
-            #expect(names[command]?.isSuperset(of: ["--database-url", "--statement-timeout", "--week", "--as-of", "--output", "--lock-timeout"]) == true,
-                    "\(command): \(names[command] ?? [])")
+            #expect(
+                names[command]?.isSuperset(of: ["--database-url", "--statement-timeout", "--week", "--as-of", "--output", "--lock-timeout"]) == true,
+                "\(command): \(names[command] ?? [])")
         }
         #expect(names["ab-test"]?.isSuperset(of: ["--test", "--event", "--weights", "--tau", "--conversion-window", "--alpha", "--mde"]) == true)
         #expect(names["attribution"]?.isSuperset(of: ["--event", "--lookback", "--half-life"]) == true)
@@ -151,9 +155,11 @@ import Testing
     }
 
     /// Negative durations and numbers are named as such, whether written `--opt -1` or `--opt=-1`.
-    @Test(arguments: [("ab-test", "--tau", "-1"), ("ab-test", "--conversion-window", "-7d"), ("attribution", "--half-life", "-1d"),
-                      ("attribution", "--lookback", "-7d"), ("viral", "--statement-timeout", "-5s"), ("weekly", "--lock-timeout", "-1s"),
-                      ("exec-summary", "--statement-timeout", "-1"), ("partner-roi", "--lock-timeout", "-1")])
+    @Test(arguments: [
+        ("ab-test", "--tau", "-1"), ("ab-test", "--conversion-window", "-7d"), ("attribution", "--half-life", "-1d"),
+        ("attribution", "--lookback", "-7d"), ("viral", "--statement-timeout", "-5s"), ("weekly", "--lock-timeout", "-1s"),
+        ("exec-summary", "--statement-timeout", "-1"), ("partner-roi", "--lock-timeout", "-1"),
+    ])
     func negativeValuesMustBePositive(command: String, option: String, value: String) throws {
         var stderr: [String] = []
         for joined in [false, true] {

@@ -21,7 +21,9 @@ import Testing
         func grantSelect(on conninfo: String, database: String, except: [String] = []) throws {
             databases.append(conninfo)
             let connection = try DataAttack.connect(conninfo)
-            try connection.executeScript(named: "grant", """
+            try connection.executeScript(
+                named: "grant",
+                """
                 GRANT CONNECT ON DATABASE \(database) TO \(name);
                 GRANT USAGE ON SCHEMA public TO \(name);
                 GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(name);
@@ -43,12 +45,15 @@ import Testing
         try #require(conninfo.split(separator: " ").first { $0.hasPrefix("dbname=") }.map { String($0.dropFirst(7)) })
     }
 
-    static func expectPermissionDenied(_ result: CommandRunner.Result, _ context: String, naming object: String,
-                                       sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectPermissionDenied(
+        _ result: CommandRunner.Result, _ context: String, naming object: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.status == 77, "\(context): \(result.status) \(result.stderr)", sourceLocation: sourceLocation)
         DataAttack.expectOneErrorLine(result, context, sourceLocation: sourceLocation)
-        #expect(result.stderr.contains("SQLSTATE 42501") && result.stderr.contains("permission denied for \(object)"),
-                "\(context): \(result.stderr)", sourceLocation: sourceLocation)
+        #expect(
+            result.stderr.contains("SQLSTATE 42501") && result.stderr.contains("permission denied for \(object)"),
+            "\(context): \(result.stderr)", sourceLocation: sourceLocation)
     }
 
     @Test func aSelectOnlyRoleRunsEveryReportAndWeekly() throws {
@@ -59,16 +64,22 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("attack-select-only")
         defer { try? FileManager.default.removeItem(at: folder) }
         for command in DataAttack.commands {
-            let result = try CommandRunner.run([command] + DataAttack.period + ["--quiet", "--database-url", role.login(conninfo),
-                                                                               "--output", folder.appendingPathComponent(command).path])
+            let result = try CommandRunner.run(
+                [command] + DataAttack.period + [
+                    "--quiet", "--database-url", role.login(conninfo),
+                    "--output", folder.appendingPathComponent(command).path,
+                ])
             #expect(result.status == 0, "\(command): \(result.stderr)")
             #expect(result.stderr.isEmpty, "\(command): \(result.stderr)")
             #expect(DataAttack.folderEntries(folder.appendingPathComponent("\(command)/2026-W47")).contains("manifest.json"), "\(command)")
             #expect(!result.stderr.contains(role.password) && !result.stdout.contains(role.password))
         }
         // The doctor reads the catalog and the statistics views, which every role may read.
-        let doctor = try CommandRunner.run(["db", "doctor"] + DataAttack.period + ["--quiet", "--database-url", role.login(conninfo),
-                                                                                  "--output", folder.appendingPathComponent("doctor").path])
+        let doctor = try CommandRunner.run(
+            ["db", "doctor"] + DataAttack.period + [
+                "--quiet", "--database-url", role.login(conninfo),
+                "--output", folder.appendingPathComponent("doctor").path,
+            ])
         #expect(doctor.status == 0, "db doctor: \(doctor.stderr)")
         #expect(doctor.stderr.isEmpty, "db doctor: \(doctor.stderr)")
         #expect(try DataAttack.checksums(conninfo) == before)
@@ -81,14 +92,17 @@ import Testing
         try role.grantSelect(on: empty.conninfo, database: empty.name)
         let migrate = try CommandRunner.run(["db", "migrate", "--database-url", role.login(empty.conninfo)])
         Self.expectPermissionDenied(migrate, "db migrate", naming: "schema public")
-        #expect(try DataAttack.connect(empty.conninfo).query(named: "tables", "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'")[0].int("n") == 0)
+        #expect(
+            try DataAttack.connect(empty.conninfo).query(named: "tables", "SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'")[0].int("n") == 0)
 
         // A migrated database without rows: seeding it needs INSERT.
         let migrated = try DataAttack.database("migrated_empty")
         #expect(try CommandRunner.run(["db", "migrate", "--quiet", "--database-url", migrated.conninfo]).status == 0)
         try role.grantSelect(on: migrated.conninfo, database: migrated.name)
-        let seed = try CommandRunner.run(["db", "seed", "--scale", "small", "--seed", "5", "--as-of", "2026-11-25",
-                                          "--database-url", role.login(migrated.conninfo)])
+        let seed = try CommandRunner.run([
+            "db", "seed", "--scale", "small", "--seed", "5", "--as-of", "2026-11-25",
+            "--database-url", role.login(migrated.conninfo),
+        ])
         Self.expectPermissionDenied(seed, "db seed", naming: "table")
         let before = try DataAttack.checksums(migrated.conninfo)
         #expect(before["real_time_metrics"]?.hasSuffix("(0 rows)") == true && before["viral_metrics"]?.hasSuffix("(0 rows)") == true)
@@ -97,16 +111,20 @@ import Testing
         let (name, conninfo) = try DataAttack.tinyNamed("seed_replace")
         try role.grantSelect(on: conninfo, database: name)
         let data = try DataAttack.checksums(conninfo)
-        let replace = try CommandRunner.run(["db", "seed", "--replace", "--scale", "small", "--seed", "5", "--as-of", "2026-11-25",
-                                             "--database-url", role.login(conninfo)])
+        let replace = try CommandRunner.run([
+            "db", "seed", "--replace", "--scale", "small", "--seed", "5", "--as-of", "2026-11-25",
+            "--database-url", role.login(conninfo),
+        ])
         Self.expectPermissionDenied(replace, "db seed --replace", naming: "table")
         #expect(try DataAttack.checksums(conninfo) == data)
     }
 
     /// A role that may read every table but one: the reports that read it exit 77 naming it,
     /// the others still run.
-    @Test(arguments: [("conversion_events", ["attribution"]), ("real_time_metrics", ["exec-summary"]),
-                      ("partner_costs", ["partner-roi", "exec-summary"]), ("ab_test_assignments", ["ab-test", "exec-summary"])])
+    @Test(arguments: [
+        ("conversion_events", ["attribution"]), ("real_time_metrics", ["exec-summary"]),
+        ("partner_costs", ["partner-roi", "exec-summary"]), ("ab_test_assignments", ["ab-test", "exec-summary"]),
+    ])
     func aRoleWithoutSelectOnOneTable(table: String, refused: [String]) throws {
         let (name, conninfo) = try DataAttack.tinyNamed("no_\(table)")
         let role = try Role()
@@ -114,8 +132,11 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("attack-no-select")
         defer { try? FileManager.default.removeItem(at: folder) }
         for command in DataAttack.commands {
-            let result = try CommandRunner.run([command] + DataAttack.period + ["--quiet", "--format", "csv", "--database-url", role.login(conninfo),
-                                                                               "--output", folder.appendingPathComponent(command).path])
+            let result = try CommandRunner.run(
+                [command] + DataAttack.period + [
+                    "--quiet", "--format", "csv", "--database-url", role.login(conninfo),
+                    "--output", folder.appendingPathComponent(command).path,
+                ])
             if refused.contains(command) || command == "weekly" {
                 Self.expectPermissionDenied(result, "\(command) without SELECT on \(table)", naming: "table \(table)")
                 #expect(DataAttack.folderEntries(folder.appendingPathComponent(command)).isEmpty, "\(command): nothing written")

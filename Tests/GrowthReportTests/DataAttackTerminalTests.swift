@@ -36,19 +36,25 @@ import Testing
     static let database: Result<String, Error> = Result {
         let conninfo = try DataAttack.tiny("terminal")
         let connection = try DataAttack.connect(conninfo)
-        try connection.execute(named: "hostile_test", """
+        try connection.execute(
+            named: "hostile_test",
+            """
             INSERT INTO ab_test_assignments (user_email, test_name, variant, conversion_event, converted_at, created_at)
             SELECT 'hostile' || g || '@example.com', $1, CASE WHEN g % 2 = 0 THEN 'control' ELSE $2 END,
                    CASE WHEN g % 4 = 0 THEN 'signup' END, CASE WHEN g % 4 = 0 THEN timestamptz '2026-11-18 10:00+00' END,
                    timestamptz '2026-11-17 09:00+00'
             FROM generate_series(1, 30) AS g
             """, parameters: [.text(hostile), .text("b" + hostile)])
-        try connection.execute(named: "hostile_partner", """
+        try connection.execute(
+            named: "hostile_partner",
+            """
             INSERT INTO partnership_analytics (partner_name, partner_type, referral_source, customers_acquired,
                                                revenue_generated, conversion_rate, analytics_period)
             VALUES ($1, $1, $1, 3, 30.00, 10.00, date '2026-11-18')
             """, parameters: [.text(hostile)])
-        try connection.executeScript(named: "shouting_view", """
+        try connection.executeScript(
+            named: "shouting_view",
+            """
             CREATE FUNCTION shout(name text) RETURNS boolean LANGUAGE plpgsql AS $$
             BEGIN RAISE WARNING 'partner %', name; RETURN true; END $$;
             ALTER TABLE partnership_analytics RENAME TO partnership_analytics_rows;
@@ -72,8 +78,9 @@ import Testing
         let shown = terminalVisible("x" + name).replacingOccurrences(of: "\\u{A}", with: " ")
         #expect(result.stderr.contains("There is no test named '\(shown)'"), "\(result.stderr)")
         // The tests the database has are listed, the hostile one escaped too.
-        #expect(result.stderr.contains("evil\\u{1B}]0;pwned\\u{7} \\u{1B}[2J \\u{9B}31m \\u{7F} \\u{202E}desrever\\u{202C} \\u{2066}iso\\u{2069} second line"),
-                "\(result.stderr)")
+        #expect(
+            result.stderr.contains("evil\\u{1B}]0;pwned\\u{7} \\u{1B}[2J \\u{9B}31m \\u{7F} \\u{202E}desrever\\u{202C} \\u{2066}iso\\u{2069} second line"),
+            "\(result.stderr)")
         #expect(DataAttack.folderEntries(folder).isEmpty)
     }
 
@@ -110,15 +117,19 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("attack-terminal-dbname")
         defer { try? FileManager.default.removeItem(at: folder) }
         // It exists, unmigrated: the verbose log names it, then one error line (65).
-        let unmigrated = try CommandRunner.run(["viral", "--verbose"] + DataAttack.period
-                                               + ["--output", folder.path, "--database-url", endpoint.conninfo(database: name)])
+        let unmigrated = try CommandRunner.run(
+            ["viral", "--verbose"] + DataAttack.period
+                + ["--output", folder.path, "--database-url", endpoint.conninfo(database: name)])
         #expect(unmigrated.status == 65, "\(unmigrated.stderr)")
         Self.expectClean(unmigrated, "unmigrated")
         #expect(unmigrated.stderr.contains("connected target=") && unmigrated.stderr.contains("\\u{1B}[2J\\u{202E}"), "\(unmigrated.stderr)")
         #expect(unmigrated.errorLines.filter { $0.hasPrefix("growth-report: ") }.count == 1, "\(unmigrated.stderr)")
         // A name that does not exist: the server's message quotes it; 69, one line.
-        let missing = try CommandRunner.run(["viral"] + DataAttack.period + ["--output", folder.path,
-                                                                            "--database-url", endpoint.conninfo(database: name + "\u{1B}]0;x\u{7}")])
+        let missing = try CommandRunner.run(
+            ["viral"] + DataAttack.period + [
+                "--output", folder.path,
+                "--database-url", endpoint.conninfo(database: name + "\u{1B}]0;x\u{7}"),
+            ])
         #expect(missing.status == 69, "\(missing.stderr)")
         DataAttack.expectOneErrorLine(missing, "missing database")
         Self.expectClean(missing, "missing database")
@@ -129,8 +140,9 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("attack-terminal-output")
         defer { try? FileManager.default.removeItem(at: folder) }
         let output = folder.appendingPathComponent("out\(Self.clear)\u{9B}\u{202E}")
-        let result = try CommandRunner.run(["viral", "--quiet", "--format", "csv"] + DataAttack.period
-                                           + ["--output", output.path, "--database-url", Self.database.get()])
+        let result = try CommandRunner.run(
+            ["viral", "--quiet", "--format", "csv"] + DataAttack.period
+                + ["--output", output.path, "--database-url", Self.database.get()])
         #expect(result.status == 0, "\(result.stderr)")
         Self.expectClean(result, "--output")
         let lines = result.stdout.split(separator: "\n")
@@ -145,9 +157,12 @@ import Testing
     static func weekly(umask: String, output: URL) throws -> (status: Int32, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "umask \(umask); exec \"$0\" \"$@\"", CommandRunner.executable.path, "weekly"] + DataAttack.period
-            + ["--quiet", "--output", output.path, "--database-url", try DataAttack.tiny("umask_\(umask)"),
-               "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com"]
+        process.arguments =
+            ["-c", "umask \(umask); exec \"$0\" \"$@\"", CommandRunner.executable.path, "weekly"] + DataAttack.period
+            + [
+                "--quiet", "--output", output.path, "--database-url", try DataAttack.tiny("umask_\(umask)"),
+                "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com",
+            ]
         var environment = ProcessInfo.processInfo.environment
         for key in ["DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD", "PGSERVICE"] { environment[key] = nil }
         process.environment = environment

@@ -14,8 +14,10 @@ enum DataAttack {
     static let reports = ["partner-roi", "viral", "ab-test", "attribution", "exec-summary"]
     static let commands = reports + ["weekly"]
     /// The six tables of SPEC §2 and the migrations' own.
-    static let tables = ["partnership_analytics", "partner_costs", "viral_metrics", "ab_test_assignments",
-                         "conversion_events", "real_time_metrics", Migrator.historyTable]
+    static let tables = [
+        "partnership_analytics", "partner_costs", "viral_metrics", "ab_test_assignments",
+        "conversion_events", "real_time_metrics", Migrator.historyTable,
+    ]
 
     struct Failure: Error, CustomStringConvertible { var description: String }
 
@@ -33,8 +35,9 @@ enum DataAttack {
         creation.lock()
         defer { creation.unlock() }
         let admin = try admin()
-        try admin.executeScript(named: "create_attack_database",
-                                "CREATE DATABASE \(try admin.quoteIdentifier(name))" + (template.map { " TEMPLATE \($0)" } ?? ""))
+        try admin.executeScript(
+            named: "create_attack_database",
+            "CREATE DATABASE \(try admin.quoteIdentifier(name))" + (template.map { " TEMPLATE \($0)" } ?? ""))
         return (name, try TestDatabase.cluster().conninfo(database: name))
     }
 
@@ -64,7 +67,9 @@ enum DataAttack {
         do {
             let connection = try connect(conninfo)
             try Migrator().migrate(on: connection)
-            try connection.executeScript(named: "tiny_rows", """
+            try connection.executeScript(
+                named: "tiny_rows",
+                """
                 INSERT INTO partnership_analytics (partner_name, partner_type, referral_source, customers_acquired,
                                                    revenue_generated, conversion_rate, analytics_period)
                 VALUES ('Tiny Partner', 'affiliate', 'blog', 5, 100.00, 10.00, date '2026-11-17'),
@@ -106,11 +111,14 @@ enum DataAttack {
         let connection = try connect(conninfo)
         var sums: [String: String] = [:]
         for table in tables {
-            let rows = try connection.query(named: "checksum",
-                                            "SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), 'empty') AS sum, count(*) AS n FROM \(table) t")
+            let rows = try connection.query(
+                named: "checksum",
+                "SELECT coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), 'empty') AS sum, count(*) AS n FROM \(table) t")
             sums[table] = "\(try rows[0].string("sum")) (\(try rows[0].int("n")) rows)"
         }
-        let relations = try connection.query(named: "relations", """
+        let relations = try connection.query(
+            named: "relations",
+            """
             SELECT string_agg(n.nspname || '.' || c.relname || ':' || c.relkind::text, ',' ORDER BY n.nspname, c.relname) AS list
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
@@ -128,7 +136,12 @@ enum DataAttack {
         while let scalar = scalars.popFirst() {
             if quoted {
                 if scalar == "\"" {
-                    if scalars.first == "\"" { scalars.removeFirst(); field.unicodeScalars.append("\"") } else { quoted = false }
+                    if scalars.first == "\"" {
+                        scalars.removeFirst()
+                        field.unicodeScalars.append("\"")
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     field.unicodeScalars.append(scalar)
                 }
@@ -136,13 +149,22 @@ enum DataAttack {
             }
             switch scalar {
             case "\"": quoted = true
-            case ",": record.append(field); field = ""
+            case ",":
+                record.append(field)
+                field = ""
             case "\r": break
-            case "\n": record.append(field); records.append(record); record = []; field = ""
+            case "\n":
+                record.append(field)
+                records.append(record)
+                record = []
+                field = ""
             default: field.unicodeScalars.append(scalar)
             }
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
         return records
     }
 
@@ -161,8 +183,10 @@ enum DataAttack {
     }
 
     /// The run failed with exactly one line on stderr, `growth-report: …`, and nothing on stdout.
-    static func expectOneErrorLine(_ result: CommandRunner.Result, _ context: String,
-                                   sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectOneErrorLine(
+        _ result: CommandRunner.Result, _ context: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.errorLines.count == 1, "\(context): \(result.stderr.prefix(600).debugDescription)", sourceLocation: sourceLocation)
         #expect(result.stderr.hasPrefix("growth-report: "), "\(context): \(result.stderr.prefix(300).debugDescription)", sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(context): stdout \(result.stdout.prefix(300).debugDescription)", sourceLocation: sourceLocation)
@@ -232,8 +256,11 @@ enum DataAttack {
         let folder = try CommandRunner.temporaryDirectory("attack-malformed")
         var packs: [URL] = []
         for (name, conninfo) in [("clean", clean), ("malformed", malformed)] {
-            let result = try CommandRunner.run(["weekly"] + DataAttack.period + ["--quiet", "--database-url", conninfo,
-                                                                                "--output", folder.appendingPathComponent(name).path])
+            let result = try CommandRunner.run(
+                ["weekly"] + DataAttack.period + [
+                    "--quiet", "--database-url", conninfo,
+                    "--output", folder.appendingPathComponent(name).path,
+                ])
             guard result.status == 0 else { throw DataAttack.Failure(description: "weekly on the \(name) database: \(result.status) \(result.stderr)") }
             packs.append(folder.appendingPathComponent("\(name)/2026-W47"))
         }
@@ -258,8 +285,11 @@ enum DataAttack {
         let folder = try CommandRunner.temporaryDirectory("attack-malformed-each")
         defer { try? FileManager.default.removeItem(at: folder) }
         for report in DataAttack.reports {
-            let result = try CommandRunner.run([report] + DataAttack.period + ["--quiet", "--database-url", packs.conninfo,
-                                                                              "--output", folder.path])
+            let result = try CommandRunner.run(
+                [report] + DataAttack.period + [
+                    "--quiet", "--database-url", packs.conninfo,
+                    "--output", folder.path,
+                ])
             #expect(result.status == 0, "\(report): \(result.stderr)")
             #expect(result.stderr.isEmpty, "\(report): \(result.stderr)")
             for file in ["\(report).html", "\(report).xlsx", "\(report)-data-quality.csv", "manifest.json"] {
@@ -326,7 +356,8 @@ enum DataAttack {
         let counts = ["actions", "users", "impressions", "clicks", "conversions"]
         for row in after {
             for column in counts {
-                #expect(Int(row[column] ?? "") != nil, "viral.csv \(row["source_platform"] ?? "")/\(row["action_type"] ?? "") \(column) = \(row[column] ?? "nil")")
+                #expect(
+                    Int(row[column] ?? "") != nil, "viral.csv \(row["source_platform"] ?? "")/\(row["action_type"] ?? "") \(column) = \(row[column] ?? "nil")")
             }
             for column in ["ctr", "click_conversion_rate", "k_factor"] {
                 let value = row[column] ?? ""
@@ -339,7 +370,8 @@ enum DataAttack {
         // Huge values count as 0; the other keys of the same rows count as given.
         let added = ["actions": 3, "users": 3, "impressions": 0, "clicks": 3 + 2, "conversions": 1 + 1]
         for (column, amount) in added {
-            #expect(number(total, column) == number(previous, column).map { $0 + amount }, "(all) \(column): \(previous[column] ?? "") → \(total[column] ?? "")")
+            #expect(
+                number(total, column) == number(previous, column).map { $0 + amount }, "(all) \(column): \(previous[column] ?? "") → \(total[column] ?? "")")
         }
         let trend = try DataAttack.table(packs.malformed.appendingPathComponent("viral-trend.csv"))
         #expect(trend.count == 8)
@@ -402,14 +434,19 @@ enum DataAttack {
 
     /// Periods at the ends of the calendar, on the malformed database (whose rows reach
     /// -infinity, 44 BC and +infinity): 0 with a pack, or 64 with one line; never 70.
-    @Test(arguments: [["--week", "0001-W01"], ["--week", "0001-W02"], ["--week", "9999-W52"], ["--month", "0001-01"],
-                      ["--month", "9999-12"], ["--from", "0001-01-01", "--to", "0001-01-02"], ["--week", "9999-W53"]])
+    @Test(arguments: [
+        ["--week", "0001-W01"], ["--week", "0001-W02"], ["--week", "9999-W52"], ["--month", "0001-01"],
+        ["--month", "9999-12"], ["--from", "0001-01-01", "--to", "0001-01-02"], ["--week", "9999-W53"],
+    ])
     func periodsAtTheEndsOfTheCalendar(period: [String]) throws {
         let packs = try Self.packs.get()
         let folder = try CommandRunner.temporaryDirectory("attack-calendar")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["weekly"] + period + ["--as-of", "2026-11-25", "--quiet", "--database-url", packs.conninfo,
-                                                                  "--output", folder.path])
+        let result = try CommandRunner.run(
+            ["weekly"] + period + [
+                "--as-of", "2026-11-25", "--quiet", "--database-url", packs.conninfo,
+                "--output", folder.path,
+            ])
         #expect(result.status == 0 || result.status == 64, "\(period): \(result.status) \(result.stderr)")
         if result.status == 0 {
             #expect(result.stderr.isEmpty, "\(period): \(result.stderr)")

@@ -76,8 +76,9 @@ import Testing
             try? FileManager.default.removeItem(at: emptyBin)
         }
         // This machine has PostgreSQL installed; pointing the tool at a folder without it stands in.
-        let result = try CommandRunner.run(["demo"], in: folder,
-                                           environment: ["GROWTH_REPORT_PG_BINDIR": emptyBin.path, "PATH": emptyBin.path])
+        let result = try CommandRunner.run(
+            ["demo"], in: folder,
+            environment: ["GROWTH_REPORT_PG_BINDIR": emptyBin.path, "PATH": emptyBin.path])
         #expect(result.status == 69)
         #expect(result.errorLines.count == 1)
         #expect(result.stderr.contains("initdb"))

@@ -36,9 +36,12 @@ import Testing
         let names = result.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)) }
         #expect(!names.isEmpty)
         #expect(names.allSatisfy { $0.deletingLastPathComponent().standardizedFileURL == folder.standardizedFileURL }, "\(result.stdout)")
-        #expect(Set(names.map(\.lastPathComponent)) == ["doctor.html", "doctor-checks.csv", "doctor-statements.csv", "doctor-indexes.csv",
-                                                        "doctor-unused-indexes.csv", "doctor-duplicate-indexes.csv", "doctor-tables.csv",
-                                                        "doctor-data-quality.csv", "doctor.xlsx", "manifest.json"])
+        #expect(
+            Set(names.map(\.lastPathComponent)) == [
+                "doctor.html", "doctor-checks.csv", "doctor-statements.csv", "doctor-indexes.csv",
+                "doctor-unused-indexes.csv", "doctor-duplicate-indexes.csv", "doctor-tables.csv",
+                "doctor-data-quality.csv", "doctor.xlsx", "manifest.json",
+            ])
 
         // Every statement of every report of the weekly pack, explained; none a warning.
         let statements = try Self.csvRows(folder.appendingPathComponent("doctor-statements.csv"))

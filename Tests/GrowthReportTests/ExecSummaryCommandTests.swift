@@ -7,26 +7,35 @@ import Testing
 /// `growth-report exec-summary`: the page, its tables, and the `.eml` read back by Python's
 /// standard `email` package.
 @Suite struct ExecSummaryCommandTests {
-    static let mail = ["--mail-from", "Growth Reports <reports@example.com>",
-                       "--mail-to", "ceo@example.com,cfo@example.com", "--mail-to", "Zoë Ops <ops@example.com>"]
+    static let mail = [
+        "--mail-from", "Growth Reports <reports@example.com>",
+        "--mail-to", "ceo@example.com,cfo@example.com", "--mail-to", "Zoë Ops <ops@example.com>",
+    ]
 
     @Test func writesEveryFormatAndAnEMLThatAStandardParserReads() throws {
         let conninfo = try WeeklyCommandTests.seeded("exec")
         let connection = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo))
-        try connection.executeScript(named: "metrics", """
+        try connection.executeScript(
+            named: "metrics",
+            """
             DELETE FROM real_time_metrics;
             INSERT INTO real_time_metrics (metric_name, metric_value, last_updated) VALUES
               ('fresh_metric', 12.5, '2026-11-24 01:00:00+00'), ('stale_metric', 3, '2026-11-23 23:00:00+00');
             """)
         let folder = try CommandRunner.temporaryDirectory("exec")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["exec-summary", "--week", "2026-W47", "--as-of", "2026-11-25",
-                                            "--database-url", conninfo, "--output", folder.path] + Self.mail)
+        let result = try CommandRunner.run(
+            [
+                "exec-summary", "--week", "2026-W47", "--as-of", "2026-11-25",
+                "--database-url", conninfo, "--output", folder.path,
+            ] + Self.mail)
         #expect(result.status == 0, "\(result.stderr)")
         let pack = folder.appendingPathComponent("2026-W47")
-        for name in ["exec-summary.html", "exec-summary.xlsx", "exec-summary.eml", "exec-summary-kpis.csv",
-                     "exec-summary-partners.csv", "exec-summary-experiments.csv", "exec-summary-real-time.csv",
-                     "exec-summary-data-quality.csv"] {
+        for name in [
+            "exec-summary.html", "exec-summary.xlsx", "exec-summary.eml", "exec-summary-kpis.csv",
+            "exec-summary-partners.csv", "exec-summary-experiments.csv", "exec-summary-real-time.csv",
+            "exec-summary-data-quality.csv",
+        ] {
             #expect(FileManager.default.fileExists(atPath: pack.appendingPathComponent(name).path), "\(name)")
         }
         let kpis = try String(contentsOf: pack.appendingPathComponent("exec-summary-kpis.csv"), encoding: .utf8)
@@ -114,9 +123,11 @@ import Testing
     func headerValuesThatCouldInjectOrAreNotAddressesAreRejected(extra: [String], reason: String) throws {
         let folder = try CommandRunner.temporaryDirectory("exec-bad")
         defer { try? FileManager.default.removeItem(at: folder) }
-        var arguments = ["exec-summary", "--week", "2026-W47", "--as-of", "2026-11-25", "--format", "eml",
-                         "--database-url", "postgresql://nobody@127.0.0.1:1/none", "--output", folder.path,
-                         "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com"]
+        var arguments = [
+            "exec-summary", "--week", "2026-W47", "--as-of", "2026-11-25", "--format", "eml",
+            "--database-url", "postgresql://nobody@127.0.0.1:1/none", "--output", folder.path,
+            "--mail-from", "reports@example.com", "--mail-to", "ceo@example.com",
+        ]
         arguments += extra
         let result = try CommandRunner.run(arguments)
         #expect(result.status == 64, "\(result.stderr)")

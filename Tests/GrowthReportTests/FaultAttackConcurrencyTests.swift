@@ -2,8 +2,9 @@ import Database
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Two runs writing one period folder: the commits take turns on the folder's lock, so the
@@ -33,8 +34,9 @@ import Glibc
             #expect(Faults.leftovers(in: output).isEmpty, "round \(round): \(Faults.leftovers(in: output))")
             let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: pack.appendingPathComponent("manifest.json"))) as? [String: Any]
             let command = (manifest?["options"] as? [[String: Any]])?.first { $0["name"] as? String == "command" }?["value"] as? String
-            #expect(command?.contains("--as-of 2026-11-25") == true || command?.contains("--as-of 2026-11-26T09:30:00Z") == true,
-                    "round \(round): the manifest names neither run: \(command ?? "no command")")
+            #expect(
+                command?.contains("--as-of 2026-11-25") == true || command?.contains("--as-of 2026-11-26T09:30:00Z") == true,
+                "round \(round): the manifest names neither run: \(command ?? "no command")")
         }
     }
 
@@ -49,8 +51,9 @@ import Glibc
         var lock = try FolderLock(pack)
         let patient = BackgroundRun(arguments + ["--lock-timeout", "30s"])
         defer { patient.stop() }
-        try #require(Faults.waitUntil { !Faults.stagingFolders(in: output, holding: Faults.stagedNames(of: before)).isEmpty },
-                     "the run never staged its files: \(patient.errorLines)")
+        try #require(
+            Faults.waitUntil { !Faults.stagingFolders(in: output, holding: Faults.stagedNames(of: before)).isEmpty },
+            "the run never staged its files: \(patient.errorLines)")
         usleep(2_000_000)
         #expect(!patient.hasEnded, "the run did not wait for the lock: \(patient.errorLines)")
         #expect(try WeeklyCommandTests.files(in: pack) == before, "the pack changed while its lock was held")

@@ -2,8 +2,9 @@ import Database
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An output folder that cannot take the files: full, over the file-size limit, read-only.
@@ -21,18 +22,22 @@ import Glibc
     }
 
     /// Exit 73, one line naming the reason, none of libxlsxwriter's lines, nothing on stdout.
-    static func expectCannotWrite(_ result: CommandRunner.Result, _ reason: String, _ label: String,
-                                  sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectCannotWrite(
+        _ result: CommandRunner.Result, _ reason: String, _ label: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(result.status == 73, "\(label): status \(result.status): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.errorLines.count == 1, "\(label): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.errorLines.first?.hasPrefix("growth-report: ") == true, "\(label): \(result.stderr)", sourceLocation: sourceLocation)
         #expect(result.stderr.contains(reason), "\(label): \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(!Faults.hasLibraryLine(result), "\(label): libxlsxwriter's lines reached stderr: \(result.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !Faults.hasLibraryLine(result), "\(label): libxlsxwriter's lines reached stderr: \(result.stderr)",
+            sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(label): \(result.stdout)", sourceLocation: sourceLocation)
-        #expect(!result.stderr.contains("/.staging-") && !result.stderr.contains("/.creating-"),
-                "\(label): the line names the file where it was going, not the removed staging folder: \(result.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !result.stderr.contains("/.staging-") && !result.stderr.contains("/.creating-"),
+            "\(label): the line names the file where it was going, not the removed staging folder: \(result.stderr)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func aFullOutputFolderExits73AndKeepsThePreviousPack() throws {
@@ -111,7 +116,12 @@ import Glibc
         let disk = try Tmpfs.make(options: "size=4m")
         defer { disk?.unmount() }
         let output = try disk?.folder ?? CommandRunner.temporaryDirectory("read-only")
-        defer { if disk == nil { chmod(output.path, 0o755); try? FileManager.default.removeItem(at: output) } }
+        defer {
+            if disk == nil {
+                chmod(output.path, 0o755)
+                try? FileManager.default.removeItem(at: output)
+            }
+        }
         try Faults.succeed(Self.weekly(conninfo, output))
         let pack = output.appendingPathComponent(Faults.week)
         let before = try WeeklyCommandTests.files(in: pack)
@@ -126,8 +136,10 @@ import Glibc
         let reason = disk == nil ? "Permission denied" : "Read-only file system"
         // The period folder that is there, and one that would have to be made.
         for week in [Faults.week, "2026-W46"] {
-            let arguments = ["weekly", "--week", week, "--as-of", "2026-11-25", "--database-url", conninfo,
-                             "--output", output.path, "--quiet"]
+            let arguments = [
+                "weekly", "--week", week, "--as-of", "2026-11-25", "--database-url", conninfo,
+                "--output", output.path, "--quiet",
+            ]
             let result = try CommandRunner.run(arguments)
             Self.expectCannotWrite(result, reason, week)
             #expect(try WeeklyCommandTests.files(in: pack) == before, "\(week)")

@@ -3,8 +3,9 @@ import Digest
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the fault tests share: seeded databases cloned from one template, a run in the
@@ -125,7 +126,8 @@ enum Faults {
     static func manifestProblems(_ pack: URL) throws -> [String] {
         let data = try Data(contentsOf: pack.appendingPathComponent("manifest.json"))
         guard let manifest = try JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let files = manifest["files"] as? [[String: Any]] else { return ["manifest.json has no files list"] }
+            let files = manifest["files"] as? [[String: Any]]
+        else { return ["manifest.json has no files list"] }
         var problems: [String] = []
         let listed = files.compactMap { $0["path"] as? String }
         let onDisk = try FileManager.default.contentsOfDirectory(atPath: pack.path).filter { $0 != "manifest.json" }
@@ -134,7 +136,8 @@ enum Faults {
         }
         for file in files {
             guard let path = file["path"] as? String,
-                  let contents = FileManager.default.contents(atPath: pack.appendingPathComponent(path).path) else { continue }
+                let contents = FileManager.default.contents(atPath: pack.appendingPathComponent(path).path)
+            else { continue }
             if contents.count != file["bytes"] as? Int { problems.append("\(path): \(contents.count) bytes, manifest says \(file["bytes"] ?? "?")") }
             if SHA256.hex(of: contents) != file["sha256"] as? String { problems.append("\(path): SHA-256 differs from the manifest") }
         }
@@ -145,8 +148,9 @@ enum Faults {
 
     /// A report's progress line, e.g. `viral: built in 0.12 s`.
     static func isProgress(_ line: String) -> Bool {
-        line.range(of: #"^(partner-roi|viral|attribution|ab-test|exec-summary): (built in [0-9.]+ s|no test ran .*)$"#,
-                   options: .regularExpression) != nil
+        line.range(
+            of: #"^(partner-roi|viral|attribution|ab-test|exec-summary): (built in [0-9.]+ s|no test ran .*)$"#,
+            options: .regularExpression) != nil
     }
 
     /// The stderr lines that are not progress lines.
@@ -173,16 +177,20 @@ enum Faults {
 
     /// A run stopped by `signal`: its exit status, one line, nothing on stdout, the pack as it
     /// was and no staging left.
-    static func expectStopped(_ result: CommandRunner.Result, by signal: Int32, pack: URL, before: [String: Data],
-                              output: URL, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    static func expectStopped(
+        _ result: CommandRunner.Result, by signal: Int32, pack: URL, before: [String: Data],
+        output: URL, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let name = signalName(signal)
-        #expect(!result.endedBySignal && result.status == 128 + signal,
-                "\(name): status \(result.status)\(result.endedBySignal ? " (killed by the signal)" : ""): \(result.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !result.endedBySignal && result.status == 128 + signal,
+            "\(name): status \(result.status)\(result.endedBySignal ? " (killed by the signal)" : ""): \(result.stderr)",
+            sourceLocation: sourceLocation)
         let lines = messages(result)
         #expect(lines.count == 1, "\(name): \(result.stderr)", sourceLocation: sourceLocation)
-        #expect(lines.first?.hasPrefix("growth-report: Stopped by \(name)") == true, "\(name): \(result.stderr)",
-                sourceLocation: sourceLocation)
+        #expect(
+            lines.first?.hasPrefix("growth-report: Stopped by \(name)") == true, "\(name): \(result.stderr)",
+            sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(name): stdout \(result.stdout)", sourceLocation: sourceLocation)
         #expect(try WeeklyCommandTests.files(in: pack) == before, "\(name): the pack changed", sourceLocation: sourceLocation)
         #expect(leftovers(in: output).isEmpty, "\(name): left \(leftovers(in: output))", sourceLocation: sourceLocation)
@@ -203,9 +211,10 @@ final class BackgroundRun: @unchecked Sendable {
     init(_ arguments: [String], launcher: [String] = []) {
         let thread = Thread { [self] in
             let outcome = Result {
-                try CommandRunner.run(arguments, launcher: launcher,
-                                      onErrorLine: { line in self.update { $0.lines.append(line) } },
-                                      onStart: { id in self.update { $0.processID = id } })
+                try CommandRunner.run(
+                    arguments, launcher: launcher,
+                    onErrorLine: { line in self.update { $0.lines.append(line) } },
+                    onStart: { id in self.update { $0.processID = id } })
             }
             self.update {
                 $0.outcome = outcome
@@ -301,7 +310,9 @@ final class TableLock {
 
     /// Whether another session waits for the table.
     func someoneWaits() throws -> Bool {
-        let rows = try connection.query(named: "lock_waiters", """
+        let rows = try connection.query(
+            named: "lock_waiters",
+            """
             SELECT count(*)::int AS waiting FROM pg_locks
             WHERE relation = $1::regclass AND NOT granted
               AND database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -2,8 +2,9 @@ import Database
 import Foundation
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// SIGINT, SIGTERM and SIGHUP part way through a run: the run exits 128 + the signal with one
@@ -103,8 +104,9 @@ import Glibc
         let lock = try FolderLock(pack)
         let run = BackgroundRun(arguments)
         defer { run.stop() }
-        try #require(Faults.waitUntil { !Faults.stagingFolders(in: output, holding: Faults.stagedNames(of: before)).isEmpty },
-                     "the run never staged its files: \(run.errorLines)")
+        try #require(
+            Faults.waitUntil { !Faults.stagingFolders(in: output, holding: Faults.stagedNames(of: before)).isEmpty },
+            "the run never staged its files: \(run.errorLines)")
         let staging = Faults.leftovers(in: output)
         #expect(staging.count == 1 && staging[0].hasPrefix(".staging-"), "\(staging)")
         try run.send(SIGKILL)
@@ -137,16 +139,18 @@ import Glibc
         defer { lock.release() }
         let first = BackgroundRun(common)
         defer { first.stop() }
-        try #require(Faults.waitUntil { Faults.stagingFolders(in: output, holding: names).count == 1 },
-                     "the first run never staged its files: \(first.errorLines)")
+        try #require(
+            Faults.waitUntil { Faults.stagingFolders(in: output, holding: names).count == 1 },
+            "the first run never staged its files: \(first.errorLines)")
         let firstStaging = try #require(Faults.stagingFolders(in: output, holding: names).first)
 
         // The second run sweeps the output folder for abandoned staging before it makes its own.
         let second = BackgroundRun(common + ["--format", "html"])
         defer { second.stop() }
         let htmlNames = Set(names.filter { $0.hasSuffix(".html") })
-        try #require(Faults.waitUntil { Faults.stagingFolders(in: output, holding: htmlNames).count == 2 },
-                     "the second run never staged its files: \(second.errorLines) \(Faults.leftovers(in: output))")
+        try #require(
+            Faults.waitUntil { Faults.stagingFolders(in: output, holding: htmlNames).count == 2 },
+            "the second run never staged its files: \(second.errorLines) \(Faults.leftovers(in: output))")
         #expect(Faults.stagingFolders(in: output, holding: names) == [firstStaging], "the first run's staged files were touched")
         #expect(!first.hasEnded && !second.hasEnded)
 

@@ -45,37 +45,51 @@ import Testing
             let other = payloads[(index + 1) % payloads.count]
             // Revenue falls from 1000.00 (W46) to 100 + index (W47) and costs rise from 100.00 to
             // 500.00: revenue_change, roi and roi_change are negative numbers.
-            try connection.execute(named: "partner", """
+            try connection.execute(
+                named: "partner",
+                """
                 INSERT INTO partnership_analytics (partner_name, partner_type, referral_source, customers_acquired,
                                                    revenue_generated, conversion_rate, analytics_period)
                 VALUES ($1, $2, $3, 10, $4, 12.50, date '2026-11-17'), ($1, $2, $3, 5, 1000.00, 10.00, date '2026-11-10')
                 """, parameters: [.text(name), .text(other), .text(other), .decimal(Decimal(100 + index))])
-            try connection.execute(named: "cost", """
+            try connection.execute(
+                named: "cost",
+                """
                 INSERT INTO partner_costs (partner_name, analytics_period, cost)
                 VALUES ($1, date '2026-11-17', 500.00), ($1, date '2026-11-10', 100.00)
                 """, parameters: [.text(name)])
             let user = PostgresValue.text("user\(index)@example.com")
             let reach = #"{"impressions": 10, "clicks": 2, "conversions": 1}"#
-            let hostileReach = try String(decoding: JSONSerialization.data(withJSONObject: [name: other, "impressions": other, "clicks": 2]),
-                                          as: UTF8.self)
-            try connection.execute(named: "viral", """
+            let hostileReach = try String(
+                decoding: JSONSerialization.data(withJSONObject: [name: other, "impressions": other, "clicks": 2]),
+                as: UTF8.self)
+            try connection.execute(
+                named: "viral",
+                """
                 INSERT INTO viral_metrics (user_email, action_type, source_platform, reach_metrics, created_at)
                 VALUES ($1, $2, $3, $4::jsonb, timestamptz '2026-11-17 09:00+00'),
                        ($1, $3, $2, $5::jsonb, timestamptz '2026-11-17 10:00+00')
                 """, parameters: [user, .text(other), .text(name), .jsonb(reach), .jsonb(hostileReach)])
-            try connection.execute(named: "conversion", """
+            try connection.execute(
+                named: "conversion",
+                """
                 INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at)
                 VALUES ($1, $2, 10.00, timestamptz '2026-11-18 10:00+00')
                 """, parameters: [user, .text(name)])
-            try connection.execute(named: "metric", """
+            try connection.execute(
+                named: "metric",
+                """
                 INSERT INTO real_time_metrics (metric_name, metric_value, metric_metadata, last_updated)
                 VALUES ($1, $2, $3::jsonb, timestamptz '2026-11-24 12:00+00')
-                """, parameters: [.text(name), .int(index), .jsonb(try String(decoding: JSONSerialization.data(withJSONObject: ["note": other]), as: UTF8.self))])
+                """,
+                parameters: [.text(name), .int(index), .jsonb(try String(decoding: JSONSerialization.data(withJSONObject: ["note": other]), as: UTF8.self))])
         }
         // A/B tests named by payloads, each with a control and a payload variant, and payload events.
         for (index, test) in payloads.enumerated() where index.isMultiple(of: 2) || index >= htmlPayloads.count {
             for (arm, variant) in ["control", payloads[(index + 3) % payloads.count]].enumerated() {
-                try connection.execute(named: "assignments", """
+                try connection.execute(
+                    named: "assignments",
+                    """
                     INSERT INTO ab_test_assignments (user_email, test_name, variant, conversion_event, converted_at, created_at)
                     SELECT 't' || $4 || '-' || $5 || '-' || g || '@example.com', $1, $2, CASE WHEN g <= 8 + $5 * 6 THEN $3 END,
                            CASE WHEN g <= 8 + $5 * 6 THEN timestamptz '2026-11-18 10:00+00' END, timestamptz '2026-11-17 09:00+00'
@@ -90,8 +104,11 @@ import Testing
     static let pack: Result<URL, Error> = Result {
         let conninfo = try database()
         let folder = try CommandRunner.temporaryDirectory("inject")
-        let result = try CommandRunner.run(["weekly", "--week", "2026-W47", "--as-of", "2026-11-25", "--database-url", conninfo,
-                                            "--output", folder.path] + mail)
+        let result = try CommandRunner.run(
+            [
+                "weekly", "--week", "2026-W47", "--as-of", "2026-11-25", "--database-url", conninfo,
+                "--output", folder.path,
+            ] + mail)
         guard result.status == 0 else { throw Failure(description: "weekly failed (\(result.status)): \(result.stderr)") }
         return folder.appendingPathComponent("2026-W47")
     }
@@ -210,8 +227,10 @@ import Testing
         defer { try? FileManager.default.removeItem(at: profile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: chromium)
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                             "--user-data-dir=\(profile.path)", "--virtual-time-budget=2000", "--dump-dom", page.absoluteString]
+        process.arguments = [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+            "--user-data-dir=\(profile.path)", "--virtual-time-budget=2000", "--dump-dom", page.absoluteString,
+        ]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
@@ -226,8 +245,10 @@ import Testing
         return String(decoding: data, as: UTF8.self)
     }
 
-    @Test(.enabled(if: chromium != nil || isCI,
-                   "headless Chromium is not installed (apt-get install chromium, as scripts/install-dependencies does); on CI this test runs and fails instead"))
+    @Test(
+        .enabled(
+            if: chromium != nil || isCI,
+            "headless Chromium is not installed (apt-get install chromium, as scripts/install-dependencies does); on CI this test runs and fails instead"))
     func chromiumBuildsNoElementOrAttributeThePayloadsTriedToAdd() throws {
         let chromium = try #require(Self.chromium, "CI=true, but chromium is not installed: scripts/install-dependencies installs it")
         let pack = try Self.pack.get()
@@ -348,13 +369,14 @@ import Testing
         try process.run()
         let partHeaders = try JSONSerialization.jsonObject(with: output.fileHandleForReading.readDataToEndOfFile()) as? [[String]]
         process.waitUntilExit()
-        #expect(partHeaders == [
-            ["multipart/mixed", "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"],
-            ["multipart/alternative", "Content-Type"],
-            ["text/plain", "Content-Type", "Content-Transfer-Encoding"],
-            ["text/html", "Content-Type", "Content-Transfer-Encoding"],
-            ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition"],
-        ])
+        #expect(
+            partHeaders == [
+                ["multipart/mixed", "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type"],
+                ["multipart/alternative", "Content-Type"],
+                ["text/plain", "Content-Type", "Content-Transfer-Encoding"],
+                ["text/html", "Content-Type", "Content-Transfer-Encoding"],
+                ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Content-Type", "Content-Transfer-Encoding", "Content-Disposition"],
+            ])
         let eml = try ExecSummaryCommandTests.read(pack.appendingPathComponent("exec-summary.eml"))
         let headers = try #require(eml["headers"] as? [String: Any])
         #expect(headers["to_addresses"] as? [String] == ["ceo@example.com", "ops@example.com"])
@@ -382,8 +404,10 @@ import Testing
         for command in ["exec-summary", "weekly"] {
             let folder = try CommandRunner.temporaryDirectory("inject-mail")
             defer { try? FileManager.default.removeItem(at: folder) }
-            var arguments = [command, "--week", "2026-W47", "--as-of", "2026-11-25",
-                             "--database-url", "postgresql://nobody@127.0.0.1:1/none", "--output", folder.path]
+            var arguments = [
+                command, "--week", "2026-W47", "--as-of", "2026-11-25",
+                "--database-url", "postgresql://nobody@127.0.0.1:1/none", "--output", folder.path,
+            ]
             if extra[0] != "--mail-from" { arguments += ["--mail-from", "reports@example.com"] }
             if extra[0] != "--mail-to" { arguments += ["--mail-to", "ceo@example.com"] }
             let result = try CommandRunner.run(arguments + extra)

@@ -7,8 +7,10 @@ import Testing
 @Suite struct MailSendTests {
     static let password = "Sm7p pass:word/@"
     static let period = ["--week", "2026-W47", "--as-of", "2026-11-25"]
-    static let mail = ["--mail-from", "Growth Reports <reports@example.com>",
-                       "--mail-to", "ceo@example.com,cfo@example.com", "--mail-to", "Zoë Ops <ops@example.com>"]
+    static let mail = [
+        "--mail-from", "Growth Reports <reports@example.com>",
+        "--mail-to", "ceo@example.com,cfo@example.com", "--mail-to", "Zoë Ops <ops@example.com>",
+    ]
 
     @Test func execSummaryIsDeliveredOverSTARTTLSWithTheLoginFromTheEnvironment() throws {
         let conninfo = try WeeklyCommandTests.seeded("send")
@@ -17,8 +19,10 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("send")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(
-            ["exec-summary", "--database-url", conninfo, "--output", folder.path, "--send",
-             "--smtp-url", "smtp://reports%40example.com@127.0.0.1:\(sink.port)", "--smtp-ca-file", certificate.certificate.path]
+            [
+                "exec-summary", "--database-url", conninfo, "--output", folder.path, "--send",
+                "--smtp-url", "smtp://reports%40example.com@127.0.0.1:\(sink.port)", "--smtp-ca-file", certificate.certificate.path,
+            ]
                 + Self.period + Self.mail,
             environment: ["SMTP_PASSWORD": Self.password])
         #expect(result.status == 0, "\(result.stderr)")
@@ -50,8 +54,10 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("weekly-send")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(
-            ["weekly", "--quiet", "--database-url", conninfo, "--output", folder.path, "--send", "--no-starttls",
-             "--smtp-url", "smtp://127.0.0.1:\(sink.port)", "--subject", "Monday numbers"] + Self.period + Self.mail)
+            [
+                "weekly", "--quiet", "--database-url", conninfo, "--output", folder.path, "--send", "--no-starttls",
+                "--smtp-url", "smtp://127.0.0.1:\(sink.port)", "--subject", "Monday numbers",
+            ] + Self.period + Self.mail)
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         let pack = folder.appendingPathComponent("2026-W47")
@@ -71,8 +77,10 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("send-refused")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(
-            ["exec-summary", "--database-url", conninfo, "--output", folder.path, "--send",
-             "--smtp-url", "smtp://reports@127.0.0.1:\(sink.port)", "--smtp-ca-file", certificate.certificate.path]
+            [
+                "exec-summary", "--database-url", conninfo, "--output", folder.path, "--send",
+                "--smtp-url", "smtp://reports@127.0.0.1:\(sink.port)", "--smtp-ca-file", certificate.certificate.path,
+            ]
                 + Self.period + Self.mail,
             environment: ["SMTP_PASSWORD": Self.password])
         #expect(result.status == 69, "\(result.stderr)")
@@ -89,8 +97,10 @@ import Testing
         let folder = try CommandRunner.temporaryDirectory("send-tls")
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CommandRunner.run(
-            ["exec-summary", "--quiet", "--database-url", conninfo, "--output", folder.path, "--send",
-             "--smtp-url", "smtp://127.0.0.1:\(sink.port)"] + Self.period + Self.mail)
+            [
+                "exec-summary", "--quiet", "--database-url", conninfo, "--output", folder.path, "--send",
+                "--smtp-url", "smtp://127.0.0.1:\(sink.port)",
+            ] + Self.period + Self.mail)
         #expect(result.status == 69)
         #expect(result.errorLines.count == 1)
         #expect(result.stderr.contains("certificate does not verify") && result.stderr.contains("--smtp-ca-file"))
@@ -98,19 +108,20 @@ import Testing
     }
 
     /// Each of these is refused with 64 before a connection: the database URL leads nowhere.
-    @Test(arguments: [
-        (["--send"], [:], "--send needs --smtp-url"),
-        (["--smtp-url", "smtp://127.0.0.1:2525"], [:], "only with --send"),
-        (["--send", "--smtp-url", "smtp://reports:Sm7p-secret@127.0.0.1:2525"], [:], "holds a password"),
-        (["--send", "--smtp-url", "ftp://127.0.0.1"], [:], "must start with smtp:// or smtps://"),
-        (["--send", "--smtp-url", "smtp://127.0.0.1:2525"], ["SMTP_PASSWORD": "Sm7p-secret"], "names no user"),
-        (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525", "--no-starttls"], ["SMTP_PASSWORD": "Sm7p-secret"], "unencrypted"),
-        (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525"], [:], "SMTP_PASSWORD is not set"),
-        (["--send", "--smtp-url", "smtps://127.0.0.1", "--smtp-ca-file", "/nonexistent.pem"], [:], "cannot be read"),
-        (["--send", "--smtp-url", "smtp://127.0.0.1%2Fevil.example:2525"], [:], "host must be"),
-        (["--format", "html,csv"], [:], "add eml to it"),
-        (["--format", "xlsx", "--send", "--smtp-url", "smtp://127.0.0.1:2525"], [:], "add eml to it"),
-    ] as [([String], [String: String], String)])
+    @Test(
+        arguments: [
+            (["--send"], [:], "--send needs --smtp-url"),
+            (["--smtp-url", "smtp://127.0.0.1:2525"], [:], "only with --send"),
+            (["--send", "--smtp-url", "smtp://reports:Sm7p-secret@127.0.0.1:2525"], [:], "holds a password"),
+            (["--send", "--smtp-url", "ftp://127.0.0.1"], [:], "must start with smtp:// or smtps://"),
+            (["--send", "--smtp-url", "smtp://127.0.0.1:2525"], ["SMTP_PASSWORD": "Sm7p-secret"], "names no user"),
+            (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525", "--no-starttls"], ["SMTP_PASSWORD": "Sm7p-secret"], "unencrypted"),
+            (["--send", "--smtp-url", "smtp://me@127.0.0.1:2525"], [:], "SMTP_PASSWORD is not set"),
+            (["--send", "--smtp-url", "smtps://127.0.0.1", "--smtp-ca-file", "/nonexistent.pem"], [:], "cannot be read"),
+            (["--send", "--smtp-url", "smtp://127.0.0.1%2Fevil.example:2525"], [:], "host must be"),
+            (["--format", "html,csv"], [:], "add eml to it"),
+            (["--format", "xlsx", "--send", "--smtp-url", "smtp://127.0.0.1:2525"], [:], "add eml to it"),
+        ] as [([String], [String: String], String)])
     func smtpOptionsThatCannotWorkAreRefusedFirst(extra: [String], environment: [String: String], complaint: String) throws {
         let folder = try CommandRunner.temporaryDirectory("send-usage")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -15,15 +15,21 @@ import Testing
         let (connection, conninfo) = try TestDatabase.migrated(label)
         for (index, name) in names.enumerated() {
             // 2026-11-17 is in W47, 2026-11-10 in W46; revenue falls with the index, so the rank is the order.
-            try connection.execute(named: "rows", """
+            try connection.execute(
+                named: "rows",
+                """
                 INSERT INTO partnership_analytics (partner_name, partner_type, customers_acquired, revenue_generated,
                                                    conversion_rate, analytics_period)
                 VALUES ($1, $2, 10, $3, 12.50, date '2026-11-17'), ($1, $2, 5, 100.00, 10.00, date '2026-11-10')
-                """, parameters: [.text(name), .text(index.isMultiple(of: 2) ? "tech, \"gadgets\"" : "=youtube"),
-                                  .decimal(Decimal(1000 - index * 100))])
+                """,
+                parameters: [
+                    .text(name), .text(index.isMultiple(of: 2) ? "tech, \"gadgets\"" : "=youtube"),
+                    .decimal(Decimal(1000 - index * 100)),
+                ])
             if index != 1 {
-                try connection.execute(named: "cost", "INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, date '2026-11-17', 250.00)",
-                                       parameters: [.text(name)])
+                try connection.execute(
+                    named: "cost", "INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, date '2026-11-17', 250.00)",
+                    parameters: [.text(name)])
             }
         }
         return conninfo
@@ -33,17 +39,25 @@ import Testing
         let conninfo = try Self.database("roicli")
         let folder = try CommandRunner.temporaryDirectory("roicli")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["partner-roi", "--week", "2026-W47", "--currency", "eur",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "partner-roi", "--week", "2026-W47", "--currency", "eur",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let names = Set(result.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent })
-        #expect(names == ["partner-roi.html", "partner-roi.csv", "partner-roi-by-type.csv", "partner-roi-data-quality.csv",
-                          "partner-roi.xlsx", "manifest.json"])
+        #expect(
+            names == [
+                "partner-roi.html", "partner-roi.csv", "partner-roi-by-type.csv", "partner-roi-data-quality.csv",
+                "partner-roi.xlsx", "manifest.json",
+            ])
         let period = folder.appendingPathComponent("2026-W47")
 
         let csv = try String(contentsOf: period.appendingPathComponent("partner-roi.csv"), encoding: .utf8)
         let lines = csv.components(separatedBy: "\r\n")
-        #expect(lines[0] == "rank,partner_name,partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change")
+        #expect(
+            lines[0]
+                == "rank,partner_name,partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change"
+        )
         // (1000 − 250) / 250 = 3; 250 / 10 = 25; 10 of 80 visitors; 5 → 10 customers, 100 → 1000 revenue.
         #expect(lines[1] == "1,\"Comma, \"\"Quoted\"\" & Co\",\"tech, \"\"gadgets\"\"\",10,1000.00,250.00,3,25,100,0.125,5,100.00,,1,9,")
         // No cost row: cost, roi and cac empty.
@@ -54,7 +68,10 @@ import Testing
         #expect(csv.contains("6,\(Self.longName),"))
 
         let byType = try String(contentsOf: period.appendingPathComponent("partner-roi-by-type.csv"), encoding: .utf8)
-        #expect(byType.hasPrefix("partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change\r\n"))
+        #expect(
+            byType.hasPrefix(
+                "partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change\r\n"
+            ))
         // All six: 60 customers, 4500.00 revenue; cost 1250.00 over the five with cost (revenue 3600.00, 50 customers).
         #expect(byType.contains("(all),60,4500.00,1250.00,1.88,25,75,0.125,30,600.00,,1,6.5,\r\n"))
         let quality = try String(contentsOf: period.appendingPathComponent("partner-roi-data-quality.csv"), encoding: .utf8)
@@ -91,8 +108,10 @@ import Testing
         let (_, conninfo) = try TestDatabase.migrated("roiempty")
         let folder = try CommandRunner.temporaryDirectory("roiempty")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["partner-roi", "--week", "2026-W47", "--format", "csv,html",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "partner-roi", "--week", "2026-W47", "--format", "csv,html",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         let csv = try String(contentsOf: folder.appendingPathComponent("2026-W47/partner-roi.csv"), encoding: .utf8)
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)

@@ -27,8 +27,10 @@ import Testing
         let conninfo = try Self.seeded.get()
         let folder = try CommandRunner.temporaryDirectory("golden-\(report)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run([report, "--week", "2026-W47", "--as-of", "2026-11-25", "--format", "csv",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            report, "--week", "2026-W47", "--as-of", "2026-11-25", "--format", "csv",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         for file in files {
             let written = try Data(contentsOf: folder.appendingPathComponent("2026-W47/\(file)"))

@@ -49,8 +49,11 @@ import Testing
     func aReportRecordsWhatItRan(arguments: [String]) throws {
         let output = try CommandRunner.temporaryDirectory("record")
         defer { try? FileManager.default.removeItem(at: output) }
-        let result = try CommandRunner.run(arguments + Self.period + ["--verbose", "--format", "csv", "--output", output.path,
-                                                                      "--database-url", Self.database.get()])
+        let result = try CommandRunner.run(
+            arguments + Self.period + [
+                "--verbose", "--format", "csv", "--output", output.path,
+                "--database-url", Self.database.get(),
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let recorded = try Self.recordedStatements(output.appendingPathComponent("2026-W47"))
         #expect(Array(recorded.keys) == [arguments[0]])
@@ -62,8 +65,11 @@ import Testing
     @Test func everyReportOfThePackRecordsItsOwnStatements() throws {
         let output = try CommandRunner.temporaryDirectory("record-weekly")
         defer { try? FileManager.default.removeItem(at: output) }
-        let result = try CommandRunner.run(["weekly"] + Self.period + ["--verbose", "--format", "csv", "--output", output.path,
-                                                                       "--database-url", Self.database.get()])
+        let result = try CommandRunner.run(
+            ["weekly"] + Self.period + [
+                "--verbose", "--format", "csv", "--output", output.path,
+                "--database-url", Self.database.get(),
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let recorded = try Self.recordedStatements(output.appendingPathComponent("2026-W47"))
         // The log between one "<report>: built in" line and the next is that report's.

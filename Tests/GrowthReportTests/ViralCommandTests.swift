@@ -12,13 +12,20 @@ import Testing
     ]
 
     /// Inserts `count` rows on 2026-11-17 (W47) for `email`, each with the given reach.
-    static func add(_ connection: PostgresConnection, email: String?, platform: String?, action: String = "referral",
-                    reach: String?, count: Int = 1, at time: String = "2026-11-17 09:00+00") throws {
-        try connection.execute(named: "rows", """
+    static func add(
+        _ connection: PostgresConnection, email: String?, platform: String?, action: String = "referral",
+        reach: String?, count: Int = 1, at time: String = "2026-11-17 09:00+00"
+    ) throws {
+        try connection.execute(
+            named: "rows",
+            """
             INSERT INTO viral_metrics (user_email, action_type, source_platform, reach_metrics, created_at)
             SELECT $1, $2, $3, $4::jsonb, $5::timestamptz FROM generate_series(1, $6::int)
-            """, parameters: [email.map(PostgresValue.text) ?? .null, .text(action), platform.map(PostgresValue.text) ?? .null,
-                              reach.map(PostgresValue.jsonb) ?? .null, .text(time), .int(count)])
+            """,
+            parameters: [
+                email.map(PostgresValue.text) ?? .null, .text(action), platform.map(PostgresValue.text) ?? .null,
+                reach.map(PostgresValue.jsonb) ?? .null, .text(time), .int(count),
+            ])
     }
 
     static func database(_ label: String) throws -> (PostgresConnection, String) {
@@ -29,10 +36,12 @@ import Testing
         // One malformed row: a numeric string and a missing key count as 0.
         try add(connection, email: "c@example.com", platform: "linkedin", action: "review", reach: #"{"impressions": "40", "clicks": 4}"#)
         // The previous week, and two weeks before (W45).
-        try add(connection, email: "a@example.com", platform: "linkedin", reach: #"{"impressions": 50, "clicks": 5, "conversions": 1}"#,
-                at: "2026-11-10 12:00+00")
-        try add(connection, email: "d@example.com", platform: "twitter", reach: #"{"impressions": 8, "clicks": 2, "conversions": 0}"#,
-                at: "2026-11-03 12:00+00")
+        try add(
+            connection, email: "a@example.com", platform: "linkedin", reach: #"{"impressions": 50, "clicks": 5, "conversions": 1}"#,
+            at: "2026-11-10 12:00+00")
+        try add(
+            connection, email: "d@example.com", platform: "twitter", reach: #"{"impressions": 8, "clicks": 2, "conversions": 0}"#,
+            at: "2026-11-03 12:00+00")
         return (connection, conninfo)
     }
 
@@ -47,19 +56,23 @@ import Testing
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0,
-              let sheets = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["sheets"] as? [[String: Any]] else {
+            let sheets = (try JSONSerialization.jsonObject(with: data) as? [String: Any])?["sheets"] as? [[String: Any]]
+        else {
             throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "scripts/read-xlsx.py needs python3 and openpyxl"])
         }
         var result: [String: (cells: [[String: Any]], charts: [String])] = [:]
         for sheet in sheets {
-            result[sheet["name"] as? String ?? ""] = (sheet["cells"] as? [[String: Any]] ?? [],
-                                                      (sheet["charts"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String })
+            result[sheet["name"] as? String ?? ""] = (
+                sheet["cells"] as? [[String: Any]] ?? [],
+                (sheet["charts"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+            )
         }
         return result
     }
 
     func run(_ label: String, _ extra: [String] = [], prepare: (PostgresConnection) throws -> Void = { _ in }) throws
-        -> (result: CommandRunner.Result, folder: URL) {
+        -> (result: CommandRunner.Result, folder: URL)
+    {
         let (connection, conninfo) = try Self.database(label)
         try prepare(connection)
         let folder = try CommandRunner.temporaryDirectory(label)
@@ -79,20 +92,22 @@ import Testing
         let csv = try String(contentsOf: period.appendingPathComponent("viral.csv"), encoding: .utf8)
         // Worked out from the rows above: linkedin/referral 3 actions, users a and b, 300/30/4;
         // linkedin/review 1 action, 0 impressions (a string), 4 clicks, 0 conversions (missing).
-        #expect(csv == [
-            "source_platform,action_type,actions,users,impressions,clicks,conversions,ctr,click_conversion_rate,k_factor",
-            "linkedin,referral,3,2,300,30,4,0.1,\(4.0 / 30),2",
-            "linkedin,review,1,1,0,4,0,,0,0",
-            "(all),(all),4,3,300,34,4,\(34.0 / 300),\(4.0 / 34),\(4.0 / 3)",
-        ].joined(separator: "\r\n") + "\r\n")
+        #expect(
+            csv == [
+                "source_platform,action_type,actions,users,impressions,clicks,conversions,ctr,click_conversion_rate,k_factor",
+                "linkedin,referral,3,2,300,30,4,0.1,\(4.0 / 30),2",
+                "linkedin,review,1,1,0,4,0,,0,0",
+                "(all),(all),4,3,300,34,4,\(34.0 / 300),\(4.0 / 34),\(4.0 / 3)",
+            ].joined(separator: "\r\n") + "\r\n")
         let trend = try String(contentsOf: period.appendingPathComponent("viral-trend.csv"), encoding: .utf8)
-        #expect(trend == [
-            "week,actions,users,impressions,clicks,conversions,k_factor",
-            "2026-W40,0,0,0,0,0,", "2026-W41,0,0,0,0,0,", "2026-W42,0,0,0,0,0,", "2026-W43,0,0,0,0,0,", "2026-W44,0,0,0,0,0,",
-            "2026-W45,1,1,8,2,0,0",
-            "2026-W46,1,1,50,5,1,1",
-            "2026-W47,4,3,300,34,4,\(4.0 / 3)",
-        ].joined(separator: "\r\n") + "\r\n")
+        #expect(
+            trend == [
+                "week,actions,users,impressions,clicks,conversions,k_factor",
+                "2026-W40,0,0,0,0,0,", "2026-W41,0,0,0,0,0,", "2026-W42,0,0,0,0,0,", "2026-W43,0,0,0,0,0,", "2026-W44,0,0,0,0,0,",
+                "2026-W45,1,1,8,2,0,0",
+                "2026-W46,1,1,50,5,1,1",
+                "2026-W47,4,3,300,34,4,\(4.0 / 3)",
+            ].joined(separator: "\r\n") + "\r\n")
         let quality = try String(contentsOf: period.appendingPathComponent("viral-data-quality.csv"), encoding: .utf8)
         #expect(quality.hasPrefix("check,rows\r\nrows read: period,4\r\nrows read: previous period,1\r\nrows read: 8-week trend,6\r\n"))
         #expect(quality.contains("impressions: string,1\r\n"))
@@ -115,8 +130,9 @@ import Testing
     @Test func namesAreDataInEveryFormat() throws {
         let (result, folder) = try run("viralnames", ["--show-emails"]) { connection in
             for (index, name) in Self.hostileNames.enumerated() {
-                try Self.add(connection, email: "h\(index)@example.com", platform: name,
-                             reach: #"{"impressions": 10, "clicks": 1, "conversions": 1}"#)
+                try Self.add(
+                    connection, email: "h\(index)@example.com", platform: name,
+                    reach: #"{"impressions": 10, "clicks": 1, "conversions": 1}"#)
             }
         }
         defer { try? FileManager.default.removeItem(at: folder) }

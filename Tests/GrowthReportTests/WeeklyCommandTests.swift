@@ -4,8 +4,9 @@ import Foundation
 import PrivateCluster
 import TestSupport
 import Testing
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `growth-report weekly`: every report into one folder with one manifest, and a failed run
@@ -37,8 +38,10 @@ import Glibc
         let conninfo = try Self.seeded("weekly")
         let folder = try CommandRunner.temporaryDirectory("weekly")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try CommandRunner.run(["weekly", "--week", "2026-W47", "--as-of", "2026-11-25",
-                                            "--database-url", conninfo, "--output", folder.path])
+        let result = try CommandRunner.run([
+            "weekly", "--week", "2026-W47", "--as-of", "2026-11-25",
+            "--database-url", conninfo, "--output", folder.path,
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         for report in ["partner-roi", "viral", "attribution", "exec-summary", "ab-test"] {
             #expect(result.stderr.contains("\(report): built in"))
@@ -97,8 +100,10 @@ import Glibc
         try Self.migrateAndSeed(conninfo)
 
         let folder = root.appendingPathComponent("Output")
-        let arguments = ["weekly", "--week", "2026-W47", "--as-of", "2026-11-25", "--output", folder.path,
-                         "--database-url", conninfo]
+        let arguments = [
+            "weekly", "--week", "2026-W47", "--as-of", "2026-11-25", "--output", folder.path,
+            "--database-url", conninfo,
+        ]
         #expect(try CommandRunner.run(arguments + ["--quiet"]).status == 0)
         let pack = folder.appendingPathComponent("2026-W47")
         let before = try Self.files(in: pack)
@@ -113,7 +118,7 @@ import Glibc
         let failed = try CommandRunner.run(arguments + ["--statement-timeout", "60s"]) { line in
             guard killedAt == nil, line.hasPrefix("partner-roi: built in") else { return }
             killedAt = .now
-            kill(postmaster, SIGKILL)   // a crash, not a shutdown: the server cannot tidy up
+            kill(postmaster, SIGKILL) // a crash, not a shutdown: the server cannot tidy up
         }
         let killed = try #require(killedAt, "no partner-roi progress line: \(failed.stderr)")
         // Over a Unix socket libpq sees the lost connection at once; it must not wait for a timeout.

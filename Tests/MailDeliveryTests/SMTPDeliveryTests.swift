@@ -9,21 +9,27 @@ import Testing
 @Suite struct SMTPDeliveryTests {
     /// A message whose body has lines that SMTP must escape (a lone dot, leading dots) and a long tail.
     static let message: Data = {
-        var lines = ["From: Reports <reports@example.com>", "To: ceo@example.com", "Subject: Weekly",
-                     "Date: Wed, 25 Nov 2026 10:00:00 +0000", "Message-ID: <test@example.com>", "",
-                     "Hello.", ".", "..two dots", ". dot space", "end"]
+        var lines = [
+            "From: Reports <reports@example.com>", "To: ceo@example.com", "Subject: Weekly",
+            "Date: Wed, 25 Nov 2026 10:00:00 +0000", "Message-ID: <test@example.com>", "",
+            "Hello.", ".", "..two dots", ". dot space", "end",
+        ]
         lines += (0..<2000).map { "line \($0) " + String(repeating: "x", count: 60) }
         return Data((lines.joined(separator: "\r\n") + "\r\n").utf8)
     }()
 
     /// Sends `message` and returns the error, if any.
-    func failure(_ url: String, plaintext: Bool = false, password: String? = nil, certificate: TestCertificate? = nil,
-                 to recipients: [String] = ["ceo@example.com"], replyTimeout: Int = 60) -> SMTPError? {
+    func failure(
+        _ url: String, plaintext: Bool = false, password: String? = nil, certificate: TestCertificate? = nil,
+        to recipients: [String] = ["ceo@example.com"], replyTimeout: Int = 60
+    ) -> SMTPError? {
         do {
             let server = try SMTPServer(url: url, allowsPlaintext: plaintext)
-            try SMTPMailer(server: server, password: password, certificateAuthorityFile: certificate?.certificate.path,
-                           replyTimeoutSeconds: replyTimeout)
-                .send(Self.message, from: "reports@example.com", to: recipients)
+            try SMTPMailer(
+                server: server, password: password, certificateAuthorityFile: certificate?.certificate.path,
+                replyTimeoutSeconds: replyTimeout
+            )
+            .send(Self.message, from: "reports@example.com", to: recipients)
             return nil
         } catch {
             return error as? SMTPError ?? SMTPError(kind: .invalidSettings, message: "unexpected error: \(error)")
@@ -44,8 +50,10 @@ import Testing
     @Test func logsInOverSTARTTLSVerifiedAgainstTheGivenAuthority() throws {
         let certificate = try TestCertificate.shared()
         let sink = try SMTPSink(encryption: .startTLS(certificate), login: ("reports@example.com", "s3cret pass:word"))
-        #expect(failure("smtp://reports%40example.com@127.0.0.1:\(sink.port)", password: "s3cret pass:word",
-                        certificate: certificate) == nil)
+        #expect(
+            failure(
+                "smtp://reports%40example.com@127.0.0.1:\(sink.port)", password: "s3cret pass:word",
+                certificate: certificate) == nil)
         let delivery = try #require(try sink.deliveries().first)
         #expect(delivery.overTLS && delivery.user == "reports@example.com")
         #expect(delivery.data == Self.message)
@@ -93,8 +101,9 @@ import Testing
     @Test func aRefusedSenderIsNamed() throws {
         let sink = try SMTPSink(behaviour: .rejectsSender("reports@example.com"))
         let error = try #require(failure("smtp://127.0.0.1:\(sink.port)", plaintext: true))
-        #expect(error.kind == .rejected && error.message.contains("MAIL FROM:<reports@example.com>") && error.message.contains("553"),
-                "\(error)")
+        #expect(
+            error.kind == .rejected && error.message.contains("MAIL FROM:<reports@example.com>") && error.message.contains("553"),
+            "\(error)")
     }
 
     @Test func aRefusedMessageGivesTheServersReason() throws {
@@ -118,7 +127,7 @@ import Testing
     }
 
     @Test func aServerThatIsNotThereIsUnreachable() throws {
-        let listener = try TCPListener()   // a port that was free; closed again before the send
+        let listener = try TCPListener() // a port that was free; closed again before the send
         let port = listener.port
         listener.close()
         let error = try #require(failure("smtp://127.0.0.1:\(port)", plaintext: true))
@@ -127,8 +136,10 @@ import Testing
 
     @Test func envelopeAddressesCannotCarryCommands() throws {
         let sink = try SMTPSink()
-        let error = try #require(failure("smtp://127.0.0.1:\(sink.port)", plaintext: true,
-                                         to: ["ceo@example.com>\r\nRCPT TO:<evil@example.net"]))
+        let error = try #require(
+            failure(
+                "smtp://127.0.0.1:\(sink.port)", plaintext: true,
+                to: ["ceo@example.com>\r\nRCPT TO:<evil@example.net"]))
         #expect(error.kind == .invalidSettings, "\(error)")
         #expect(try sink.deliveries().isEmpty)
     }

@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+
 @testable import PrivateCluster
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Real clusters, each in its own temporary folder; every test stops and deletes what it started.
@@ -132,8 +134,9 @@ import Glibc
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
         let closed = root.appendingPathComponent("closed")
-        try FileManager.default.createDirectory(at: closed, withIntermediateDirectories: false,
-                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: closed, withIntermediateDirectories: false,
+            attributes: [.posixPermissions: 0o700])
         let cluster = PrivateCluster(directory: closed.appendingPathComponent(".growth-report"))
         defer { try? cluster.remove() }
         let endpoint = try cluster.start(Self.fast)
@@ -164,29 +167,34 @@ import Glibc
     @Test func missingServerProgramsAreReported() throws {
         let runner = CommandRunner(user: try ServerUser.resolve())
         let error = try #require(throws: ClusterError.self) {
-            try ServerInstallation.locate(runner: runner,
-                                          environment: [PrivateCluster.binDirectoryVariable: "/nonexistent/bin"])
+            try ServerInstallation.locate(
+                runner: runner,
+                environment: [PrivateCluster.binDirectoryVariable: "/nonexistent/bin"])
         }
         #expect(error.code == .serverNotInstalled)
         #expect(error.message.contains("/nonexistent/bin"))
-        #expect(ClusterError(.serverNotInstalled).message
-            == "PostgreSQL server programs (initdb, pg_ctl) were not found; install them with: apt-get install postgresql")
+        #expect(
+            ClusterError(.serverNotInstalled).message
+                == "PostgreSQL server programs (initdb, pg_ctl) were not found; install them with: apt-get install postgresql")
     }
 
     @Test func endpointStrings() {
         let endpoint = ClusterEndpoint(socketDirectory: "/tmp/a b/it's", port: 54330)
-        #expect(endpoint.conninfo(database: "growth")
-            == #"host='/tmp/a b/it\'s' port=54330 user=postgres dbname=growth"#)
-        #expect(endpoint.url(database: "growth")
-            == "postgresql:///growth?host=%2Ftmp%2Fa%20b%2Fit%27s&port=54330&user=postgres")
+        #expect(
+            endpoint.conninfo(database: "growth")
+                == #"host='/tmp/a b/it\'s' port=54330 user=postgres dbname=growth"#)
+        #expect(
+            endpoint.url(database: "growth")
+                == "postgresql:///growth?host=%2Ftmp%2Fa%20b%2Fit%27s&port=54330&user=postgres")
         let plain = ClusterEndpoint(socketDirectory: "/abs/socket", port: 5)
         #expect(plain.conninfo(database: "") == "host=/abs/socket port=5 user=postgres dbname=''")
     }
 
     @Test func settingsFollowDurability() {
         let safe = ClusterOptions(durability: .safe, settings: ["shared_buffers": "64MB", "work_mem": "8MB"])
-        #expect(safe.serverSettings.map(\.name)
-            == ["max_wal_size", "checkpoint_timeout", "shared_buffers", "work_mem"])
+        #expect(
+            safe.serverSettings.map(\.name)
+                == ["max_wal_size", "checkpoint_timeout", "shared_buffers", "work_mem"])
         #expect(!ClusterOptions(durability: .safe).serverSettings.contains { $0.name == "fsync" })
         #expect(ClusterOptions(durability: .fastUnsafe).serverSettings.contains { $0 == ("fsync", "off") })
         #expect(ClusterOptions.durabilityFromEnvironment([ClusterOptions.fastModeVariable: "1"]) == .fastUnsafe)
@@ -221,8 +229,9 @@ import Glibc
 /// A folder under /tmp the postgres user can reach (mode 0755), unlike one from mkdtemp.
 func temporaryFolder() throws -> URL {
     let url = URL(fileURLWithPath: "/tmp/growth-report-tests-\(UUID().uuidString.prefix(8))")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
-                                            attributes: [.posixPermissions: 0o755])
+    try FileManager.default.createDirectory(
+        at: url, withIntermediateDirectories: true,
+        attributes: [.posixPermissions: 0o755])
     return url
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite("SVG charts")
@@ -19,11 +20,14 @@ struct HTMLChartTests {
             [.text("A partner with a <very> long name & more words"), .integer(1_410), .integer(102), .number(0.05)],
         ])
 
-    func svg(_ kind: ReportChart.Kind, values: [String], low: String? = nil, high: String? = nil,
-             reference: Double? = nil) throws -> String {
-        let chart = ReportChart(id: "c", title: "Title \"quoted\" <b>", kind: kind, table: "viral-trend", categoryColumn: "week",
-                                valueColumns: values, lowColumn: low, highColumn: high, referenceValue: reference,
-                                valueAxisTitle: "Axis & title")
+    func svg(
+        _ kind: ReportChart.Kind, values: [String], low: String? = nil, high: String? = nil,
+        reference: Double? = nil
+    ) throws -> String {
+        let chart = ReportChart(
+            id: "c", title: "Title \"quoted\" <b>", kind: kind, table: "viral-trend", categoryColumn: "week",
+            valueColumns: values, lowColumn: low, highColumn: high, referenceValue: reference,
+            valueAxisTitle: "Axis & title")
         return try SVGChartBuilder().svg(for: chart, table: table, id: "chart-c")
     }
 
@@ -64,7 +68,7 @@ struct HTMLChartTests {
         let markup = try svg(.interval, values: ["change"], low: "change", high: "change", reference: 0)
         #expect(HTMLTestSupport.xmlError(markup) == nil)
         #expect(markup.contains("class=\"chart-reference\""))
-        #expect(markup.components(separatedBy: "class=\"chart-row\"").count - 1 == 3)   // the empty row is left out
+        #expect(markup.components(separatedBy: "class=\"chart-row\"").count - 1 == 3) // the empty row is left out
         #expect(markup.contains("Axis &amp; title"))
     }
 

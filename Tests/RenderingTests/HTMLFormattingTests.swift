@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite("HTML value formatting")
@@ -19,8 +20,10 @@ struct HTMLFormattingTests {
 
     @Test func percentages() {
         #expect(formatter.text(.number(0.125), format: .percent(places: 1)) == "12.5\(nbsp)%")
-        #expect(formatter.text(.number(-0.0145), format: .percent(places: 2),
-                               display: ColumnDisplay(showsSign: true, isPercentagePoints: true)) == "\(minus)1.45\(nbsp)pp")
+        #expect(
+            formatter.text(
+                .number(-0.0145), format: .percent(places: 2),
+                display: ColumnDisplay(showsSign: true, isPercentagePoints: true)) == "\(minus)1.45\(nbsp)pp")
         #expect(formatter.text(.number(0.0949), format: .percent(places: 1), display: ColumnDisplay(showsSign: true)) == "+9.5\(nbsp)%")
         #expect(formatter.interval(low: 0.1171, high: 0.1229, format: .percent(places: 2)) == "11.71 – 12.29\(nbsp)%")
     }

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Rendering
 
 @Suite("HTML report")
@@ -52,7 +53,7 @@ struct HTMLRendererTests {
         for table in [HTMLSampleDocument.variants, HTMLSampleDocument.tests, HTMLSampleDocument.dataQuality] {
             for row in table.rows {
                 for (column, cell) in zip(table.columns, row) where column.display.isShownInHTML {
-                    if table.name == "ab-test", column.key == "test_name" { continue }   // hidden in excerpts
+                    if table.name == "ab-test", column.key == "test_name" { continue } // hidden in excerpts
                     let text = formatter.text(cell, format: column.format, display: column.display)
                     #expect(html.contains(HTMLTestSupport.escaped(text)), "\(table.name).\(column.key): \(text)")
                     checked += 1

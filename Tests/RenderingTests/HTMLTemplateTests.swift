@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite("HTML templates")
@@ -8,7 +9,8 @@ struct HTMLTemplateTests {
     func brokenOverride() throws {
         let folder = try HTMLTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try HTMLTestSupport.write("""
+        try HTMLTestSupport.write(
+            """
             <section>
             <h2>{{title}}</h2>
             {{#callouts}}
@@ -57,8 +59,9 @@ struct HTMLTemplateTests {
     func missingPartial() throws {
         let folder = try HTMLTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try HTMLTestSupport.write("{{<layout}}\n{{$content}}\n{{>tiles}}\n{{/content}}\n{{/layout}}\n",
-                                  to: folder, as: "ab-test.mustache")
+        try HTMLTestSupport.write(
+            "{{<layout}}\n{{$content}}\n{{>tiles}}\n{{/content}}\n{{/layout}}\n",
+            to: folder, as: "ab-test.mustache")
         let renderer = try HTMLTestSupport.renderer(override: folder)
         #expect {
             _ = try renderer.render(HTMLSampleDocument.document)
@@ -90,7 +93,8 @@ struct HTMLTemplateTests {
     func partialOverride() throws {
         let folder = try HTMLTestSupport.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try HTMLTestSupport.write("""
+        try HTMLTestSupport.write(
+            """
             {{#hasFacts}}
             <ul class="house-facts">{{#facts}}<li>{{label}}: {{value}}</li>{{/facts}}</ul>
             {{/hasFacts}}
@@ -102,8 +106,8 @@ struct HTMLTemplateTests {
         let html = try renderer.render(HTMLSampleDocument.document)
         #expect(html.contains("<ul class=\"house-facts\"><li>Users: 144,590</li>"))
         #expect(!html.contains("<dl class=\"facts\">"))
-        #expect(html.contains("How to read this readout"))     // ab-test.mustache, bundled
-        #expect(html.contains("<footer class=\"report-footer\">"))  // footer.mustache, bundled
+        #expect(html.contains("How to read this readout")) // ab-test.mustache, bundled
+        #expect(html.contains("<footer class=\"report-footer\">")) // footer.mustache, bundled
     }
 
     @Test("an override of the stylesheet replaces the bundled CSS")
@@ -145,12 +149,16 @@ struct HTMLTemplateTests {
             .bundledDirectory()
         #expect(walked?.path == templates.standardizedFileURL.path)
 
-        let fromEnvironment = try TemplateLocator(environment: ["GROWTH_REPORT_TEMPLATES": elsewhere.appendingPathComponent("Templates").path],
-                                                  executablePath: executable, currentDirectory: root.path).bundledDirectory()
+        let fromEnvironment = try TemplateLocator(
+            environment: ["GROWTH_REPORT_TEMPLATES": elsewhere.appendingPathComponent("Templates").path],
+            executablePath: executable, currentDirectory: root.path
+        ).bundledDirectory()
         #expect(fromEnvironment?.path == elsewhere.appendingPathComponent("Templates").standardizedFileURL.path)
 
-        let fromCurrentDirectory = try TemplateLocator(environment: [:], executablePath: "/nonexistent/bin/growth-report",
-                                                       currentDirectory: elsewhere.path).bundledDirectory()
+        let fromCurrentDirectory = try TemplateLocator(
+            environment: [:], executablePath: "/nonexistent/bin/growth-report",
+            currentDirectory: elsewhere.path
+        ).bundledDirectory()
         #expect(fromCurrentDirectory?.path == elsewhere.appendingPathComponent("Templates").standardizedFileURL.path)
 
         let nowhere = TemplateLocator(environment: [:], executablePath: "/nonexistent/bin/growth-report", currentDirectory: root.path)
@@ -162,8 +170,10 @@ struct HTMLTemplateTests {
                 && "\(error)".contains("GROWTH_REPORT_TEMPLATES")
         }
         #expect {
-            _ = try TemplateLocator(environment: ["GROWTH_REPORT_TEMPLATES": root.path], executablePath: nil,
-                                    currentDirectory: root.path).bundledDirectory()
+            _ = try TemplateLocator(
+                environment: ["GROWTH_REPORT_TEMPLATES": root.path], executablePath: nil,
+                currentDirectory: root.path
+            ).bundledDirectory()
         } throws: { error in
             (error as? HTMLRenderingError)?.code == .templatesNotFound
         }

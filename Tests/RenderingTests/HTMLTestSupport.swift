@@ -1,7 +1,9 @@
 import Foundation
+
 @testable import Rendering
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 /// Paths and helpers shared by the HTML rendering tests.

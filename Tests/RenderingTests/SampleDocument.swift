@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Rendering
 
 /// A fixed A/B-test-like document that every renderer's tests share: two tables (per variant
@@ -12,8 +13,8 @@ enum SampleDocument {
         "🚀 Rocket 👩‍👩‍👧 variant", longName,
     ]
 
-    static let generatedAt = Date(timeIntervalSince1970: 1_795_420_800)  // 2026-11-23T08:00:00Z
-    static let dataAsOf = Date(timeIntervalSince1970: 1_795_420_740)     // 2026-11-23T07:59:00Z
+    static let generatedAt = Date(timeIntervalSince1970: 1_795_420_800) // 2026-11-23T08:00:00Z
+    static let dataAsOf = Date(timeIntervalSince1970: 1_795_420_740) // 2026-11-23T07:59:00Z
 
     static let variantColumns: [ReportColumn] = [
         ReportColumn("test_name", "Test", .text),
@@ -34,8 +35,10 @@ enum SampleDocument {
         ReportColumn("users_needed", "Users needed", .integer),
     ]
 
-    static func variantRow(_ name: String, users: Int, conversions: Int, pValue: Double, revenue: String,
-                           significant: Bool, controlRate: Double) -> [ReportCell] {
+    static func variantRow(
+        _ name: String, users: Int, conversions: Int, pValue: Double, revenue: String,
+        significant: Bool, controlRate: Double
+    ) -> [ReportCell] {
         let rate = Double(conversions) / Double(users)
         let margin = 1.96 * (rate * (1 - rate) / Double(users)).squareRoot()
         return [
@@ -49,57 +52,74 @@ enum SampleDocument {
 
     static var variantsTable: ReportTable {
         let controlRate = 0.125
-        var rows: [[ReportCell]] = [[
-            .text("checkout-button"), .text("control"), .boolean(true), .integer(8_000), .integer(1_000),
-            .number(controlRate), .number(0.117_752_918_452_637_2), .number(0.132_616_064_389_103_9),
-            .empty, .empty, .empty, .empty, .empty, .empty, .money(Decimal(string: "1234.5")!), .empty,
-        ]]
-        rows.append(variantRow("B", users: 8_040, conversions: 1_206, pValue: 3e-250, revenue: "98765.4321",
-                               significant: true, controlRate: controlRate))
+        var rows: [[ReportCell]] = [
+            [
+                .text("checkout-button"), .text("control"), .boolean(true), .integer(8_000), .integer(1_000),
+                .number(controlRate), .number(0.117_752_918_452_637_2), .number(0.132_616_064_389_103_9),
+                .empty, .empty, .empty, .empty, .empty, .empty, .money(Decimal(string: "1234.5")!), .empty,
+            ]
+        ]
+        rows.append(
+            variantRow(
+                "B", users: 8_040, conversions: 1_206, pValue: 3e-250, revenue: "98765.4321",
+                significant: true, controlRate: controlRate))
         for (index, name) in nastyVariants.enumerated() {
-            rows.append(variantRow(name, users: 900 + index * 1_000, conversions: 100 + index * 130,
-                                   pValue: [0.04, 0.5, 1.0, 0.0001, 0.2, 0.73, 0.000_05][index],
-                                   revenue: ["-5", "0.005", "0", "1e3", "12.345", "7", "-0.10"][index],
-                                   significant: index % 2 == 0, controlRate: controlRate))
+            rows.append(
+                variantRow(
+                    name, users: 900 + index * 1_000, conversions: 100 + index * 130,
+                    pValue: [0.04, 0.5, 1.0, 0.0001, 0.2, 0.73, 0.000_05][index],
+                    revenue: ["-5", "0.005", "0", "1e3", "12.345", "7", "-0.10"][index],
+                    significant: index % 2 == 0, controlRate: controlRate))
         }
-        return ReportTable(name: "ab-test", title: "Variants", columns: variantColumns, rows: rows,
-                           sheetTitle: "Variant's: checkout [A/B]")
+        return ReportTable(
+            name: "ab-test", title: "Variants", columns: variantColumns, rows: rows,
+            sheetTitle: "Variant's: checkout [A/B]")
     }
 
     static var testsTable: ReportTable {
-        ReportTable(name: "ab-test-tests", title: "Tests", columns: [
-            ReportColumn("test_name", "Test", .text),
-            ReportColumn("variants", "Variants", .integer),
-            ReportColumn("users", "Users", .integer),
-            ReportColumn("multiple_exposures", "Multiple exposures", .integer),
-            ReportColumn("excluded_rows", "Excluded rows", .integer),
-            ReportColumn("srm_p_value", "SRM p-value", .pValue),
-            ReportColumn("srm_flag", "SRM", .boolean),
-            ReportColumn("omnibus_p_value", "Omnibus p-value", .pValue),
-            ReportColumn("verdict", "Verdict", .text),
-            ReportColumn("started_on", "Started", .date),
-            ReportColumn("last_assignment_at", "Last assignment", .timestamp),
-            ReportColumn("spend", "Spend", .money(currency: "EUR")),
-        ], rows: [
-            [.text("checkout-button"), .integer(9), .integer(52_040), .integer(17), .integer(3),
-             .number(0.412_345_678_9), .boolean(false), .number(1.5e-12), .text("ship B"),
-             .date(ReportDate(year: 2026, month: 10, day: 1)),
-             .timestamp(Date(timeIntervalSince1970: 1_795_341_600.25)), .money(Decimal(string: "1234567.891")!)],
-            [.text("pricing-page"), .integer(2), .integer(0), .integer(0), .integer(0),
-             .empty, .boolean(false), .empty, .text("no effect detected"),
-             .date(ReportDate(year: 2026, month: 11, day: 16)), .empty, .empty],
-        ])
+        ReportTable(
+            name: "ab-test-tests", title: "Tests",
+            columns: [
+                ReportColumn("test_name", "Test", .text),
+                ReportColumn("variants", "Variants", .integer),
+                ReportColumn("users", "Users", .integer),
+                ReportColumn("multiple_exposures", "Multiple exposures", .integer),
+                ReportColumn("excluded_rows", "Excluded rows", .integer),
+                ReportColumn("srm_p_value", "SRM p-value", .pValue),
+                ReportColumn("srm_flag", "SRM", .boolean),
+                ReportColumn("omnibus_p_value", "Omnibus p-value", .pValue),
+                ReportColumn("verdict", "Verdict", .text),
+                ReportColumn("started_on", "Started", .date),
+                ReportColumn("last_assignment_at", "Last assignment", .timestamp),
+                ReportColumn("spend", "Spend", .money(currency: "EUR")),
+            ],
+            rows: [
+                [
+                    .text("checkout-button"), .integer(9), .integer(52_040), .integer(17), .integer(3),
+                    .number(0.412_345_678_9), .boolean(false), .number(1.5e-12), .text("ship B"),
+                    .date(ReportDate(year: 2026, month: 10, day: 1)),
+                    .timestamp(Date(timeIntervalSince1970: 1_795_341_600.25)), .money(Decimal(string: "1234567.891")!),
+                ],
+                [
+                    .text("pricing-page"), .integer(2), .integer(0), .integer(0), .integer(0),
+                    .empty, .boolean(false), .empty, .text("no effect detected"),
+                    .date(ReportDate(year: 2026, month: 11, day: 16)), .empty, .empty,
+                ],
+            ])
     }
 
     static var dataQualityTable: ReportTable {
-        ReportTable(name: "ab-test-data-quality", title: "Data quality", columns: [
-            ReportColumn("check", "Check", .text),
-            ReportColumn("rows", "Rows", .integer),
-        ], rows: [
-            [.text("rows read"), .integer(52_060)],
-            [.text("null e-mail or variant"), .integer(3)],
-            [.text("-multiple exposures"), .integer(17)],
-        ], isShownInHTML: true)
+        ReportTable(
+            name: "ab-test-data-quality", title: "Data quality",
+            columns: [
+                ReportColumn("check", "Check", .text),
+                ReportColumn("rows", "Rows", .integer),
+            ],
+            rows: [
+                [.text("rows read"), .integer(52_060)],
+                [.text("null e-mail or variant"), .integer(3)],
+                [.text("-multiple exposures"), .integer(17)],
+            ], isShownInHTML: true)
     }
 
     static var document: ReportDocument {
@@ -117,12 +137,14 @@ enum SampleDocument {
                     facts: [Fact("Users", .integer(52_040), format: .integer)],
                     tables: [variants],
                     charts: [
-                        ReportChart(id: "conversion-rate", title: "Conversion rate by variant", kind: .interval,
-                                    table: "ab-test", rows: 0..<variants.rows.count, categoryColumn: "variant",
-                                    valueColumns: ["conversion_rate"], lowColumn: "rate_ci_low", highColumn: "rate_ci_high",
-                                    referenceValue: 0.125, valueAxisTitle: "Conversion rate"),
-                        ReportChart(id: "users", title: "Users by variant", kind: .bar, table: "ab-test",
-                                    categoryColumn: "variant", valueColumns: ["users", "conversions"]),
+                        ReportChart(
+                            id: "conversion-rate", title: "Conversion rate by variant", kind: .interval,
+                            table: "ab-test", rows: 0..<variants.rows.count, categoryColumn: "variant",
+                            valueColumns: ["conversion_rate"], lowColumn: "rate_ci_low", highColumn: "rate_ci_high",
+                            referenceValue: 0.125, valueAxisTitle: "Conversion rate"),
+                        ReportChart(
+                            id: "users", title: "Users by variant", kind: .bar, table: "ab-test",
+                            categoryColumn: "variant", valueColumns: ["users", "conversions"]),
                     ]),
                 ReportSection(id: "tests", title: "All tests", tables: [testsTable]),
             ],

@@ -11,15 +11,18 @@ import Testing
 
     static var document: ReportDocument {
         var document = SampleDocument.document
-        let table = ReportTable(name: "uplifts", title: "Uplifts", columns: [
-            ReportColumn("variant", "Variant", .text),
-            ReportColumn("uplift_rel", "Relative uplift", .percent(places: 1)),
-            ReportColumn("roi", "ROI", .percent(places: 1)),
-        ], rows: [
-            [.text("B"), .undefined(noBaseline), .number(0.25)],
-            [.text("C"), .undefined(noBaseline), .undefined(noCost)],
-            [.text("D"), .number(-0.5), .empty],
-        ])
+        let table = ReportTable(
+            name: "uplifts", title: "Uplifts",
+            columns: [
+                ReportColumn("variant", "Variant", .text),
+                ReportColumn("uplift_rel", "Relative uplift", .percent(places: 1)),
+                ReportColumn("roi", "ROI", .percent(places: 1)),
+            ],
+            rows: [
+                [.text("B"), .undefined(noBaseline), .number(0.25)],
+                [.text("C"), .undefined(noBaseline), .undefined(noCost)],
+                [.text("D"), .number(-0.5), .empty],
+            ])
         document.sections.append(ReportSection(id: "uplifts", title: "Uplifts", tables: [table]))
         return document
     }
@@ -30,8 +33,11 @@ import Testing
         let block = String(html[start.lowerBound...].prefix(4000))
         #expect(block.components(separatedBy: "<sup class=\"note-mark\">1</sup>").count - 1 == 2, "\(block)")
         #expect(block.components(separatedBy: "<sup class=\"note-mark\">2</sup>").count - 1 == 1)
-        #expect(block.contains("<ol class=\"table-notes\"><li value=\"1\">\(HTMLTestSupport.escaped(Self.noBaseline))</li><li value=\"2\">\(HTMLTestSupport.escaped(Self.noCost))</li></ol>"),
-                "\(block)")
+        #expect(
+            block.contains(
+                "<ol class=\"table-notes\"><li value=\"1\">\(HTMLTestSupport.escaped(Self.noBaseline))</li><li value=\"2\">\(HTMLTestSupport.escaped(Self.noCost))</li></ol>"
+            ),
+            "\(block)")
         #expect(block.contains("title=\"\(HTMLTestSupport.escaped(Self.noCost))\""))
         #expect(HTMLTestSupport.xmlError(html) == nil)
     }

@@ -8,8 +8,10 @@ import Testing
 @Suite struct ABTestCountsTests {
     static let period = ReportPeriod.week(year: 2026, week: 47, timeZone: TimeZone(identifier: "UTC")!)!
 
-    func report(_ counting: ABTestCountingOptions = .init(), settings: ABTestSettings = .init(), live: Bool = false,
-                asOf: Date = ABTestFixture.periodEnd) -> ABTestReport {
+    func report(
+        _ counting: ABTestCountingOptions = .init(), settings: ABTestSettings = .init(), live: Bool = false,
+        asOf: Date = ABTestFixture.periodEnd
+    ) -> ABTestReport {
         ABTestReport(period: Self.period, counting: counting, settings: settings, isLive: live, asOf: asOf)
     }
 
@@ -57,7 +59,7 @@ import Testing
         try fixture.add(test: "tiny", variant: "b", users: 20, converting: 5, prefix: "b")
         let variant = try report().readout(on: fixture.connection).tests[0].variants[1]
         #expect(variant.testUsed == "fisher")
-        #expect(variant.upliftRelative == nil)   // p_c = 0
+        #expect(variant.upliftRelative == nil) // p_c = 0
     }
 
     @Test func sampleRatioMismatchIsFlaggedAndNeverAWinner() throws {
@@ -95,7 +97,7 @@ import Testing
         #expect(test.excludedRows == 9)
         #expect(test.lateConversions == 4)
         #expect(readout.rowsWithoutTest == 3)
-        #expect(!test.hasExposureWarning == false)   // 5 / 204 > 1 %
+        #expect(!test.hasExposureWarning == false) // 5 / 204 > 1 %
     }
 
     @Test func eventAndConversionWindowNarrowWhatCounts() throws {
@@ -119,7 +121,7 @@ import Testing
         try fixture.add(test: "running", variant: "b", users: 10, converting: 1, prefix: "rb", assignedAt: 10)
         let readout = try report().readout(on: fixture.connection)
         #expect(readout.tests.map(\.name) == ["running"])
-        #expect(readout.tests[0].variants.map(\.users) == [10, 10])   // cumulative from its first assignment
+        #expect(readout.tests[0].variants.map(\.users) == [10, 10]) // cumulative from its first assignment
         let named = try report(.init(test: "old")).readout(on: fixture.connection)
         #expect(named.tests.map(\.name) == ["old"])
         #expect {

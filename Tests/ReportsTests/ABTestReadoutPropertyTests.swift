@@ -47,8 +47,9 @@ import Testing
             let control = test.control
             for treatment in test.treatments {
                 if treatment.users == 0 {
-                    #expect(treatment.pValue == nil && treatment.pValueAdjusted == nil && treatment.isSignificant == nil,
-                            "\(variants)")
+                    #expect(
+                        treatment.pValue == nil && treatment.pValueAdjusted == nil && treatment.isSignificant == nil,
+                        "\(variants)")
                     continue
                 }
                 #expect(treatment.pValue != nil && treatment.testUsed != nil, "\(variants)")
@@ -62,8 +63,11 @@ import Testing
             }
             // The family is every treatment with users, whatever its rate.
             let family = test.treatments.filter { $0.users > 0 }
-            let expected = try #require(adjustedPValues(family.compactMap { Self.decision($0, settings) },
-                                                        correction: correction).definedValue)
+            let expected = try #require(
+                adjustedPValues(
+                    family.compactMap { Self.decision($0, settings) },
+                    correction: correction
+                ).definedValue)
             #expect(family.map(\.pValueAdjusted) == expected, "\(variants)")
             // The verdict still follows the significant treatments.
             switch test.verdict {
@@ -110,8 +114,9 @@ import Testing
             try #require(Self.decision(y, settings) == 1, "\(variants)")
             #expect(Self.decision(x, settings) == 1)
             #expect(x.pValueAdjusted == y.pValueAdjusted)
-            #expect(atZero.treatments.dropLast().map(\.pValueAdjusted) == beside.treatments.dropLast().map(\.pValueAdjusted),
-                    "\(variants)")
+            #expect(
+                atZero.treatments.dropLast().map(\.pValueAdjusted) == beside.treatments.dropLast().map(\.pValueAdjusted),
+                "\(variants)")
             #expect(atZero.treatments.dropLast().map(\.isSignificant) == beside.treatments.dropLast().map(\.isSignificant))
         }
     }

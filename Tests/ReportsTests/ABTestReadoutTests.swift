@@ -8,10 +8,12 @@ import Testing
 /// Counts held in memory, one test, the control first: `(name, users, conversions)`.
 func abTestCounts(_ variants: [(String, Int, Int)], test: String = "checkout") -> ABTestCounts {
     let start = ABTestFixture.periodStart
-    return ABTestCounts(tests: [ABTestCounts.Test(
-        name: test, variants: variants.map { ABTestCounts.Variant(name: $0.0, users: $0.1, conversions: $0.2) },
-        rowsRead: variants.reduce(0) { $0 + $1.1 }, firstAssignment: start,
-        lastAssignment: start.addingTimeInterval(6 * 86_400))])
+    return ABTestCounts(tests: [
+        ABTestCounts.Test(
+            name: test, variants: variants.map { ABTestCounts.Variant(name: $0.0, users: $0.1, conversions: $0.2) },
+            rowsRead: variants.reduce(0) { $0 + $1.1 }, firstAssignment: start,
+            lastAssignment: start.addingTimeInterval(6 * 86_400))
+    ])
 }
 
 /// The readout of one test from in-memory counts (no database).
@@ -22,10 +24,11 @@ func abTestResult(_ variants: [(String, Int, Int)], settings: ABTestSettings = A
 /// The context of a readout of 2026-W47 (UTC).
 func abTestContext() -> ReportContext {
     let period = ReportPeriod.week(year: 2026, week: 47, timeZone: TimeZone(identifier: "UTC")!)!
-    return ReportContext(period: period, asOf: period.end, readoutEnd: period.end,
-                         reproducibility: ReportContext.reproducibility(
-                             period: period, asOf: period.end, generatedAt: period.end, toolVersion: "test",
-                             options: [], statements: []))
+    return ReportContext(
+        period: period, asOf: period.end, readoutEnd: period.end,
+        reproducibility: ReportContext.reproducibility(
+            period: period, asOf: period.end, generatedAt: period.end, toolVersion: "test",
+            options: [], statements: []))
 }
 
 /// Degenerate arms in the readout: the numbers the formulas give, in the correction family.
@@ -36,7 +39,7 @@ func abTestContext() -> ReportContext {
         #expect(b.pValue == 1 && b.testUsed == "fisher")
         #expect(b.pValueAdjusted == 1 && b.isSignificant == false)
         #expect(b.upliftAbsolute == 0 && b.upliftAbsoluteInterval == ConfidenceInterval(lower: 0, upper: 0))
-        #expect(b.upliftRelative == nil && b.upliftRelativeInterval == nil)   // p_c = 0: no baseline
+        #expect(b.upliftRelative == nil && b.upliftRelativeInterval == nil) // p_c = 0: no baseline
         #expect(b.chanceToBeatControl == 0.5)
         #expect(b.expectedLoss != nil)
         #expect(b.usersNeeded == nil)
@@ -108,7 +111,7 @@ func abTestContext() -> ReportContext {
         #expect(["uplift_rel", "uplift_rel_ci_low", "uplift_rel_ci_high"].map(cell) == ["", "", ""])
         #expect(["p_value", "test_used", "p_value_adjusted", "significant"].map(cell) == ["1", "fisher", "1", "false"])
         #expect(cell("chance_to_beat_control") == "0.5")
-        #expect(cell("users_needed") == "")   // the rates are equal
+        #expect(cell("users_needed") == "") // the rates are equal
 
         let templates = TestDatabase.packageRoot.appendingPathComponent("Templates")
         let html = try HTMLRenderer(templates: HTMLTemplates(bundledDirectory: templates)).render(document)

@@ -18,18 +18,25 @@ struct AttributionFixture {
 
     /// One conversion of `user` at `at`.
     func convert(_ user: String, at: Date = noon, revenue: String = "0", event: String = "purchase") throws {
-        try connection.execute(named: "fixture_conversion", """
+        try connection.execute(
+            named: "fixture_conversion",
+            """
             INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at) VALUES ($1, $2, $3::numeric, $4)
             """, parameters: [.text(user), .text(event), .text(revenue), .timestamp(at)])
     }
 
     /// One growth action of `user` on `platform` (nil: a null platform) at `at`, with an optional id.
     func touch(_ user: String, _ platform: String?, at: Date, id: String? = nil) throws {
-        try connection.execute(named: "fixture_touch", """
+        try connection.execute(
+            named: "fixture_touch",
+            """
             INSERT INTO viral_metrics (id, user_email, action_type, source_platform, created_at)
             VALUES (coalesce($1::uuid, gen_random_uuid()), $2, 'referral', $3, $4)
-            """, parameters: [id.map(PostgresValue.text) ?? .null, .text(user), platform.map(PostgresValue.text) ?? .null,
-                              .timestamp(at)])
+            """,
+            parameters: [
+                id.map(PostgresValue.text) ?? .null, .text(user), platform.map(PostgresValue.text) ?? .null,
+                .timestamp(at),
+            ])
     }
 
     /// The readout of 2026-W47 with `options`.

@@ -69,8 +69,10 @@ import Testing
         let position: [String: Double] = ["A": 0.4, "B": middle, "C": middle, "D": middle, "E": 0.4]
         #expect(isClose(result.conversions(.positionBased), position))
         // 31 × 0.2 / 3 = 2.0666…: floors 12.40 + 3 × 2.06 + 12.40 = 30.98; two cents to B and C (tied, by name).
-        let positionRevenue: [String: Decimal] = ["A": money("12.40"), "B": money("2.07"), "C": money("2.07"),
-                                                  "D": money("2.06"), "E": money("12.40")]
+        let positionRevenue: [String: Decimal] = [
+            "A": money("12.40"), "B": money("2.07"), "C": money("2.07"),
+            "D": money("2.06"), "E": money("12.40"),
+        ]
         #expect(result.revenue(.positionBased) == positionRevenue)
         #expect(isClose(result.conversions(.linear), ["A": 0.2, "B": 0.2, "C": 0.2, "D": 0.2, "E": 0.2]))
         let linearRevenue: [String: Decimal] = ["A": money("6.20"), "B": money("6.20"), "C": money("6.20"), "D": money("6.20"), "E": money("6.20")]

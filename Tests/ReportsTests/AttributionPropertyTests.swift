@@ -30,9 +30,12 @@ import Testing
         let options = AttributionOptions(lookbackSeconds: testCase.lookbackSeconds, halfLifeSeconds: testCase.halfLifeSeconds)
         let readout = try fixture.readout(options)
         let period = AttributionFixture.period
-        let (conversions, total) = try connection.query(named: "check_totals", """
+        let (conversions, total) = try connection.query(
+            named: "check_totals",
+            """
             SELECT count(*) AS n, coalesce(sum(revenue), 0) AS total FROM conversion_events WHERE occurred_at >= $1 AND occurred_at < $2
-            """, parameters: [.timestamp(period.start), .timestamp(period.end)]) { (try $0.int("n"), try $0.decimal("total")) }[0]
+            """, parameters: [.timestamp(period.start), .timestamp(period.end)]
+        ) { (try $0.int("n"), try $0.decimal("total")) }[0]
         #expect(conversions > 50)
         #expect(readout.current.conversions == conversions)
         #expect(readout.current.revenue == total)
@@ -65,14 +68,18 @@ import Testing
     static func insertRandomRows(_ connection: PostgresConnection, seed: Double) throws {
         let end = PostgresValue.timestamp(AttributionFixture.period.end)
         _ = try connection.query(named: "setseed", "SELECT setseed($1)::text AS done", parameters: [.double(seed)])
-        try connection.execute(named: "random_touches", """
+        try connection.execute(
+            named: "random_touches",
+            """
             INSERT INTO viral_metrics (user_email, action_type, source_platform, created_at)
             SELECT 'u' || floor(random() * 40)::int || '@example.com', 'share',
                    (ARRAY['linkedin', 'email', NULL, 'a, "b"', '=x', 'tiktok'])[1 + floor(random() * 6)::int],
                    date_trunc('hour', $1::timestamptz - random() * interval '45 days')
             FROM generate_series(1, 700)
             """, parameters: [end])
-        try connection.execute(named: "random_conversions", """
+        try connection.execute(
+            named: "random_conversions",
+            """
             INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at)
             SELECT 'u' || floor(random() * 40)::int || '@example.com', 'purchase',
                    CASE WHEN random() < 0.3 THEN 0 ELSE round((random() * 300 - 20)::numeric, 2) END,
@@ -83,17 +90,29 @@ import Testing
 
     /// The five models computed row by row in Swift: (conversions, revenue as a double) per channel.
     static func plainCredits(_ connection: PostgresConnection, period: ReportPeriod, options: AttributionOptions)
-        throws -> [AttributionModel: [String: (conversions: Double, revenue: Double)]] {
-        struct Touch { var id: String; var user: String; var platform: String?; var at: Date }
-        let touches = try connection.query(named: "all_touches",
-                                           "SELECT id::text AS id, user_email, source_platform, created_at FROM viral_metrics") { row in
-            Touch(id: try row.string("id"), user: try row.string("user_email"),
-                  platform: try row.decodeIfPresent("source_platform", as: String.self), at: try row.timestamp("created_at"))
+        throws -> [AttributionModel: [String: (conversions: Double, revenue: Double)]]
+    {
+        struct Touch {
+            var id: String
+            var user: String
+            var platform: String?
+            var at: Date
+        }
+        let touches = try connection.query(
+            named: "all_touches",
+            "SELECT id::text AS id, user_email, source_platform, created_at FROM viral_metrics"
+        ) { row in
+            Touch(
+                id: try row.string("id"), user: try row.string("user_email"),
+                platform: try row.decodeIfPresent("source_platform", as: String.self), at: try row.timestamp("created_at"))
         }
         let byUser = Dictionary(grouping: touches, by: \.user)
-        let conversions = try connection.query(named: "all_conversions", """
+        let conversions = try connection.query(
+            named: "all_conversions",
+            """
             SELECT user_email, revenue, occurred_at FROM conversion_events WHERE occurred_at >= $1 AND occurred_at < $2
-            """, parameters: [.timestamp(period.start), .timestamp(period.end)]) { row in
+            """, parameters: [.timestamp(period.start), .timestamp(period.end)]
+        ) { row in
             (user: try row.string("user_email"), revenue: Double(try row.decimal("revenue").description)!, at: try row.timestamp("occurred_at"))
         }
         var result: [AttributionModel: [String: (conversions: Double, revenue: Double)]] = [:]

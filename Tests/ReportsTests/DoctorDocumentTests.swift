@@ -1,9 +1,10 @@
 import Database
 import Foundation
-@testable import Reports
 import Rendering
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// The doctor's document from a real readout (a dropped index, hypopg when installed), rendered
 /// to HTML, CSV and XLSX.
@@ -23,8 +24,10 @@ import Testing
 
     @Test func theDocumentHasItsSectionsTablesAndCallouts() throws {
         let readout = try Self.droppedIndexReadout()
-        let document = DoctorDocument.make(readout, context: DoctorFixture.context(
-            readout, options: DoctorReport(period: DoctorFixture.period).recordedOptions))
+        let document = DoctorDocument.make(
+            readout,
+            context: DoctorFixture.context(
+                readout, options: DoctorReport(period: DoctorFixture.period).recordedOptions))
         #expect(document.report == "doctor" && DoctorDocument.report == "doctor")
         #expect(document.title == "Database doctor")
         #expect(document.sections.map(\.id) == ["checks", "statements", "indexes", "slow-statements", "tables"])
@@ -34,8 +37,11 @@ import Testing
         #expect(document.callouts.contains { $0.tone == .warning && $0.title == "Statement viral/viral_tallies" })
 
         let statements = try #require(document.table(named: "doctor-statements"))
-        #expect(statements.columns.map(\.key) == ["report", "statement", "status", "verdict", "total_cost", "estimated_rows",
-                                                  "indexes_used", "seq_scans", "partitions"])
+        #expect(
+            statements.columns.map(\.key) == [
+                "report", "statement", "status", "verdict", "total_cost", "estimated_rows",
+                "indexes_used", "seq_scans", "partitions",
+            ])
         #expect(statements.rows.count == readout.statements.count)
         let tallies = try #require(statements.rows.first { $0[1] == .text("viral_tallies") })
         #expect(tallies[2] == .text("warning"))
@@ -52,8 +58,10 @@ import Testing
 
     @Test func theDocumentRendersAsHTMLCSVAndXLSX() throws {
         let readout = try Self.droppedIndexReadout()
-        let document = DoctorDocument.make(readout, context: DoctorFixture.context(
-            readout, options: DoctorReport(period: DoctorFixture.period).recordedOptions))
+        let document = DoctorDocument.make(
+            readout,
+            context: DoctorFixture.context(
+                readout, options: DoctorReport(period: DoctorFixture.period).recordedOptions))
         try FileManager.default.createDirectory(at: Self.outputFolder, withIntermediateDirectories: true)
 
         let templates = TestDatabase.packageRoot.appendingPathComponent("Templates")

@@ -1,8 +1,9 @@
 import Database
 import Foundation
-@testable import Reports
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// A tool table partitioned by week: sizes and rows summed over partitions, the expected index
 /// as a partitioned index, and the partitions a one-week statement reads.
@@ -11,7 +12,9 @@ import Testing
         let fixture = try DoctorFixture("doctor_partitioned", seeds: false)
         let connection = fixture.connection
         let period = DoctorFixture.period
-        try connection.executeScript(named: "partition", """
+        try connection.executeScript(
+            named: "partition",
+            """
             DROP TABLE viral_metrics;
             CREATE TABLE viral_metrics (
               id UUID DEFAULT gen_random_uuid(), user_email TEXT, action_type TEXT, source_platform TEXT,
@@ -25,15 +28,20 @@ import Testing
             let start = period.start.addingTimeInterval(Double(-7 * 86_400 * back))
             let end = start.addingTimeInterval(7 * 86_400)
             let name = "viral_metrics_w\(back)"
-            try connection.executeScript(named: "partition_\(back)", """
+            try connection.executeScript(
+                named: "partition_\(back)",
+                """
                 CREATE TABLE \(name) PARTITION OF viral_metrics
                 FOR VALUES FROM ('\(PostgresValue.isoTimestamp(start))') TO ('\(PostgresValue.isoTimestamp(end))')
                 """)
-            try connection.execute(Statement("rows_\(back)", """
-                INSERT INTO viral_metrics (user_email, action_type, source_platform, reach_metrics, created_at)
-                SELECT 'u' || (g % 300) || '@example.com', 'referral', 'linkedin', '{"clicks": 1}', \(start) + make_interval(secs => g * 0.5)
-                FROM generate_series(1, 3000) AS g
-                """))
+            try connection.execute(
+                Statement(
+                    "rows_\(back)",
+                    """
+                    INSERT INTO viral_metrics (user_email, action_type, source_platform, reach_metrics, created_at)
+                    SELECT 'u' || (g % 300) || '@example.com', 'referral', 'linkedin', '{"clicks": 1}', \(start) + make_interval(secs => g * 0.5)
+                    FROM generate_series(1, 3000) AS g
+                    """))
         }
         try fixture.analyze()
         let readout = try fixture.readout()

@@ -1,12 +1,14 @@
 import Database
 import Foundation
-@testable import Reports
 import Testing
+
+@testable import Reports
 
 /// Reading fixed EXPLAIN (FORMAT JSON) output, and putting a statement under EXPLAIN with its
 /// own values.
 @Suite struct DoctorPlanAnalysisTests {
-    static let week = "((created_at >= '2026-11-16 00:00:00+00'::timestamp with time zone) AND (created_at < '2026-11-23 00:00:00+00'::timestamp with time zone))"
+    static let week =
+        "((created_at >= '2026-11-16 00:00:00+00'::timestamp with time zone) AND (created_at < '2026-11-23 00:00:00+00'::timestamp with time zone))"
 
     static let catalog = PlanCatalog(
         relations: [
@@ -17,8 +19,10 @@ import Testing
             "viral_metrics_by_week": .init(rows: nil),
         ],
         partitionCounts: ["viral_metrics_by_week": 26],
-        leadingColumns: ["viral_metrics_created_at_idx": "created_at", "viral_metrics_user_created_idx": "user_email",
-                         "viral_metrics_2026_w47_created_at_idx": "created_at", "viral_metrics_2026_w46_created_at_idx": "created_at"])
+        leadingColumns: [
+            "viral_metrics_created_at_idx": "created_at", "viral_metrics_user_created_idx": "user_email",
+            "viral_metrics_2026_w47_created_at_idx": "created_at", "viral_metrics_2026_w46_created_at_idx": "created_at",
+        ])
 
     static func aggregate(over child: String, cost: Double = 2041.01) -> String {
         """
@@ -29,11 +33,12 @@ import Testing
     }
 
     @Test func aSequentialScanOfALargeTableIsAWholeHistoryRead() throws {
-        let json = Self.aggregate(over: """
-            {"Node Type": "Seq Scan", "Parent Relationship": "Outer", "Parallel Aware": false, "Relation Name": "viral_metrics",
-             "Alias": "viral_metrics", "Startup Cost": 0.00, "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8,
-             "Filter": "\(Self.week)"}
-            """)
+        let json = Self.aggregate(
+            over: """
+                {"Node Type": "Seq Scan", "Parent Relationship": "Outer", "Parallel Aware": false, "Relation Name": "viral_metrics",
+                 "Alias": "viral_metrics", "Startup Cost": 0.00, "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8,
+                 "Filter": "\(Self.week)"}
+                """)
         let plan = try PlanAnalysis(json: json, catalog: Self.catalog)
         #expect(plan.totalCost == 2041.01)
         #expect(plan.estimatedRows == 1)
@@ -47,32 +52,43 @@ import Testing
     }
 
     @Test func aSequentialScanChosenOverAUsableIndexIsNoWarning() throws {
-        var plan = try PlanAnalysis(json: Self.aggregate(over: """
-            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
-             "Total Cost": 2036.00, "Plan Rows": 90000, "Plan Width": 8, "Filter": "\(Self.week)"}
-            """), catalog: Self.catalog)
+        var plan = try PlanAnalysis(
+            json: Self.aggregate(
+                over: """
+                    {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
+                     "Total Cost": 2036.00, "Plan Rows": 90000, "Plan Width": 8, "Filter": "\(Self.week)"}
+                    """), catalog: Self.catalog)
         #expect(plan.largeSequentialReads.map(\.relation) == ["viral_metrics"])
         // With sequential scans off, PostgreSQL reads the same rows through the index, for more.
-        let indexPlan = try PlanAnalysis(json: Self.aggregate(over: """
-            {"Node Type": "Index Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
-             "Index Name": "viral_metrics_created_at_idx", "Startup Cost": 0.29, "Total Cost": 3100.00, "Plan Rows": 90000,
-             "Plan Width": 8, "Index Cond": "\(Self.week)"}
-            """, cost: 3105.5), catalog: Self.catalog)
+        let indexPlan = try PlanAnalysis(
+            json: Self.aggregate(
+                over: """
+                    {"Node Type": "Index Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
+                     "Index Name": "viral_metrics_created_at_idx", "Startup Cost": 0.29, "Total Cost": 3100.00, "Plan Rows": 90000,
+                     "Plan Width": 8, "Index Cond": "\(Self.week)"}
+                    """, cost: 3105.5), catalog: Self.catalog)
         plan.compare(withIndexPlan: indexPlan)
         #expect(plan.indexAlternatives == [.init(relation: "viral_metrics", index: "viral_metrics_created_at_idx", cost: 3105.5)])
         #expect(plan.wholeHistoryReads.isEmpty)
-        #expect(plan.verdict == "reads all of viral_metrics (≈ 104 k rows) by sequential scan, cheaper here than through viral_metrics_created_at_idx (cost 2041 against 3106): most of its rows qualify")
+        #expect(
+            plan.verdict
+                == "reads all of viral_metrics (≈ 104 k rows) by sequential scan, cheaper here than through viral_metrics_created_at_idx (cost 2041 against 3106): most of its rows qualify"
+        )
         #expect(StatementPlan(report: "viral", name: "viral_tallies", outcome: .explained(plan)).status == .ok)
 
         // No index fits: the plan with sequential scans off still scans (at the disabled cost), and the warning stays.
-        var forced = try PlanAnalysis(json: Self.aggregate(over: """
-            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
-             "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
-            """), catalog: Self.catalog)
-        let stillSequential = try PlanAnalysis(json: Self.aggregate(over: """
-            {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 10000000000.00,
-             "Total Cost": 10000002036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
-            """, cost: 10000002041.01), catalog: Self.catalog)
+        var forced = try PlanAnalysis(
+            json: Self.aggregate(
+                over: """
+                    {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 0.00,
+                     "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
+                    """), catalog: Self.catalog)
+        let stillSequential = try PlanAnalysis(
+            json: Self.aggregate(
+                over: """
+                    {"Node Type": "Seq Scan", "Relation Name": "viral_metrics", "Alias": "viral_metrics", "Startup Cost": 10000000000.00,
+                     "Total Cost": 10000002036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(Self.week)"}
+                    """, cost: 10000002041.01), catalog: Self.catalog)
         forced.compare(withIndexPlan: stillSequential)
         #expect(forced.indexAlternatives.isEmpty)
         #expect(forced.wholeHistoryReads.map(\.relation) == ["viral_metrics"])
@@ -90,11 +106,12 @@ import Testing
     }
 
     @Test func anIndexScanOverARangeNamesTheIndex() throws {
-        let json = Self.aggregate(over: """
-            {"Node Type": "Index Scan", "Parent Relationship": "Outer", "Parallel Aware": false, "Scan Direction": "Forward",
-             "Index Name": "viral_metrics_created_at_idx", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
-             "Startup Cost": 0.29, "Total Cost": 95.20, "Plan Rows": 1900, "Plan Width": 8, "Index Cond": "\(Self.week)"}
-            """, cost: 99.95)
+        let json = Self.aggregate(
+            over: """
+                {"Node Type": "Index Scan", "Parent Relationship": "Outer", "Parallel Aware": false, "Scan Direction": "Forward",
+                 "Index Name": "viral_metrics_created_at_idx", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
+                 "Startup Cost": 0.29, "Total Cost": 95.20, "Plan Rows": 1900, "Plan Width": 8, "Index Cond": "\(Self.week)"}
+                """, cost: 99.95)
         let plan = try PlanAnalysis(json: json, catalog: Self.catalog)
         #expect(plan.indexesUsed == ["viral_metrics_created_at_idx"])
         #expect(plan.sequentialScans.isEmpty)
@@ -104,12 +121,13 @@ import Testing
     }
 
     @Test func aBitmapScanCountsItsIndexes() throws {
-        let json = Self.aggregate(over: """
-            {"Node Type": "Bitmap Heap Scan", "Parent Relationship": "Outer", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
-             "Startup Cost": 40.0, "Total Cost": 900.0, "Plan Rows": 4000, "Plan Width": 8, "Recheck Cond": "\(Self.week)",
-             "Plans": [{"Node Type": "Bitmap Index Scan", "Parent Relationship": "Outer", "Index Name": "viral_metrics_created_at_idx",
-                        "Startup Cost": 0.0, "Total Cost": 39.0, "Plan Rows": 4000, "Plan Width": 0, "Index Cond": "\(Self.week)"}]}
-            """)
+        let json = Self.aggregate(
+            over: """
+                {"Node Type": "Bitmap Heap Scan", "Parent Relationship": "Outer", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
+                 "Startup Cost": 40.0, "Total Cost": 900.0, "Plan Rows": 4000, "Plan Width": 8, "Recheck Cond": "\(Self.week)",
+                 "Plans": [{"Node Type": "Bitmap Index Scan", "Parent Relationship": "Outer", "Index Name": "viral_metrics_created_at_idx",
+                            "Startup Cost": 0.0, "Total Cost": 39.0, "Plan Rows": 4000, "Plan Width": 0, "Index Cond": "\(Self.week)"}]}
+                """)
         let plan = try PlanAnalysis(json: json, catalog: Self.catalog)
         #expect(plan.indexesUsed == ["viral_metrics_created_at_idx"])
         #expect(plan.scans.count == 1)
@@ -120,10 +138,11 @@ import Testing
         // No condition at all, and one on the second column only: both walk the whole index.
         for condition in [nil, Self.week] {
             let cond = condition.map { #", "Index Cond": "\#($0)""# } ?? ""
-            let json = Self.aggregate(over: """
-                {"Node Type": "Index Only Scan", "Index Name": "viral_metrics_user_created_idx", "Relation Name": "viral_metrics",
-                 "Alias": "viral_metrics", "Startup Cost": 0.42, "Total Cost": 5000.0, "Plan Rows": 1900, "Plan Width": 8\(cond)}
-                """)
+            let json = Self.aggregate(
+                over: """
+                    {"Node Type": "Index Only Scan", "Index Name": "viral_metrics_user_created_idx", "Relation Name": "viral_metrics",
+                     "Alias": "viral_metrics", "Startup Cost": 0.42, "Total Cost": 5000.0, "Plan Rows": 1900, "Plan Width": 8\(cond)}
+                    """)
             let plan = try PlanAnalysis(json: json, catalog: Self.catalog)
             #expect(plan.wholeHistoryReads.map(\.relation) == ["viral_metrics"], "\(condition ?? "no condition")")
             #expect(plan.verdict.hasPrefix("reads all of viral_metrics (≈ 104 k rows) through viral_metrics_user_created_idx"))
@@ -146,11 +165,12 @@ import Testing
              "Total Cost": 90.0, "Plan Rows": 950, "Plan Width": 8, "Index Cond": "((created_at >= $1) AND (created_at < $2))"}
             """
         }
-        let json = Self.aggregate(over: """
-            {"Node Type": "Append", "Parent Relationship": "Outer", "Parallel Aware": false, "Startup Cost": 0.29,
-             "Total Cost": 190.0, "Plan Rows": 1900, "Plan Width": 8, "Subplans Removed": 24,
-             "Plans": [\(partition("viral_metrics_2026_w46")), \(partition("viral_metrics_2026_w47"))]}
-            """, cost: 195.0)
+        let json = Self.aggregate(
+            over: """
+                {"Node Type": "Append", "Parent Relationship": "Outer", "Parallel Aware": false, "Startup Cost": 0.29,
+                 "Total Cost": 190.0, "Plan Rows": 1900, "Plan Width": 8, "Subplans Removed": 24,
+                 "Plans": [\(partition("viral_metrics_2026_w46")), \(partition("viral_metrics_2026_w47"))]}
+                """, cost: 195.0)
         let plan = try PlanAnalysis(json: json, catalog: Self.catalog)
         let read = try #require(plan.partitions.first)
         #expect(plan.partitions.count == 1)
@@ -187,7 +207,9 @@ import Testing
 
     @Test func explainKeepsTheTextAndBindsTheSameValues() {
         let start = Date(timeIntervalSince1970: 1_794_787_200)
-        let statement = Statement("viral_tallies", """
+        let statement = Statement(
+            "viral_tallies",
+            """
             SELECT count(*) FROM viral_metrics -- $9 in a comment
             WHERE created_at >= \(start) AND created_at < \(start.addingTimeInterval(604_800)) /* $8 /* nested $7 */ */
               AND source_platform <> '$1 is text' AND action_type <> $$ $2 $$ AND \(raw: #""$3"#)" IS NOT NULL

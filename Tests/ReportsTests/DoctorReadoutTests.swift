@@ -1,9 +1,10 @@
 import Database
 import Foundation
-@testable import Reports
 import Rendering
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// `db doctor` against a real PostgreSQL: a seeded database, a dropped index, a long history,
 /// degenerate databases and hypopg.
@@ -37,7 +38,10 @@ import Testing
         #expect(readout.tables.map(\.name) == Schema.tables)
 
         // No pg_stat_statements in this cluster: one line on how to turn it on.
-        guard case .notInstalled = readout.slowStatements else { Issue.record("\(readout.slowStatements)"); return }
+        guard case .notInstalled = readout.slowStatements else {
+            Issue.record("\(readout.slowStatements)")
+            return
+        }
         let slow = try #require(readout.checks.first { $0.area == .slowStatements })
         #expect(slow.status == .ok)
         #expect(slow.fix?.contains("shared_preload_libraries = 'pg_stat_statements'") == true)
@@ -75,7 +79,8 @@ import Testing
         if hypopg {
             print("DoctorReadoutTests: hypopg is installed; the hypothetical-index check ran")
             guard case .checked(let results) = readout.hypotheticalIndexes else {
-                Issue.record("hypopg installed but not used: \(readout.hypotheticalIndexes)"); return
+                Issue.record("hypopg installed but not used: \(readout.hypotheticalIndexes)")
+                return
             }
             #expect(Set(results.map(\.statement)) == ["viral_tallies", "viral_groups"])
             for result in results {
@@ -90,7 +95,8 @@ import Testing
         } else {
             print("DoctorReadoutTests: hypopg is not installed; the recommendation-alone path ran")
             guard case .unavailable = readout.hypotheticalIndexes else {
-                Issue.record("\(readout.hypotheticalIndexes)"); return
+                Issue.record("\(readout.hypotheticalIndexes)")
+                return
             }
             let line = try #require(readout.checks.first { $0.title == "Hypothetical indexes" })
             #expect(line.fix?.contains("postgresql-\(readout.serverMajorVersion)-hypopg") == true)
@@ -102,7 +108,10 @@ import Testing
         let fixture = try DoctorFixture("doctor_no_hypopg", viralRows: 12_000)
         try fixture.connection.execute(Statement("drop_index", "DROP INDEX viral_metrics_created_at_idx"))
         let readout = try fixture.readout()
-        guard case .unavailable = readout.hypotheticalIndexes else { Issue.record("\(readout.hypotheticalIndexes)"); return }
+        guard case .unavailable = readout.hypotheticalIndexes else {
+            Issue.record("\(readout.hypotheticalIndexes)")
+            return
+        }
         let failing = try #require(readout.failures.first { $0.title == "Index viral_metrics_created_at_idx" })
         #expect(!failing.detail.contains("hypothetical"))
         let line = try #require(readout.checks.first { $0.title == "Hypothetical indexes" })
@@ -114,10 +123,11 @@ import Testing
         // Two years of actions, one week read: about 1 % of the rows.
         let fixture = try DoctorFixture("doctor_history", viralRows: 150_000, viralDays: 730)
         let statement = try #require(DoctorFixture.statements().first?.statements.first)
-        let text = try #require(try fixture.connection.transaction(.snapshot) {
-            try fixture.connection.query(ExplainStatement.make(statement, options: "FORMAT JSON")).first?
-                .decodeIfPresent("QUERY PLAN", as: String.self)
-        })
+        let text = try #require(
+            try fixture.connection.transaction(.snapshot) {
+                try fixture.connection.query(ExplainStatement.make(statement, options: "FORMAT JSON")).first?
+                    .decodeIfPresent("QUERY PLAN", as: String.self)
+            })
         // Straight from the JSON: some node reads viral_metrics through the created_at index.
         func nodes(_ node: [String: Any]) -> [[String: Any]] {
             [node] + (node["Plans"] as? [[String: Any]] ?? []).flatMap(nodes)
@@ -166,10 +176,13 @@ import Testing
 
     @Test func rowsNeverAnalyzedAreStaleStatistics() throws {
         let fixture = try DoctorFixture("doctor_stale", seeds: false)
-        try fixture.connection.execute(Statement("rows", """
-            INSERT INTO conversion_events (user_email, event_type, occurred_at)
-            SELECT 'u' || g, 'signup', now() - make_interval(mins => g) FROM generate_series(1, 3000) AS g
-            """))
+        try fixture.connection.execute(
+            Statement(
+                "rows",
+                """
+                INSERT INTO conversion_events (user_email, event_type, occurred_at)
+                SELECT 'u' || g, 'signup', now() - make_interval(mins => g) FROM generate_series(1, 3000) AS g
+                """))
         // Statistics reach the shared counters when the session flushes them.
         try fixture.connection.query(Statement("flush", "SELECT pg_stat_force_next_flush()"))
         try fixture.connection.query(Statement("idle", "SELECT 1"))
@@ -190,7 +203,8 @@ import Testing
         #expect(readout.expectedIndexes.first { $0.name == "conversion_events_occurred_at_idx" }?.state == .tableMissing)
         // The statement over it could not be planned; the ones after it were.
         guard case .failed(_, let sqlState)? = readout.plan("attribution_conversions")?.outcome else {
-            Issue.record("\(String(describing: readout.plan("attribution_conversions")?.outcome))"); return
+            Issue.record("\(String(describing: readout.plan("attribution_conversions")?.outcome))")
+            return
         }
         #expect(sqlState == "42P01")
         #expect(readout.plan("real_time_metrics")?.analysis != nil)
@@ -213,7 +227,8 @@ import Testing
     @Test func unusedAndDuplicateIndexesAreWarnings() throws {
         let fixture = try DoctorFixture("doctor_duplicates", viralRows: 12_000)
         try fixture.connection.execute(Statement("duplicate", "CREATE INDEX viral_metrics_created_copy ON viral_metrics (created_at)"))
-        try fixture.connection.execute(Statement("other", "CREATE INDEX viral_metrics_platform_idx ON viral_metrics (source_platform) WHERE source_platform IS NOT NULL"))
+        try fixture.connection.execute(
+            Statement("other", "CREATE INDEX viral_metrics_platform_idx ON viral_metrics (source_platform) WHERE source_platform IS NOT NULL"))
         try fixture.connection.execute(Statement("not_duplicate", "CREATE INDEX viral_metrics_created_desc ON viral_metrics (created_at DESC)"))
         let readout = try fixture.readout()
         #expect(readout.isHealthy)

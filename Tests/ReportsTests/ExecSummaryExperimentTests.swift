@@ -10,8 +10,9 @@ import Testing
         let readout = ExecSummaryReadout(
             period: period, asOf: period.end,
             partners: PartnerROIResults(period: period, previousPeriod: period.previous, lines: []),
-            viral: ViralReadout(period: period, previousPeriod: period.previous, current: nothing, previous: nothing,
-                                trend: [], topUsers: nil),
+            viral: ViralReadout(
+                period: period, previousPeriod: period.previous, current: nothing, previous: nothing,
+                trend: [], topUsers: nil),
             experiments: try ABTestReadout(counts: abTestCounts(variants), settings: ABTestSettings()),
             realTimeMetrics: [], topPartnerCount: 5)
         return readout.notableExperiments

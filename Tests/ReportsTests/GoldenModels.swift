@@ -1,7 +1,8 @@
 import Database
 import Foundation
-@testable import Reports
 import Rendering
+
+@testable import Reports
 
 /// Fixed models of every report for 2026-W47 (UTC), built in memory: what the golden files are
 /// rendered from. Each holds the cases a document builder must get right — an undefined ratio
@@ -32,25 +33,30 @@ enum GoldenModels {
         }
         let acme = PartnerROILine(
             kind: .partner, rank: 1, partnerName: "Acme Reviews", partnerType: "tech",
-            current: PartnerROIFigures(customers: 120, revenue: Decimal(string: "18450.75")!, cost: Decimal(string: "4200.00")!,
-                                       costedRevenue: Decimal(string: "18450.75")!, costedCustomers: 120, ratedCustomers: 120,
-                                       visitors: Decimal(4000)),
-            previous: PartnerROIFigures(customers: 100, revenue: Decimal(string: "15000.00")!, cost: Decimal(string: "4000.00")!,
-                                        costedRevenue: Decimal(string: "15000.00")!, costedCustomers: 100, ratedCustomers: 100,
-                                        visitors: Decimal(3500)),
+            current: PartnerROIFigures(
+                customers: 120, revenue: Decimal(string: "18450.75")!, cost: Decimal(string: "4200.00")!,
+                costedRevenue: Decimal(string: "18450.75")!, costedCustomers: 120, ratedCustomers: 120,
+                visitors: Decimal(4000)),
+            previous: PartnerROIFigures(
+                customers: 100, revenue: Decimal(string: "15000.00")!, cost: Decimal(string: "4000.00")!,
+                costedRevenue: Decimal(string: "15000.00")!, costedCustomers: 100, ratedCustomers: 100,
+                visitors: Decimal(3500)),
             quality: quality(rows: 7, costRows: 7), previousQuality: quality(rows: 7, costRows: 7))
         let nasty = PartnerROILine(
             kind: .partner, rank: 2, partnerName: nastyName, partnerType: "youtube",
-            current: PartnerROIFigures(customers: 40, revenue: Decimal(string: "5200.10")!, cost: nil, costedRevenue: 0,
-                                       costedCustomers: 0, ratedCustomers: 40, visitors: Decimal(1600)),
+            current: PartnerROIFigures(
+                customers: 40, revenue: Decimal(string: "5200.10")!, cost: nil, costedRevenue: 0,
+                costedCustomers: 0, ratedCustomers: 40, visitors: Decimal(1600)),
             quality: quality(rows: 7, costRows: 0, daysWithoutCost: 7))
         let quiet = PartnerROILine(
             kind: .partner, rank: 3, partnerName: "Quiet Celebrity", partnerType: "celebrity",
-            current: PartnerROIFigures(customers: 0, revenue: 0, cost: Decimal(string: "900.00")!, costedRevenue: 0,
-                                       costedCustomers: 0, ratedCustomers: 0, visitors: 0),
-            previous: PartnerROIFigures(customers: 3, revenue: Decimal(string: "450.00")!, cost: Decimal(string: "900.00")!,
-                                        costedRevenue: Decimal(string: "450.00")!, costedCustomers: 3, ratedCustomers: 0,
-                                        visitors: 0),
+            current: PartnerROIFigures(
+                customers: 0, revenue: 0, cost: Decimal(string: "900.00")!, costedRevenue: 0,
+                costedCustomers: 0, ratedCustomers: 0, visitors: 0),
+            previous: PartnerROIFigures(
+                customers: 3, revenue: Decimal(string: "450.00")!, cost: Decimal(string: "900.00")!,
+                costedRevenue: Decimal(string: "450.00")!, costedCustomers: 3, ratedCustomers: 0,
+                visitors: 0),
             quality: quality(rows: 7, costRows: 7, unrated: 7), previousQuality: quality(rows: 7, costRows: 7, unrated: 7))
         let partners = [acme, nasty, quiet]
         func rollup(_ kind: PartnerROILine.Kind, type: String?, _ lines: [PartnerROILine]) -> PartnerROILine {
@@ -63,18 +69,23 @@ enum GoldenModels {
                     ratedCustomers: figures.reduce(0) { $0 + $1.ratedCustomers }, visitors: figures.reduce(0) { $0 + $1.visitors })
             }
             func merged(_ qualities: [PartnerROIQuality]) -> PartnerROIQuality {
-                quality(rows: qualities.reduce(0) { $0 + $1.rowsRead }, costRows: qualities.reduce(0) { $0 + $1.costRows },
-                        unrated: qualities.reduce(0) { $0 + $1.unratedRows },
-                        daysWithoutCost: qualities.reduce(0) { $0 + $1.daysWithoutCost })
+                quality(
+                    rows: qualities.reduce(0) { $0 + $1.rowsRead }, costRows: qualities.reduce(0) { $0 + $1.costRows },
+                    unrated: qualities.reduce(0) { $0 + $1.unratedRows },
+                    daysWithoutCost: qualities.reduce(0) { $0 + $1.daysWithoutCost })
             }
-            return PartnerROILine(kind: kind, partnerType: type, current: sum(lines.map(\.current)),
-                                  previous: sum(lines.map(\.previous)), quality: merged(lines.map(\.quality)),
-                                  previousQuality: merged(lines.map(\.previousQuality)))
+            return PartnerROILine(
+                kind: kind, partnerType: type, current: sum(lines.map(\.current)),
+                previous: sum(lines.map(\.previous)), quality: merged(lines.map(\.quality)),
+                previousQuality: merged(lines.map(\.previousQuality)))
         }
-        let types = [rollup(.type, type: "tech", [acme]), rollup(.type, type: "youtube", [nasty]),
-                     rollup(.type, type: "celebrity", [quiet])]
-        return PartnerROIResults(period: period, previousPeriod: period.previous,
-                                 lines: partners + types + [rollup(.total, type: nil, partners)])
+        let types = [
+            rollup(.type, type: "tech", [acme]), rollup(.type, type: "youtube", [nasty]),
+            rollup(.type, type: "celebrity", [quiet]),
+        ]
+        return PartnerROIResults(
+            period: period, previousPeriod: period.previous,
+            lines: partners + types + [rollup(.total, type: nil, partners)])
     }
 
     // MARK: viral
@@ -82,12 +93,15 @@ enum GoldenModels {
     static var viralReport: ViralReport { ViralReport(period: period, showsEmails: true, topUserLimit: 3) }
 
     static var viral: ViralReadout {
-        let linkedin = ViralGroup(platform: "linkedin", actionType: "linkedin_share",
-                                  tally: ViralTally(actions: 1_200, users: 640, impressions: 96_000, clicks: 4_800, conversions: 310))
-        let nasty = ViralGroup(platform: "=cmd|' /C calc'!A0", actionType: "referral",
-                               tally: ViralTally(actions: 40, users: 25, impressions: 2_000, clicks: 0, conversions: 0))
-        let unknown = ViralGroup(platform: nil, actionType: "review",
-                                 tally: ViralTally(actions: 12, users: 12, impressions: 0, clicks: 0, conversions: 0))
+        let linkedin = ViralGroup(
+            platform: "linkedin", actionType: "linkedin_share",
+            tally: ViralTally(actions: 1_200, users: 640, impressions: 96_000, clicks: 4_800, conversions: 310))
+        let nasty = ViralGroup(
+            platform: "=cmd|' /C calc'!A0", actionType: "referral",
+            tally: ViralTally(actions: 40, users: 25, impressions: 2_000, clicks: 0, conversions: 0))
+        let unknown = ViralGroup(
+            platform: nil, actionType: "review",
+            tally: ViralTally(actions: 12, users: 12, impressions: 0, clicks: 0, conversions: 0))
         var quality = ViralDataQuality()
         quality.rowsRead = 1_252
         quality.withoutPlatform = 12
@@ -99,8 +113,11 @@ enum GoldenModels {
         var previousQuality = ViralDataQuality()
         previousQuality.rowsRead = 1_000
         let previous = ViralPeriodCounts(
-            groups: [ViralGroup(platform: "linkedin", actionType: "linkedin_share",
-                                tally: ViralTally(actions: 1_000, users: 600, impressions: 80_000, clicks: 4_000, conversions: 250))],
+            groups: [
+                ViralGroup(
+                    platform: "linkedin", actionType: "linkedin_share",
+                    tally: ViralTally(actions: 1_000, users: 600, impressions: 80_000, clicks: 4_000, conversions: 250))
+            ],
             total: ViralTally(actions: 1_000, users: 600, impressions: 80_000, clicks: 4_000, conversions: 250),
             quality: previousQuality)
         func tally(_ index: Int) -> ViralTally {
@@ -108,17 +125,22 @@ enum GoldenModels {
             case 7: current.total
             case 6: previous.total
             case 0: ViralTally()
-            default: ViralTally(actions: 800 + 30 * index, users: 500 + index, impressions: Double(60_000 + 1_000 * index),
-                                clicks: Double(3_000 + 50 * index), conversions: Double(200 + 5 * index))
+            default:
+                ViralTally(
+                    actions: 800 + 30 * index, users: 500 + index, impressions: Double(60_000 + 1_000 * index),
+                    clicks: Double(3_000 + 50 * index), conversions: Double(200 + 5 * index))
             }
         }
         let weeks = viralReport.trendWeeks.enumerated().map { index, week in
             ViralTrendWeek(label: week.label, start: week.start, end: week.end, tally: tally(index))
         }
-        return ViralReadout(period: period, previousPeriod: period.previous, current: current, previous: previous, trend: weeks,
-                            topUsers: [ViralTopUser(email: "ada@example.com", actions: 30, conversions: 12),
-                                       ViralTopUser(email: "+sum(1)@example.com", actions: 22, conversions: 9),
-                                       ViralTopUser(email: "grace@example.com", actions: 18, conversions: 0)])
+        return ViralReadout(
+            period: period, previousPeriod: period.previous, current: current, previous: previous, trend: weeks,
+            topUsers: [
+                ViralTopUser(email: "ada@example.com", actions: 30, conversions: 12),
+                ViralTopUser(email: "+sum(1)@example.com", actions: 22, conversions: 9),
+                ViralTopUser(email: "grace@example.com", actions: 18, conversions: 0),
+            ])
     }
 
     // MARK: attribution
@@ -126,34 +148,46 @@ enum GoldenModels {
     static var attributionReport: AttributionReport { AttributionReport(period: period, options: AttributionOptions()) }
 
     static var attribution: AttributionReport.Readout {
-        func channel(_ name: String, touches: Int, first: Int, direct: Int = 0,
-                     _ credits: [AttributionModel: (Double, String)]) -> AttributionCredits.Channel {
+        func channel(
+            _ name: String, touches: Int, first: Int, direct: Int = 0,
+            _ credits: [AttributionModel: (Double, String)]
+        ) -> AttributionCredits.Channel {
             AttributionCredits.Channel(
                 name: name, touches: touches, nullPlatformTouches: name == "(unknown)" ? touches : 0, tiedTouches: 0,
                 firstTouches: first, directConversions: direct, conversions: credits.mapValues(\.0),
                 revenue: credits.mapValues { Decimal(string: $0.1)! })
         }
         // Three conversions worth 100.00 + 50.00 + 0.01: linkedin and twitter share them by model.
-        let current = AttributionResult(credits: AttributionCredits(channels: [
-            channel("(direct)", touches: 0, first: 1, direct: 1, [
-                .firstTouch: (1, "0.01"), .lastTouch: (1, "0.01"), .linear: (1, "0.01"), .timeDecay: (1, "0.01"),
-                .positionBased: (1, "0.01"),
-            ]),
-            channel("linkedin", touches: 3, first: 2, [
-                .firstTouch: (2, "150.00"), .lastTouch: (1, "50.00"), .linear: (1.5, "83.333333333333333333"),
-                .timeDecay: (1.2, "71.428571428571428571"), .positionBased: (1.5, "83.333333333333333333"),
-            ]),
-            channel(nastyName, touches: 2, first: 0, [
-                .firstTouch: (0, "0"), .lastTouch: (1, "100.00"), .linear: (0.5, "66.666666666666666667"),
-                .timeDecay: (0.8, "78.571428571428571429"), .positionBased: (0.5, "66.666666666666666667"),
-            ]),
-        ]))
-        let previous = AttributionResult(credits: AttributionCredits(channels: [
-            channel("linkedin", touches: 1, first: 1, [
-                .firstTouch: (1, "80.00"), .lastTouch: (1, "80.00"), .linear: (1, "80.00"), .timeDecay: (1, "80.00"),
-                .positionBased: (1, "80.00"),
-            ]),
-        ]))
+        let current = AttributionResult(
+            credits: AttributionCredits(channels: [
+                channel(
+                    "(direct)", touches: 0, first: 1, direct: 1,
+                    [
+                        .firstTouch: (1, "0.01"), .lastTouch: (1, "0.01"), .linear: (1, "0.01"), .timeDecay: (1, "0.01"),
+                        .positionBased: (1, "0.01"),
+                    ]),
+                channel(
+                    "linkedin", touches: 3, first: 2,
+                    [
+                        .firstTouch: (2, "150.00"), .lastTouch: (1, "50.00"), .linear: (1.5, "83.333333333333333333"),
+                        .timeDecay: (1.2, "71.428571428571428571"), .positionBased: (1.5, "83.333333333333333333"),
+                    ]),
+                channel(
+                    nastyName, touches: 2, first: 0,
+                    [
+                        .firstTouch: (0, "0"), .lastTouch: (1, "100.00"), .linear: (0.5, "66.666666666666666667"),
+                        .timeDecay: (0.8, "78.571428571428571429"), .positionBased: (0.5, "66.666666666666666667"),
+                    ]),
+            ]))
+        let previous = AttributionResult(
+            credits: AttributionCredits(channels: [
+                channel(
+                    "linkedin", touches: 1, first: 1,
+                    [
+                        .firstTouch: (1, "80.00"), .lastTouch: (1, "80.00"), .linear: (1, "80.00"), .timeDecay: (1, "80.00"),
+                        .positionBased: (1, "80.00"),
+                    ])
+            ]))
         return AttributionReport.Readout(
             current: current, previous: previous,
             counts: AttributionConversionCounts(inPeriod: 5, otherEventType: 1, negativeRevenue: 1, zeroRevenue: 0),
@@ -169,17 +203,20 @@ enum GoldenModels {
     }
 
     static var abTest: ABTestReadout {
-        let counts = ABTestCounts(tests: [
-            ABTestCounts.Test(
-                name: "checkout_button", variants: [
-                    .init(name: "control", users: 8_000, conversions: 1_000), .init(name: "B", users: 8_050, conversions: 1_130),
-                    .init(name: nastyName, users: 7_990, conversions: 0),
-                ], multipleExposures: 12, excludedRows: 3, lateConversions: 5, rowsRead: 24_060, firstAssignment: day(-14),
-                lastAssignment: day(6, hours: 23)),
-            ABTestCounts.Test(
-                name: "pricing_page", variants: [.init(name: "control", users: 5_000, conversions: 0), .init(name: "annual", users: 4_200, conversions: 0)],
-                rowsRead: 9_200, firstAssignment: day(0), lastAssignment: day(6)),
-        ], rowsWithoutTest: 2)
+        let counts = ABTestCounts(
+            tests: [
+                ABTestCounts.Test(
+                    name: "checkout_button",
+                    variants: [
+                        .init(name: "control", users: 8_000, conversions: 1_000), .init(name: "B", users: 8_050, conversions: 1_130),
+                        .init(name: nastyName, users: 7_990, conversions: 0),
+                    ], multipleExposures: 12, excludedRows: 3, lateConversions: 5, rowsRead: 24_060, firstAssignment: day(-14),
+                    lastAssignment: day(6, hours: 23)),
+                ABTestCounts.Test(
+                    name: "pricing_page",
+                    variants: [.init(name: "control", users: 5_000, conversions: 0), .init(name: "annual", users: 4_200, conversions: 0)],
+                    rowsRead: 9_200, firstAssignment: day(0), lastAssignment: day(6)),
+            ], rowsWithoutTest: 2)
         return try! ABTestReadout(counts: counts, settings: abTestSettings)
     }
 
@@ -204,37 +241,44 @@ enum GoldenModels {
         DoctorReport(period: period, explaining: [partnerROIReport, viralReport, attributionReport, abTestReport, execSummaryReport])
     }
 
-    static let week = "((created_at >= '2026-11-16 00:00:00+00'::timestamp with time zone) AND (created_at < '2026-11-23 00:00:00+00'::timestamp with time zone))"
+    static let week =
+        "((created_at >= '2026-11-16 00:00:00+00'::timestamp with time zone) AND (created_at < '2026-11-23 00:00:00+00'::timestamp with time zone))"
 
     static var doctor: DoctorReadout {
         let catalog = PlanCatalog(
-            relations: ["viral_metrics": .init(rows: 104_000), "ab_test_assignments": .init(rows: 40_000),
-                        "real_time_metrics": .init(rows: 3)],
+            relations: [
+                "viral_metrics": .init(rows: 104_000), "ab_test_assignments": .init(rows: 40_000),
+                "real_time_metrics": .init(rows: 3),
+            ],
             leadingColumns: ["viral_metrics_created_at_idx": "created_at", "ab_test_assignments_created_at_idx": "created_at"])
-        let seqScan = try! PlanAnalysis(json: """
-            [{"Plan": {"Node Type": "Aggregate", "Strategy": "Plain", "Startup Cost": 2041.00, "Total Cost": 2041.01,
-              "Plan Rows": 1, "Plan Width": 16, "Plans": [
-              {"Node Type": "Seq Scan", "Parent Relationship": "Outer", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
-               "Startup Cost": 0.00, "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(week)"}]}}]
-            """, catalog: catalog)
-        let indexRead = try! PlanAnalysis(json: """
-            [{"Plan": {"Node Type": "Aggregate", "Strategy": "Sorted", "Startup Cost": 0.29, "Total Cost": 310.55,
-              "Plan Rows": 4, "Plan Width": 40, "Plans": [
-              {"Node Type": "Index Scan", "Parent Relationship": "Outer", "Scan Direction": "Forward",
-               "Index Name": "ab_test_assignments_created_at_idx", "Relation Name": "ab_test_assignments",
-               "Alias": "ab_test_assignments", "Startup Cost": 0.29, "Total Cost": 290.10, "Plan Rows": 1500, "Plan Width": 32,
-               "Index Cond": "\(week)"}]}}]
-            """, catalog: catalog)
-        let small = try! PlanAnalysis(json: """
-            [{"Plan": {"Node Type": "Seq Scan", "Relation Name": "real_time_metrics", "Alias": "real_time_metrics",
-              "Startup Cost": 0.00, "Total Cost": 1.03, "Plan Rows": 3, "Plan Width": 64}}]
-            """, catalog: catalog)
+        let seqScan = try! PlanAnalysis(
+            json: """
+                [{"Plan": {"Node Type": "Aggregate", "Strategy": "Plain", "Startup Cost": 2041.00, "Total Cost": 2041.01,
+                  "Plan Rows": 1, "Plan Width": 16, "Plans": [
+                  {"Node Type": "Seq Scan", "Parent Relationship": "Outer", "Relation Name": "viral_metrics", "Alias": "viral_metrics",
+                   "Startup Cost": 0.00, "Total Cost": 2036.00, "Plan Rows": 1900, "Plan Width": 8, "Filter": "\(week)"}]}}]
+                """, catalog: catalog)
+        let indexRead = try! PlanAnalysis(
+            json: """
+                [{"Plan": {"Node Type": "Aggregate", "Strategy": "Sorted", "Startup Cost": 0.29, "Total Cost": 310.55,
+                  "Plan Rows": 4, "Plan Width": 40, "Plans": [
+                  {"Node Type": "Index Scan", "Parent Relationship": "Outer", "Scan Direction": "Forward",
+                   "Index Name": "ab_test_assignments_created_at_idx", "Relation Name": "ab_test_assignments",
+                   "Alias": "ab_test_assignments", "Startup Cost": 0.29, "Total Cost": 290.10, "Plan Rows": 1500, "Plan Width": 32,
+                   "Index Cond": "\(week)"}]}}]
+                """, catalog: catalog)
+        let small = try! PlanAnalysis(
+            json: """
+                [{"Plan": {"Node Type": "Seq Scan", "Relation Name": "real_time_metrics", "Alias": "real_time_metrics",
+                  "Startup Cost": 0.00, "Total Cost": 1.03, "Plan Rows": 3, "Plan Width": 64}}]
+                """, catalog: catalog)
         let expected = Schema.indexes.enumerated().map { offset, index in
-            ExpectedIndex(name: index.name, table: index.table, columns: index.columns, reason: index.reason,
-                          state: index.name == "viral_metrics_created_at_idx" ? .missing : .present,
-                          scans: index.name == "viral_metrics_created_at_idx" ? nil : 10 * offset,
-                          bytes: index.name == "viral_metrics_created_at_idx" ? nil : 16_384 * (offset + 1),
-                          createStatement: index.createStatement(concurrently: true))
+            ExpectedIndex(
+                name: index.name, table: index.table, columns: index.columns, reason: index.reason,
+                state: index.name == "viral_metrics_created_at_idx" ? .missing : .present,
+                scans: index.name == "viral_metrics_created_at_idx" ? nil : 10 * offset,
+                bytes: index.name == "viral_metrics_created_at_idx" ? nil : 16_384 * (offset + 1),
+                createStatement: index.createStatement(concurrently: true))
         }
         return DoctorReadout(
             period: period, analyzes: false, serverVersion: 150_010,
@@ -243,30 +287,38 @@ enum GoldenModels {
                 StatementPlan(report: "ab-test", name: "ab_test_counts", outcome: .explained(indexRead)),
                 StatementPlan(report: "exec-summary", name: "begin", outcome: .skipped("not a SELECT")),
                 StatementPlan(report: "exec-summary", name: "real_time_metrics", outcome: .explained(small)),
-                StatementPlan(report: "attribution", name: "attribution_credits",
-                              outcome: .failed(message: "permission denied for table conversion_events", sqlState: "42501")),
+                StatementPlan(
+                    report: "attribution", name: "attribution_credits",
+                    outcome: .failed(message: "permission denied for table conversion_events", sqlState: "42501")),
             ],
             expectedIndexes: expected,
             unusedIndexes: [UnusedIndex(name: "viral_metrics_action_idx", table: "viral_metrics", bytes: 2_359_296, isExpected: false)],
-            duplicateIndexes: [DuplicateIndexes(table: "ab_test_assignments", indexes: ["ab_a", "ab_b"],
-                                                definition: "btree (test_name, created_at)", droppable: ["ab_b"])],
+            duplicateIndexes: [
+                DuplicateIndexes(
+                    table: "ab_test_assignments", indexes: ["ab_a", "ab_b"],
+                    definition: "btree (test_name, created_at)", droppable: ["ab_b"])
+            ],
             statisticsResetAt: day(-60),
             slowStatements: .available([
-                SlowStatement(query: "SELECT count(*) FROM viral_metrics WHERE created_at >= $1", calls: 42, meanMilliseconds: 180.5,
-                              totalMilliseconds: 7_581, rows: 42, isSlow: true, isTopByTotal: true),
-                SlowStatement(query: "SELECT 1", calls: 9_000, meanMilliseconds: 0.01, totalMilliseconds: 90, rows: 9_000,
-                              isSlow: false, isTopByTotal: true),
+                SlowStatement(
+                    query: "SELECT count(*) FROM viral_metrics WHERE created_at >= $1", calls: 42, meanMilliseconds: 180.5,
+                    totalMilliseconds: 7_581, rows: 42, isSlow: true, isTopByTotal: true),
+                SlowStatement(
+                    query: "SELECT 1", calls: 9_000, meanMilliseconds: 0.01, totalMilliseconds: 90, rows: 9_000,
+                    isSlow: false, isTopByTotal: true),
             ]),
             scanRatio: IndexScanRatio(indexScans: 900, sequentialScans: 100),
             tables: Schema.tables.enumerated().map { offset, name in
-                TableHealth(name: name, exists: true, estimatedRows: Double(1_000 * (offset + 1)), totalBytes: 1_048_576 * (offset + 1),
-                            indexBytes: 262_144 * (offset + 1), liveRows: 1_000 * (offset + 1), deadRows: 10 * offset,
-                            modifiedSinceAnalyze: name == "viral_metrics" ? 50_000 : 0, lastAnalyze: day(-2),
-                            lastAutoanalyze: offset == 0 ? day(-1) : nil, sequentialScans: 10, indexScans: 90)
+                TableHealth(
+                    name: name, exists: true, estimatedRows: Double(1_000 * (offset + 1)), totalBytes: 1_048_576 * (offset + 1),
+                    indexBytes: 262_144 * (offset + 1), liveRows: 1_000 * (offset + 1), deadRows: 10 * offset,
+                    modifiedSinceAnalyze: name == "viral_metrics" ? 50_000 : 0, lastAnalyze: day(-2),
+                    lastAutoanalyze: offset == 0 ? day(-1) : nil, sequentialScans: 10, indexScans: 90)
             },
             hypotheticalIndexes: .checked([
-                HypotheticalIndex(index: "viral_metrics_created_at_idx", report: "viral", statement: "viral_tallies",
-                                  costBefore: 2041.01, costAfter: 210.4, usesIndex: true),
+                HypotheticalIndex(
+                    index: "viral_metrics_created_at_idx", report: "viral", statement: "viral_tallies",
+                    costBefore: 2041.01, costAfter: 210.4, usesIndex: true)
             ]))
     }
 }

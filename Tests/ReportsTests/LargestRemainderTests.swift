@@ -11,22 +11,25 @@ import Testing
     }
 
     @Test func theLargestRemainderWinsOverTheName() {
-        let rounded = largestRemainderCents([("a", Decimal(string: "1.004")!), ("b", Decimal(string: "1.006")!)],
-                                            total: Decimal(string: "2.01")!)
+        let rounded = largestRemainderCents(
+            [("a", Decimal(string: "1.004")!), ("b", Decimal(string: "1.006")!)],
+            total: Decimal(string: "2.01")!)
         #expect(rounded == ["a": Decimal(string: "1.00")!, "b": Decimal(string: "1.01")!])
     }
 
     @Test func negativeSharesFloorDownward() {
         // −0.005 floors to −0.01; 10.015 to 10.01: 10.00 of 10.01 placed, the cent to the larger remainder.
-        let rounded = largestRemainderCents([("refund", Decimal(string: "-0.005")!), ("sale", Decimal(string: "10.015")!)],
-                                            total: Decimal(string: "10.01")!)
+        let rounded = largestRemainderCents(
+            [("refund", Decimal(string: "-0.005")!), ("sale", Decimal(string: "10.015")!)],
+            total: Decimal(string: "10.01")!)
         #expect(rounded.values.reduce(0, +) == Decimal(string: "10.01")!)
         #expect(rounded == ["refund": Decimal(string: "0.00")!, "sale": Decimal(string: "10.01")!])
     }
 
     @Test func sharesSlightlyOverTheTotalGiveACentBack() {
-        let rounded = largestRemainderCents([("a", Decimal(string: "5.0000000000001")!), ("b", Decimal(string: "5.01")!)],
-                                            total: Decimal(string: "10.00")!)
+        let rounded = largestRemainderCents(
+            [("a", Decimal(string: "5.0000000000001")!), ("b", Decimal(string: "5.01")!)],
+            total: Decimal(string: "10.00")!)
         #expect(rounded.values.reduce(0, +) == Decimal(string: "10.00")!)
     }
 

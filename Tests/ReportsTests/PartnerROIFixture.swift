@@ -12,11 +12,14 @@ struct PartnerROIFixture {
 
     /// One analytics row on 2026-11-`day` (days 9–15 are W46, 16–22 W47). Nil means NULL.
     func row(_ partner: String, _ type: String, day: Int, customers: Int?, revenue: String?, rate: String?) throws {
-        try connection.execute(named: "fixture_analytics", """
+        try connection.execute(
+            named: "fixture_analytics",
+            """
             INSERT INTO partnership_analytics (partner_name, partner_type, customers_acquired, revenue_generated,
                                                conversion_rate, analytics_period)
             VALUES ($1, $2, $3, $4, $5, $6)
-            """, parameters: [
+            """,
+            parameters: [
                 .text(partner), .text(type), customers.map(PostgresValue.int) ?? .null,
                 revenue.map { .decimal(Decimal(string: $0)!) } ?? .null, rate.map { .decimal(Decimal(string: $0)!) } ?? .null,
                 .date(Self.november(day)),
@@ -25,7 +28,9 @@ struct PartnerROIFixture {
 
     /// One cost row on 2026-11-`day`.
     func cost(_ partner: String, day: Int, _ amount: String) throws {
-        try connection.execute(named: "fixture_cost", """
+        try connection.execute(
+            named: "fixture_cost",
+            """
             INSERT INTO partner_costs (partner_name, analytics_period, cost) VALUES ($1, $2, $3)
             """, parameters: [.text(partner), .date(Self.november(day)), .decimal(Decimal(string: amount)!)])
     }
@@ -35,9 +40,9 @@ struct PartnerROIFixture {
     /// The partners of `PartnerROITests`, whose every number is worked out there.
     func addWorkedExample() throws {
         // Alpha (tech): in both weeks, with cost on two of its three days.
-        try row("Alpha", "tech", day: 16, customers: 10, revenue: "1000.10", rate: "12.50")   // 80 visitors
-        try row("Alpha", "tech", day: 17, customers: 6, revenue: "500.05", rate: "20.00")     // 30 visitors
-        try row("Alpha", "tech", day: 18, customers: 4, revenue: "99.85", rate: nil)          // no visitors
+        try row("Alpha", "tech", day: 16, customers: 10, revenue: "1000.10", rate: "12.50") // 80 visitors
+        try row("Alpha", "tech", day: 17, customers: 6, revenue: "500.05", rate: "20.00") // 30 visitors
+        try row("Alpha", "tech", day: 18, customers: 4, revenue: "99.85", rate: nil) // no visitors
         try cost("Alpha", day: 16, "300.00")
         try cost("Alpha", day: 17, "100.00")
         try row("Alpha", "tech", day: 10, customers: 8, revenue: "800.00", rate: "10.00")
@@ -48,9 +53,9 @@ struct PartnerROIFixture {
         try cost("Alpha", day: 23, "5000.00")
         // Beta: only this week, no cost; its type changed, the latest (youtube) wins.
         try row("Beta", "celebrity", day: 16, customers: 5, revenue: "250.00", rate: "0.00")
-        try row("Beta", "youtube", day: 19, customers: 5, revenue: "250.00", rate: "25.00")  // 20 visitors
+        try row("Beta", "youtube", day: 19, customers: 5, revenue: "250.00", rate: "25.00") // 20 visitors
         // Zeta (youtube): ties Beta on revenue, ranks after it by name.
-        try row("Zeta", "youtube", day: 22, customers: 2, revenue: "500.00", rate: "50.00")  // 4 visitors
+        try row("Zeta", "youtube", day: 22, customers: 2, revenue: "500.00", rate: "50.00") // 4 visitors
         try cost("Zeta", day: 22, "1000.00")
         // Eps (tech): zero cost; a same-day second row typed zulu loses to tech alphabetically.
         try row("Eps", "tech", day: 21, customers: 1, revenue: "10.00", rate: nil)

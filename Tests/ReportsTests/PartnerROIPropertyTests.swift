@@ -22,8 +22,9 @@ import Testing
                 let customers = Int.random(in: 0...500, using: &random)
                 let roll = Int.random(in: 0..<10, using: &random)
                 let rate: Double? = fixedRate ?? (roll == 0 ? nil : roll == 1 ? 0 : Double(Int.random(in: 1...9999, using: &random)) / 100)
-                try fixture.row(name, "t", day: day, customers: customers, revenue: "\(customers).00",
-                                rate: rate.map { String(format: "%.2f", $0) })
+                try fixture.row(
+                    name, "t", day: day, customers: customers, revenue: "\(customers).00",
+                    rate: rate.map { String(format: "%.2f", $0) })
                 if let rate, rate > 0 {
                     sums.customers += customers
                     sums.visitors += Double(customers) / (rate / 100)

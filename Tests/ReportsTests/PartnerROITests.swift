@@ -1,7 +1,7 @@
 import Database
 import Foundation
-import Reports
 import Rendering
+import Reports
 import TestSupport
 import Testing
 
@@ -15,8 +15,10 @@ import Testing
         return try PartnerROIReport(period: period).results(on: fixture.connection)
     }
 
-    static func close(_ value: Double?, _ expected: Double, _ comment: Comment? = nil,
-                      sourceLocation: SourceLocation = #_sourceLocation) {
+    static func close(
+        _ value: Double?, _ expected: Double, _ comment: Comment? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard let value else {
             Issue.record("expected \(expected), got nil \(comment.map { "\($0)" } ?? "")", sourceLocation: sourceLocation)
             return
@@ -41,16 +43,16 @@ import Testing
         #expect(alpha.current.customers == 20)
         #expect(alpha.current.revenue == Decimal(string: "1600.00"))
         #expect(alpha.current.cost == Decimal(string: "400.00"))
-        #expect(alpha.current.roi == 3.0)                       // (1600 − 400) / 400
-        #expect(alpha.current.cac == 20.0)                      // 400 / 20
-        #expect(alpha.current.revenuePerCustomer == 80.0)       // 1600 / 20
+        #expect(alpha.current.roi == 3.0) // (1600 − 400) / 400
+        #expect(alpha.current.cac == 20.0) // 400 / 20
+        #expect(alpha.current.revenuePerCustomer == 80.0) // 1600 / 20
         // 10 of 80 visitors and 6 of 30; the row without a rate adds no visitors: 16 / 110.
         Self.close(alpha.current.conversionRate, 16.0 / 110.0)
         #expect(alpha.previous.customers == 8)
         #expect(alpha.previous.revenue == Decimal(string: "800.00"))
-        #expect(alpha.previous.roi == 3.0)                      // (800 − 200) / 200
-        #expect(alpha.customersChange == 1.5)                   // (20 − 8) / 8
-        #expect(alpha.revenueChange == 1.0)                     // (1600 − 800) / 800
+        #expect(alpha.previous.roi == 3.0) // (800 − 200) / 200
+        #expect(alpha.customersChange == 1.5) // (20 − 8) / 8
+        #expect(alpha.revenueChange == 1.0) // (1600 − 800) / 800
         #expect(alpha.roiChange == 0.0)
     }
 
@@ -78,24 +80,24 @@ import Testing
         #expect(eps.current.cost == 0)
         #expect(eps.current.roi == nil)
         #expect(eps.current.cac == nil)
-        #expect(eps.current.conversionRate == nil)       // no row with a rate
+        #expect(eps.current.conversionRate == nil) // no row with a rate
         let delta = byName["Delta"]!
         #expect(delta.current.customers == 0)
         #expect(delta.current.revenue == 0)
         #expect(delta.current.cost == Decimal(string: "50.00"))
-        #expect(delta.current.roi == -1.0)                // (0 − 50) / 50
-        #expect(delta.current.cac == nil)                 // no customers
-        #expect(delta.customersChange == -1.0)            // (0 − 2) / 2
-        #expect(delta.previous.roi == nil)                // no cost last week
+        #expect(delta.current.roi == -1.0) // (0 − 50) / 50
+        #expect(delta.current.cac == nil) // no customers
+        #expect(delta.customersChange == -1.0) // (0 − 2) / 2
+        #expect(delta.previous.roi == nil) // no cost last week
         let gamma = byName["Gamma"]!
         #expect(gamma.current == .zero)
         #expect(gamma.previous.customers == 3)
         #expect(gamma.previous.revenue == Decimal(string: "300.00"))
-        #expect(gamma.previous.roi == 2.0)                // (300 − 100) / 100
+        #expect(gamma.previous.roi == 2.0) // (300 − 100) / 100
         #expect(gamma.revenueChange == -1.0)
         #expect(gamma.roiChange == nil)
         let zeta = byName["Zeta"]!
-        #expect(zeta.current.roi == -0.5)                 // (500 − 1000) / 1000
+        #expect(zeta.current.roi == -0.5) // (500 − 1000) / 1000
         #expect(zeta.current.cac == 500.0)
     }
 
@@ -106,11 +108,11 @@ import Testing
         // Alpha, Eps and Gamma (only last week).
         #expect(tech.current.customers == 21)
         #expect(tech.current.revenue == Decimal(string: "1610.00"))
-        #expect(tech.current.cost == Decimal(string: "400.00"))          // Alpha 400 + Eps 0
-        Self.close(tech.current.roi, (1610.0 - 400.0) / 400.0)          // both have cost rows
+        #expect(tech.current.cost == Decimal(string: "400.00")) // Alpha 400 + Eps 0
+        Self.close(tech.current.roi, (1610.0 - 400.0) / 400.0) // both have cost rows
         Self.close(tech.current.cac, 400.0 / 21.0)
         Self.close(tech.current.conversionRate, 16.0 / 110.0)
-        Self.close(tech.previous.roi, (1100.0 - 300.0) / 300.0)          // Alpha 800/200, Gamma 300/100
+        Self.close(tech.previous.roi, (1100.0 - 300.0) / 300.0) // Alpha 800/200, Gamma 300/100
         Self.close(tech.roiChange, 3.025 - 8.0 / 3.0)
         Self.close(tech.customersChange, 10.0 / 11.0)
         let youtube = results.types[1]
@@ -145,11 +147,11 @@ import Testing
         #expect(now.costRows == 5)
         #expect(before.costRows == 2)
         #expect(now.nullTypeRows == 0)
-        #expect(now.unratedRows == 4)            // Alpha null, Beta zero, Eps null twice
+        #expect(now.unratedRows == 4) // Alpha null, Beta zero, Eps null twice
         #expect(now.nullCustomersRows == 1)
         #expect(now.nullRevenueRows == 1)
-        #expect(now.daysWithoutCost == 3)        // Alpha 18 Nov, Beta 16 and 19 Nov
-        #expect(before.daysWithoutCost == 1)     // Delta 11 Nov
+        #expect(now.daysWithoutCost == 3) // Alpha 18 Nov, Beta 16 and 19 Nov
+        #expect(before.daysWithoutCost == 1) // Delta 11 Nov
         #expect(now.costRowsWithoutAnalytics == 1)
         #expect(results.partnersWithoutCost.map(\.partnerName) == ["Beta"])
         #expect(results.partnersWithZeroCost.map(\.partnerName) == ["Eps"])
@@ -162,14 +164,16 @@ import Testing
         let results = try Self.results("roi_document")
         let context = ReportContext(
             period: Self.period, asOf: Self.period.end, readoutEnd: Self.period.end,
-            reproducibility: ReportContext.reproducibility(period: Self.period, asOf: Self.period.end, generatedAt: Self.period.end,
-                                                           toolVersion: "test", options: [], statements: []))
+            reproducibility: ReportContext.reproducibility(
+                period: Self.period, asOf: Self.period.end, generatedAt: Self.period.end,
+                toolVersion: "test", options: [], statements: []))
         let document = PartnerROIDocument.make(results, context: context, currency: "EUR")
         let partners = try #require(document.table(named: "partner-roi"))
-        #expect(partners.columns.map(\.key) == [
-            "rank", "partner_name", "partner_type", "customers", "revenue", "cost", "roi", "cac", "revenue_per_customer",
-            "conversion_rate", "prev_customers", "prev_revenue", "prev_roi", "customers_change", "revenue_change", "roi_change",
-        ])
+        #expect(
+            partners.columns.map(\.key) == [
+                "rank", "partner_name", "partner_type", "customers", "revenue", "cost", "roi", "cac", "revenue_per_customer",
+                "conversion_rate", "prev_customers", "prev_revenue", "prev_roi", "customers_change", "revenue_change", "roi_change",
+            ])
         let types = try #require(document.table(named: "partner-roi-by-type"))
         #expect(types.columns.map(\.key) == Array(partners.columns.map(\.key).dropFirst(2)))
         #expect(types.rows.map { $0[0] } == [.text("tech"), .text("youtube"), .text("celebrity"), .text("(all)")])
@@ -192,8 +196,9 @@ import Testing
         #expect(results.total.current.roi == nil && results.total.current.conversionRate == nil)
         let context = ReportContext(
             period: Self.period, asOf: Self.period.end, readoutEnd: Self.period.end,
-            reproducibility: ReportContext.reproducibility(period: Self.period, asOf: Self.period.end, generatedAt: Self.period.end,
-                                                           toolVersion: "test", options: [], statements: []))
+            reproducibility: ReportContext.reproducibility(
+                period: Self.period, asOf: Self.period.end, generatedAt: Self.period.end,
+                toolVersion: "test", options: [], statements: []))
         let document = PartnerROIDocument.make(results, context: context, currency: "USD")
         #expect(document.callouts.first?.title == "No partner data in 2026-W47")
         #expect(document.table(named: "partner-roi-by-type")?.rows.count == 1)

@@ -12,9 +12,11 @@ import Testing
 struct PeriodSelectionPropertyTests {
     /// Zones with half-hour and 45-minute offsets, offsets beyond ±12 h, midnight DST changes
     /// (Havana, Santiago, São Paulo until 2019) and a skipped day (Apia, 30 Dec 2011).
-    static let zones = ["UTC", "Europe/Berlin", "America/Sao_Paulo", "America/Havana", "America/Santiago", "Pacific/Kiritimati",
-                        "Pacific/Pago_Pago", "Pacific/Apia", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns",
-                        "Australia/Lord_Howe", "Asia/Tehran", "Africa/Casablanca"]
+    static let zones = [
+        "UTC", "Europe/Berlin", "America/Sao_Paulo", "America/Havana", "America/Santiago", "Pacific/Kiritimati",
+        "Pacific/Pago_Pago", "Pacific/Apia", "Asia/Kolkata", "Asia/Kathmandu", "America/St_Johns",
+        "Australia/Lord_Howe", "Asia/Tehran", "Africa/Casablanca",
+    ]
     static let asOf = Date(timeIntervalSince1970: 1_795_420_800)
 
     func resolve(week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil, zone: String) throws -> ReportPeriod {
@@ -80,7 +82,7 @@ struct PeriodSelectionPropertyTests {
         #expect(weeks[0].exists && weeks[1].exists && !weeks[2].exists && weeks[3].exists && weeks[4].exists && !weeks[5].exists)
         #expect(try resolve(week: "0001-W01", zone: "UTC").first.description == "0001-01-01")
         #expect(try resolve(week: "2026-W53", zone: "UTC").last.description == "2027-01-03")
-        #expect(try resolve(week: "9999-W52", zone: "UTC").last.description == "10000-01-02")   // its Sunday is in year 10000
+        #expect(try resolve(week: "9999-W52", zone: "UTC").last.description == "10000-01-02") // its Sunday is in year 10000
 
         // Python's datetime (proleptic Gregorian, years 1–9999) says which weeks exist and where they start.
         let lines = weeks.map { "\($0.year) \($0.week)" }.joined(separator: "\n")
@@ -91,7 +93,8 @@ struct PeriodSelectionPropertyTests {
             pairs = sys.stdin
             """
         _ = script
-        let oracle = try Self.python("""
+        let oracle = try Self.python(
+            """
             import datetime, sys
             out = []
             for line in sys.argv[1].splitlines():
@@ -148,9 +151,11 @@ struct PeriodSelectionPropertyTests {
 
     @Test func randomTextIsAPeriodThatReadsBackOrAOneLineUsageError() throws {
         var random = SplitMix64(seed: 64)
-        let pieces = ["2026", "0001", "9999", "0000", "-W", "-w", "W", "-", "--", "47", "53", "1", "01", "00", "99", "+", "+1", "-1",
-                      " ", "\t", "\n", "٢٠٢٦", "２０２６", "W４７", "1e3", "0x1F", "ſ", "ß", "\u{0}", "é", "11", "16", "T", ":", "/",
-                      "2026-W47", "2026-11", "2026-11-16", "-W-W", "12345", "W53-"]
+        let pieces = [
+            "2026", "0001", "9999", "0000", "-W", "-w", "W", "-", "--", "47", "53", "1", "01", "00", "99", "+", "+1", "-1",
+            " ", "\t", "\n", "٢٠٢٦", "２０２６", "W４７", "1e3", "0x1F", "ſ", "ß", "\u{0}", "é", "11", "16", "T", ":", "/",
+            "2026-W47", "2026-11", "2026-11-16", "-W-W", "12345", "W53-",
+        ]
         var accepted = 0
         for index in 0..<6_000 {
             let zoneName = Self.zones[index % Self.zones.count]
@@ -158,18 +163,21 @@ struct PeriodSelectionPropertyTests {
             let text = (0..<Int.random(in: 1...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
             for option in ["week", "month", "from"] {
                 do {
-                    let period = try resolve(week: option == "week" ? text : nil, month: option == "month" ? text : nil,
-                                             from: option == "from" ? text : nil, to: option == "from" ? text : nil, zone: zoneName)
+                    let period = try resolve(
+                        week: option == "week" ? text : nil, month: option == "month" ? text : nil,
+                        from: option == "from" ? text : nil, to: option == "from" ? text : nil, zone: zoneName)
                     accepted += 1
                     #expect(Self.problems(period, zone).isEmpty, "--\(option) \(text.debugDescription): \(Self.problems(period, zone))")
                     // What was accepted is the canonical spelling of the period it names.
                     let expected = option == "from" ? "\(text)_\(text)" : text.uppercased()
                     #expect(period.label == expected, "--\(option) \(text.debugDescription) read as \(period.label)")
-                    #expect(text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.numericType != nil || $0 == "-" || $0 == "W" || $0 == "w") },
-                            "--\(option) \(text.debugDescription) accepted")
+                    #expect(
+                        text.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.numericType != nil || $0 == "-" || $0 == "W" || $0 == "w") },
+                        "--\(option) \(text.debugDescription) accepted")
                 } catch let error as PeriodError {
-                    #expect(error.description.hasPrefix("--\(option) '") && error.description.contains(" is not a"),
-                            "--\(option) \(text.debugDescription): \(error)")
+                    #expect(
+                        error.description.hasPrefix("--\(option) '") && error.description.contains(" is not a"),
+                        "--\(option) \(text.debugDescription): \(error)")
                 }
             }
         }

@@ -1,9 +1,10 @@
 import Database
 import Foundation
 import Rendering
-@testable import Reports
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// Every report rendered from a fixed model, without a database, in every format — HTML, each
 /// CSV, the workbook as openpyxl reads it back, the manifest, and the executive summary's
@@ -14,17 +15,21 @@ import Testing
     static let golden = TestDatabase.packageRoot.appendingPathComponent("Tests/ReportsTests/Golden")
 
     static var configuration: RunConfiguration {
-        RunConfiguration(period: GoldenModels.period, asOf: GoldenModels.asOf, generatedAt: GoldenModels.asOf,
-                         currency: .usDollar, output: FileManager.default.temporaryDirectory,
-                         connection: ConnectionSettings())
+        RunConfiguration(
+            period: GoldenModels.period, asOf: GoldenModels.asOf, generatedAt: GoldenModels.asOf,
+            currency: .usDollar, output: FileManager.default.temporaryDirectory,
+            connection: ConnectionSettings())
     }
 
     /// The document the pipeline makes: the report's own builder, its recorded options, and
     /// its statements as the record lists them.
     static func document<R: Report>(_ report: R, _ model: R.Model) throws -> ReportDocument {
         let statements = report.statements.map { RanStatement(name: $0.name, sql: $0.sql) }
-        let document = report.document(model, context: configuration.context(for: report, statements: statements,
-                                                                               toolVersion: "1.0.0-golden"))
+        let document = report.document(
+            model,
+            context: configuration.context(
+                for: report, statements: statements,
+                toolVersion: "1.0.0-golden"))
         try document.validate()
         return document
     }
@@ -53,10 +58,12 @@ import Testing
         try run.add(fileNamed: "\(report).html", report: report, bytes: Data(HTMLRenderer().render(document).utf8))
         let csvFiles = try run.addCSV(for: document, options: CSVOptions(timeZone: configuration.timeZone))
         try run.addXLSX(for: document, options: XLSXOptions(timeZone: configuration.timeZone))
-        let written = try run.commit(toolVersion: "1.0.0-golden", generatedAt: configuration.generatedAt,
-                                     options: [.init("command", "growth-report \(report) --week 2026-W47")])
+        let written = try run.commit(
+            toolVersion: "1.0.0-golden", generatedAt: configuration.generatedAt,
+            options: [.init("command", "growth-report \(report) --week 2026-W47")])
         let periodFolder = folder.appendingPathComponent(configuration.period.label)
-        #expect(written.map(\.lastPathComponent).sorted()
+        #expect(
+            written.map(\.lastPathComponent).sorted()
                 == (["\(report).html", "\(report).xlsx", "manifest.json"] + csvFiles).sorted())
 
         var files: [(name: String, bytes: Data)] = try (["\(report).html", "manifest.json"] + csvFiles).map { name in

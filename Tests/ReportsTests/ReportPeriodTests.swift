@@ -7,8 +7,10 @@ import Testing
 @Suite struct ReportPeriodTests {
     static let utc = TimeZone(identifier: "UTC")!
 
-    func resolve(week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil,
-                 zone: String = "UTC", asOf: String = "2026-11-25T10:00:00Z") throws -> ReportPeriod {
+    func resolve(
+        week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil,
+        zone: String = "UTC", asOf: String = "2026-11-25T10:00:00Z"
+    ) throws -> ReportPeriod {
         let clock = ISO8601DateFormatter().date(from: asOf)!
         return try PeriodSelection(week: week, month: month, from: from, to: to, timeZone: zone, asOf: clock).resolve()
     }
@@ -33,9 +35,9 @@ import Testing
     }
 
     @Test func defaultIsTheLastCompleteWeekBeforeTheClock() throws {
-        #expect(try resolve().label == "2026-W47")                                   // Wednesday 25 Nov
-        #expect(try resolve(asOf: "2026-11-22T23:00:00Z").label == "2026-W46")       // Sunday: its week is not over
-        #expect(try resolve(asOf: "2026-11-23T00:00:01Z").label == "2026-W47")       // Monday
+        #expect(try resolve().label == "2026-W47") // Wednesday 25 Nov
+        #expect(try resolve(asOf: "2026-11-22T23:00:00Z").label == "2026-W46") // Sunday: its week is not over
+        #expect(try resolve(asOf: "2026-11-23T00:00:01Z").label == "2026-W47") // Monday
         // Still Sunday in Los Angeles.
         #expect(try resolve(zone: "America/Los_Angeles", asOf: "2026-11-23T05:00:00Z").label == "2026-W46")
     }
@@ -48,7 +50,7 @@ import Testing
         let saoPaulo = try resolve(from: "2018-11-04", to: "2018-11-04", zone: "America/Sao_Paulo")
         #expect(saoPaulo.start == ISO8601DateFormatter().date(from: "2018-11-04T03:00:00Z"))
         // A week across the autumn change is 7 days and one hour long.
-        let autumn = try resolve(week: "2026-W43", zone: "Europe/Berlin")   // clocks go back on Sunday 25 Oct
+        let autumn = try resolve(week: "2026-W43", zone: "Europe/Berlin") // clocks go back on Sunday 25 Oct
         #expect(autumn.end.timeIntervalSince(autumn.start) == 7 * 86_400 + 3600)
     }
 
@@ -59,8 +61,9 @@ import Testing
     ])
     func badPeriodsAreOneLineErrors(_ options: [String: String], _ fragment: String) throws {
         #expect {
-            try resolve(week: options["week"], month: options["month"], from: options["from"], to: options["to"],
-                        zone: options["zone"] ?? "UTC")
+            try resolve(
+                week: options["week"], month: options["month"], from: options["from"], to: options["to"],
+                zone: options["zone"] ?? "UTC")
         } throws: { "\($0)".contains(fragment) && !"\($0)".contains("\n") }
     }
 }

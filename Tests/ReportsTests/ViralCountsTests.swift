@@ -55,15 +55,17 @@ import Testing
                 return total
             }
         }
-        func count(_ key: KeyPath<(json: String?, impressions: Expected, clicks: Expected, conversions: Expected), Expected>,
-                   _ kind: Expected) -> Int {
+        func count(
+            _ key: KeyPath<(json: String?, impressions: Expected, clicks: Expected, conversions: Expected), Expected>,
+            _ kind: Expected
+        ) -> Int {
             Self.reachCases.filter { $0[keyPath: key] == kind }.count
         }
         #expect(total.actions == Self.reachCases.count)
         #expect(total.users == Self.reachCases.count)
-        #expect(total.impressions == sum(\.impressions))   // 100 + 7 + 50.5 + 1000
-        #expect(total.clicks == sum(\.clicks))             // 10 + 5 + 3 - 1 + 2
-        #expect(total.conversions == sum(\.conversions))   // 2 + 1 + 1 + 0 + 1
+        #expect(total.impressions == sum(\.impressions)) // 100 + 7 + 50.5 + 1000
+        #expect(total.clicks == sum(\.clicks)) // 10 + 5 + 3 - 1 + 2
+        #expect(total.conversions == sum(\.conversions)) // 2 + 1 + 1 + 0 + 1
         #expect(total.impressions == 1157.5 && total.clicks == 19 && total.conversions == 5)
 
         let keys: [(ViralDataQuality.KeyProblems, KeyPath<(json: String?, impressions: Expected, clicks: Expected, conversions: Expected), Expected>)] =
@@ -124,9 +126,9 @@ import Testing
     @Test func periodsAreHalfOpenAndThePreviousWeekStandsBeside() throws {
         let fixture = try ViralFixture("viral_bounds")
         let reach = ViralFixture.reach(10, 1, 1)
-        try fixture.add(email: "first@example.com", reach: reach, hours: 0)                    // the period's first instant
-        try fixture.add(email: "last@example.com", reach: reach, hours: 168 - 1.0 / 3600)      // its last second
-        try fixture.add(email: "next@example.com", reach: reach, hours: 168)                   // the next week
+        try fixture.add(email: "first@example.com", reach: reach, hours: 0) // the period's first instant
+        try fixture.add(email: "last@example.com", reach: reach, hours: 168 - 1.0 / 3600) // its last second
+        try fixture.add(email: "next@example.com", reach: reach, hours: 168) // the next week
         try fixture.add(email: "before@example.com", platform: "twitter", reach: reach, hours: -1.0 / 3600)
 
         let readout = try ViralReport(period: Self.week47).readout(on: fixture.connection)
@@ -162,8 +164,11 @@ import Testing
     @Test func trendWeeksCrossTheISOYear() {
         // 2026 has 53 ISO weeks; the trend of 2027-W02 runs 2026-W48 … 2027-W02.
         let report = ViralReport(period: ReportPeriod.week(year: 2027, week: 2, timeZone: Self.utc)!)
-        #expect(report.trendWeeks.map(\.label) == ["2026-W48", "2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53",
-                                                   "2027-W01", "2027-W02"])
+        #expect(
+            report.trendWeeks.map(\.label) == [
+                "2026-W48", "2026-W49", "2026-W50", "2026-W51", "2026-W52", "2026-W53",
+                "2027-W01", "2027-W02",
+            ])
         // A month ends with the ISO week that holds its last day: November 2026 ends on Monday 30 Nov (W49).
         let month = ViralReport(period: ReportPeriod.month(year: 2026, month: 11, timeZone: Self.utc))
         #expect(month.trendWeeks.last?.label == "2026-W49")
@@ -192,15 +197,15 @@ import Testing
         // November 2026 ends on Monday 30 Nov, so its trend is W42 (12 Oct) … W49 (30 Nov – 6 Dec);
         // October begins before the trend. Hours are offsets from Monday 16 Nov (W47).
         let reach = ViralFixture.reach(10, 2, 1)
-        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 45)                   // 2 Oct: October, before the trend
-        try fixture.add(email: "a@example.com", action: "review", reach: reach, hours: -24 * 30)  // 17 Oct: October and W42
-        try fixture.add(email: "b@example.com", reach: reach, hours: -24 * 30)                    // 17 Oct
-        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 15 + 1)                // 1 Nov 01:00: November and W44
-        try fixture.add(email: "a@example.com", reach: ViralFixture.reach(20, 4, 3), hours: 24)   // 17 Nov: W47
-        try fixture.add(email: "c@example.com", reach: #"{"impressions": "5"}"#, hours: 24 * 14 + 1)  // 30 Nov 01:00: November and W49
-        try fixture.add(email: "d@example.com", reach: reach, hours: 24 * 15)                     // 1 Dec: W49, not November
-        try fixture.add(email: "e@example.com", reach: reach, hours: -24 * 46)                    // 1 Oct 00:00: October's first instant
-        try fixture.add(email: "f@example.com", reach: reach, hours: -24 * 46 - 1)                // 30 Sep 23:00: neither month
+        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 45) // 2 Oct: October, before the trend
+        try fixture.add(email: "a@example.com", action: "review", reach: reach, hours: -24 * 30) // 17 Oct: October and W42
+        try fixture.add(email: "b@example.com", reach: reach, hours: -24 * 30) // 17 Oct
+        try fixture.add(email: "a@example.com", reach: reach, hours: -24 * 15 + 1) // 1 Nov 01:00: November and W44
+        try fixture.add(email: "a@example.com", reach: ViralFixture.reach(20, 4, 3), hours: 24) // 17 Nov: W47
+        try fixture.add(email: "c@example.com", reach: #"{"impressions": "5"}"#, hours: 24 * 14 + 1) // 30 Nov 01:00: November and W49
+        try fixture.add(email: "d@example.com", reach: reach, hours: 24 * 15) // 1 Dec: W49, not November
+        try fixture.add(email: "e@example.com", reach: reach, hours: -24 * 46) // 1 Oct 00:00: October's first instant
+        try fixture.add(email: "f@example.com", reach: reach, hours: -24 * 46 - 1) // 30 Sep 23:00: neither month
 
         let period = ReportPeriod.month(year: 2026, month: 11, timeZone: Self.utc)
         let readout = try ViralReport(period: period).readout(on: fixture.connection)
@@ -229,8 +234,9 @@ import Testing
         try fixture.add(email: "b@example.com", reach: ViralFixture.reach(10, 2, 1), hours: -24)
         try fixture.add(email: "b@example.com", reach: ViralFixture.reach(10, 2, 1), hours: -48)
         let utc = Self.utc
-        let week = ReportPeriod(kind: .days, first: ReportPeriod.localDate(of: Self.week47.start, in: utc),
-                                last: ReportPeriod.localDate(of: Self.week47.end, in: utc).adding(days: -1), timeZone: utc)
+        let week = ReportPeriod(
+            kind: .days, first: ReportPeriod.localDate(of: Self.week47.start, in: utc),
+            last: ReportPeriod.localDate(of: Self.week47.end, in: utc).adding(days: -1), timeZone: utc)
         // Monday to Sunday: the same week as --week, but from the days; and a range of three days.
         let days = ReportPeriod(kind: .days, first: week.first.adding(days: -1), last: week.first.adding(days: 1), timeZone: utc)
         let weekly = try ViralReport(period: week).readout(on: fixture.connection)
@@ -246,7 +252,9 @@ import Testing
     @Test func theReportUsesTheCreatedAtIndex() throws {
         let fixture = try ViralFixture("viral_plan")
         // Enough rows over a long history that a sequential scan would not be chosen for one week.
-        try fixture.connection.execute(named: "fixture_history", """
+        try fixture.connection.execute(
+            named: "fixture_history",
+            """
             INSERT INTO viral_metrics (user_email, action_type, source_platform, reach_metrics, created_at)
             SELECT 'u' || (g % 500) || '@example.com', 'referral', 'linkedin', '{"impressions": 1, "clicks": 1, "conversions": 0}',
                    timestamptz '2024-01-01 00:00+00' + g * interval '10 minutes'

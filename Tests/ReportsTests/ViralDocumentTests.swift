@@ -9,37 +9,49 @@ import Testing
     static let period = ReportPeriod.week(year: 2026, week: 47, timeZone: utc)!
 
     static func context(_ period: ReportPeriod = period) -> ReportContext {
-        ReportContext(period: period, asOf: period.end, readoutEnd: period.end,
-                      reproducibility: ReportContext.reproducibility(
-                          period: period, asOf: period.end, generatedAt: period.end, toolVersion: "test", options: [],
-                          statements: []))
+        ReportContext(
+            period: period, asOf: period.end, readoutEnd: period.end,
+            reproducibility: ReportContext.reproducibility(
+                period: period, asOf: period.end, generatedAt: period.end, toolVersion: "test", options: [],
+                statements: []))
     }
 
     static func readout(topUsers: [ViralTopUser]? = nil, currentGroups: [ViralGroup]? = nil) -> ViralReadout {
-        let groups = currentGroups ?? [
-            ViralGroup(platform: "=cmd|' /C calc'!A0", actionType: "referral",
-                       tally: ViralTally(actions: 4, users: 2, impressions: 500, clicks: 50, conversions: 6)),
-            ViralGroup(platform: nil, actionType: "review", tally: ViralTally(actions: 1, users: 1)),
-        ]
+        let groups =
+            currentGroups ?? [
+                ViralGroup(
+                    platform: "=cmd|' /C calc'!A0", actionType: "referral",
+                    tally: ViralTally(actions: 4, users: 2, impressions: 500, clicks: 50, conversions: 6)),
+                ViralGroup(platform: nil, actionType: "review", tally: ViralTally(actions: 1, users: 1)),
+            ]
         let current = ViralPeriodCounts(
             groups: groups, total: ViralTally(actions: 5, users: 2, impressions: 500, clicks: 50, conversions: 6),
-            quality: { var quality = ViralDataQuality(); quality.rowsRead = 5; return quality }())
+            quality: {
+                var quality = ViralDataQuality()
+                quality.rowsRead = 5
+                return quality
+            }())
         let previous = ViralPeriodCounts(
             groups: [ViralGroup(platform: "twitter", actionType: "share", tally: ViralTally(actions: 2, users: 2, impressions: 10, clicks: 1, conversions: 1))],
             total: ViralTally(actions: 2, users: 2, impressions: 10, clicks: 1, conversions: 1), quality: ViralDataQuality())
         let weeks = ViralReport(period: period).trendWeeks.enumerated().map { index, week in
-            ViralTrendWeek(label: week.label, start: week.start, end: week.end,
-                           tally: index == 7 ? current.total : ViralTally())
+            ViralTrendWeek(
+                label: week.label, start: week.start, end: week.end,
+                tally: index == 7 ? current.total : ViralTally())
         }
-        return ViralReadout(period: period, previousPeriod: period.previous, current: current, previous: previous,
-                            trend: weeks, topUsers: topUsers)
+        return ViralReadout(
+            period: period, previousPeriod: period.previous, current: current, previous: previous,
+            trend: weeks, topUsers: topUsers)
     }
 
     @Test func csvTablesHaveExactlyTheColumnsOfTheSpec() throws {
         let document = ViralDocument.make(Self.readout(), context: Self.context())
         let viral = try #require(document.table(named: "viral"))
-        #expect(viral.columns.map(\.key) == ["source_platform", "action_type", "actions", "users", "impressions", "clicks",
-                                             "conversions", "ctr", "click_conversion_rate", "k_factor"])
+        #expect(
+            viral.columns.map(\.key) == [
+                "source_platform", "action_type", "actions", "users", "impressions", "clicks",
+                "conversions", "ctr", "click_conversion_rate", "k_factor",
+            ])
         let trend = try #require(document.table(named: "viral-trend"))
         #expect(trend.columns.map(\.key) == ["week", "actions", "users", "impressions", "clicks", "conversions", "k_factor"])
         #expect(document.dataQuality.name == "viral-data-quality")
@@ -53,16 +65,22 @@ import Testing
     @Test func rowsRatiosAndTheTotalAreWorkedOut() throws {
         let viral = try #require(ViralDocument.make(Self.readout(), context: Self.context()).table(named: "viral"))
         // Names stay data: the formula-like platform is text, exactly as stored.
-        let referral: [ReportCell] = [.text("=cmd|' /C calc'!A0"), .text("referral"), .integer(4), .integer(2), .integer(500),
-                                      .integer(50), .integer(6), .number(0.1), .number(0.12), .number(3)]
+        let referral: [ReportCell] = [
+            .text("=cmd|' /C calc'!A0"), .text("referral"), .integer(4), .integer(2), .integer(500),
+            .integer(50), .integer(6), .number(0.1), .number(0.12), .number(3),
+        ]
         #expect(viral.rows[0] == referral)
         // No platform: an empty key, and ratios over zero are empty, never NaN.
-        let review: [ReportCell] = [.empty, .text("review"), .integer(1), .integer(1), .integer(0), .integer(0), .integer(0),
-                                    .empty, .empty, .number(0)]
+        let review: [ReportCell] = [
+            .empty, .text("review"), .integer(1), .integer(1), .integer(0), .integer(0), .integer(0),
+            .empty, .empty, .number(0),
+        ]
         #expect(viral.rows[1] == review)
         // The total: both keys (all), K-factor over the period's distinct users.
-        let total: [ReportCell] = [.text("(all)"), .text("(all)"), .integer(5), .integer(2), .integer(500), .integer(50),
-                                   .integer(6), .number(0.1), .number(0.12), .number(3)]
+        let total: [ReportCell] = [
+            .text("(all)"), .text("(all)"), .integer(5), .integer(2), .integer(500), .integer(50),
+            .integer(6), .number(0.1), .number(0.12), .number(3),
+        ]
         #expect(viral.rows[2] == total)
     }
 
@@ -126,8 +144,10 @@ import Testing
         let document = ViralDocument.make(readout, context: Self.context())
         #expect(document.callouts.first?.title == "No viral actions in this period")
         let viral = try #require(document.table(named: "viral"))
-        let total: [ReportCell] = [.text("(all)"), .text("(all)"), .integer(0), .integer(0), .integer(0), .integer(0), .integer(0),
-                                   .empty, .empty, .empty]
+        let total: [ReportCell] = [
+            .text("(all)"), .text("(all)"), .integer(0), .integer(0), .integer(0), .integer(0), .integer(0),
+            .empty, .empty, .empty,
+        ]
         #expect(viral.rows == [total])
     }
 }

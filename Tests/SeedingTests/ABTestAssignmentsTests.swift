@@ -10,7 +10,8 @@ import Testing
         var byTest: [String: [String: Set<String>]] = [:]
         for row in rows {
             guard let test = row["test_name"] ?? nil, let variant = row["variant"] ?? nil,
-                  let email = row["user_email"] ?? nil else { continue }
+                let email = row["user_email"] ?? nil
+            else { continue }
             byTest[test, default: [:]][variant, default: []].insert(email)
         }
         return byTest.mapValues { variants in
@@ -64,7 +65,7 @@ import Testing
 
     @Test func someRowsLackAnEmailOrVariant() {
         let noEmail = rows.filter { $0["user_email"]! == nil }.count
-        #expect(noEmail >= 140 && noEmail <= 260, "\(noEmail) rows without e-mail")   // 1 %
+        #expect(noEmail >= 140 && noEmail <= 260, "\(noEmail) rows without e-mail") // 1 %
         let noVariant = rows.filter { $0["variant"]! == nil }.count
         #expect(noVariant >= 3 && noVariant <= 50, "\(noVariant) rows without variant")
         #expect(rows.allSatisfy { $0["test_name"]! != nil })
@@ -108,7 +109,7 @@ import Testing
         #expect(zip(days, days.dropFirst()).allSatisfy { $0 <= $1 })
         var lastSeen: [String: Int] = [:]
         for (row, day) in zip(rows, days) { lastSeen[row["test_name"]!!] = day }
-        #expect(lastSeen.values.contains(SmallSeed.lastDay))                 // running
-        #expect(lastSeen.values.contains { $0 < SmallSeed.lastDay - 7 })     // ended weeks ago
+        #expect(lastSeen.values.contains(SmallSeed.lastDay)) // running
+        #expect(lastSeen.values.contains { $0 < SmallSeed.lastDay - 7 }) // ended weeks ago
     }
 }

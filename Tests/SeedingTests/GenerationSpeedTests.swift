@@ -26,8 +26,9 @@ import Testing
             }
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             let rate = seconds > 0 ? Double(rows) / seconds : 0
-            print("\(generator.table): \(rows) rows, \(bytes / max(rows, 1)) bytes/row, "
-                  + "\(Int(rate)) rows/s, \(Int(Double(bytes) / max(seconds, 1e-9) / 1_048_576)) MiB/s")
+            print(
+                "\(generator.table): \(rows) rows, \(bytes / max(rows, 1)) bytes/row, "
+                    + "\(Int(rate)) rows/s, \(Int(Double(bytes) / max(seconds, 1e-9) / 1_048_576)) MiB/s")
         }
     }
 }

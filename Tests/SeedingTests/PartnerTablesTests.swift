@@ -49,8 +49,8 @@ import Testing
             #expect(created == day + 1)
         }
         let first = SmallSeed.lastDay - 181
-        #expect(days.values.contains { $0.min()! > SmallSeed.lastDay - 28 })     // new in the last weeks
-        #expect(days.values.contains { $0.max()! < SmallSeed.lastDay - 14 })     // stopped
+        #expect(days.values.contains { $0.min()! > SmallSeed.lastDay - 28 }) // new in the last weeks
+        #expect(days.values.contains { $0.max()! < SmallSeed.lastDay - 14 }) // stopped
         #expect(days.values.filter { $0.min()! == first && $0.max()! == SmallSeed.lastDay }.count > 10)
     }
 

@@ -23,7 +23,9 @@ import Testing
         for table in Schema.tables {
             let key = table == "real_time_metrics" ? "metric_name" : "id"
             let quoted = try connection.quoteIdentifier(table)
-            sums[table] = try connection.query(named: "checksum_\(table)", """
+            sums[table] = try connection.query(
+                named: "checksum_\(table)",
+                """
                 SELECT md5(string_agg(t::text, E'\\n' ORDER BY t.\(key))) AS sum, count(*) AS n FROM \(quoted) t
                 """)[0].string("sum")
         }
@@ -66,12 +68,15 @@ import Testing
 
     /// The report indexes, valid, as `db migrate` made them.
     static func reportIndexes(_ connection: PostgresConnection) throws -> [String] {
-        try connection.query(named: "report_indexes", """
+        try connection.query(
+            named: "report_indexes",
+            """
             SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE c.relname = ANY($1) AND i.indisvalid AND i.indisready
             ORDER BY 1
-            """, parameters: [.textArray(Schema.indexes.map(\.name))]).map { try $0.string("definition") }
+            """, parameters: [.textArray(Schema.indexes.map(\.name))]
+        ).map { try $0.string("definition") }
     }
 
     @Test func reportIndexesAreRebuiltAfterALoadFromEmptyAndSurviveAFailedOne() throws {
@@ -82,9 +87,12 @@ import Testing
         #expect(try Self.reportIndexes(connection) == migrated)
         try SchemaCheck.verify(on: connection)
         // The planner uses them on the loaded rows.
-        let plan = try connection.query(named: "explain", """
+        let plan = try connection.query(
+            named: "explain",
+            """
             EXPLAIN SELECT count(*) FROM viral_metrics WHERE created_at >= '2026-11-16' AND created_at < '2026-11-17'
-            """).map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
+            """
+        ).map { try $0.string("QUERY PLAN") }.joined(separator: "\n")
         #expect(plan.contains("viral_metrics_created_at_idx"), "\(plan)")
         // A --replace that fails after dropping them leaves them in place.
         let impatient = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo, statementTimeoutMilliseconds: 1))

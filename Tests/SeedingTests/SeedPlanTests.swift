@@ -3,10 +3,11 @@ import Testing
 
 @Suite struct SeedPlanTests {
     @Test func tablesComeInLoadOrder() {
-        #expect(SmallSeed.plan.generators.map(\.table) == [
-            "real_time_metrics", "partnership_analytics", "partner_costs",
-            "viral_metrics", "ab_test_assignments", "conversion_events",
-        ])
+        #expect(
+            SmallSeed.plan.generators.map(\.table) == [
+                "real_time_metrics", "partnership_analytics", "partner_costs",
+                "viral_metrics", "ab_test_assignments", "conversion_events",
+            ])
         #expect(SmallSeed.plan.summary.map(\.rows) == SmallSeed.plan.generators.map(\.rowCount))
         #expect(SmallSeed.plan.totalRows == SmallSeed.plan.generators.reduce(0) { $0 + $1.rowCount })
     }
@@ -33,7 +34,8 @@ import Testing
 
     @Test func copyStatementNamesTheColumns() throws {
         let generator = try #require(SmallSeed.plan.generator(for: "partner_costs"))
-        #expect(generator.copyStatement
+        #expect(
+            generator.copyStatement
                 == "COPY partner_costs (id, partner_name, analytics_period, cost, created_at) FROM STDIN")
     }
 }

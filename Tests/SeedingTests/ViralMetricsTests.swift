@@ -30,7 +30,7 @@ import Testing
 
     @Test func someRowsHaveNoEmailOrPlatform() {
         let noEmail = rows.filter { $0["user_email"]! == nil }.count
-        #expect(noEmail >= 380 && noEmail <= 620, "\(noEmail) rows without e-mail")   // 0.5 %
+        #expect(noEmail >= 380 && noEmail <= 620, "\(noEmail) rows without e-mail") // 0.5 %
         let noPlatform = rows.filter { $0["source_platform"]! == nil }.count
         #expect(noPlatform >= 800 && noPlatform <= 2000, "\(noPlatform) rows without platform")
         let platforms = Set(rows.compactMap { $0["source_platform"] ?? nil })
@@ -58,7 +58,7 @@ import Testing
         for row in rows { if let email = row["user_email"] ?? nil { actions[email, default: 0] += 1 } }
         let counts = actions.values.sorted(by: >)
         #expect(counts.count > 10_000)
-        #expect(counts[0] >= 30)                                 // power users
-        #expect(counts.filter { $0 == 1 }.count > counts.count / 10)   // and one-off sharers
+        #expect(counts[0] >= 30) // power users
+        #expect(counts.filter { $0 == 1 }.count > counts.count / 10) // and one-off sharers
     }
 }

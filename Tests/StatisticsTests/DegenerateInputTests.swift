@@ -77,7 +77,8 @@ struct DegenerateInputTests {
         for reason in UndefinedReason.allCases {
             #expect(reason.description.hasPrefix("undefined, because "))
         }
-        #expect(Estimate<Double>.undefined(.zeroBaseline).description
+        #expect(
+            Estimate<Double>.undefined(.zeroBaseline).description
                 == "undefined, because the control converted nobody, so a relative change has no baseline")
     }
 
@@ -93,8 +94,9 @@ struct DegenerateInputTests {
         #expect(sampleSizePerVariant(baseline: arm.rate, treatment: arm.rate).undefinedReason == .identicalRates)
     }
 
-    @Test("both arms at 0 % or both at 100 %: Fisher p = 1, uplift 0 in [0, 0], even chance, no sample size",
-          arguments: [0, 500])
+    @Test(
+        "both arms at 0 % or both at 100 %: Fisher p = 1, uplift 0 in [0, 0], even chance, no sample size",
+        arguments: [0, 500])
     func bothRatesEqualAndExtreme(conversions: Int) throws {
         let arm = Proportion(successes: conversions, trials: 500)
         #expect(twoProportionZTest(control: arm, treatment: arm).undefinedReason == .zeroVariance)
@@ -108,7 +110,8 @@ struct DegenerateInputTests {
         if conversions == 0 {
             #expect(relativeUplift(control: arm, treatment: arm).undefinedReason == .zeroBaseline)
         } else {
-            #expect(relativeUplift(control: arm, treatment: arm).definedValue
+            #expect(
+                relativeUplift(control: arm, treatment: arm).definedValue
                     == Uplift(estimate: 0, interval: ConfidenceInterval(lower: 0, upper: 0)))
         }
         #expect(chanceToBeatControl(control: arm, treatment: arm).definedValue == 0.5)
@@ -129,9 +132,11 @@ struct DegenerateInputTests {
         #expect(comparison.method == .zTest && comparison.z! < 0 && comparison.pValue < 1e-8)
         // Everybody converted in the control, nobody in the treatment: both intervals are points.
         let all = Proportion(successes: 10, trials: 10), none = Proportion(successes: 0, trials: 10)
-        #expect(absoluteUplift(control: all, treatment: none).definedValue
+        #expect(
+            absoluteUplift(control: all, treatment: none).definedValue
                 == Uplift(estimate: -1, interval: ConfidenceInterval(lower: -1, upper: -1)))
-        #expect(relativeUplift(control: all, treatment: none).definedValue
+        #expect(
+            relativeUplift(control: all, treatment: none).definedValue
                 == Uplift(estimate: -1, interval: ConfidenceInterval(lower: -1, upper: -1)))
     }
 
@@ -149,16 +154,24 @@ struct DegenerateInputTests {
 
     @Test("the comparison picks Fisher's test when an expected count is below 5")
     func testChoice() throws {
-        let small = try #require(compareConversionRates(control: Proportion(successes: 0, trials: 18),
-                                                        treatment: Proportion(successes: 5, trials: 20)).definedValue)
+        let small = try #require(
+            compareConversionRates(
+                control: Proportion(successes: 0, trials: 18),
+                treatment: Proportion(successes: 5, trials: 20)
+            ).definedValue)
         #expect(small.method == .fisher)
         #expect(isClose(small.pValue, 0.047957732168258486, relative: 1e-9))
-        let large = try #require(compareConversionRates(control: Proportion(successes: 100, trials: 1000),
-                                                        treatment: Proportion(successes: 120, trials: 1000)).definedValue)
+        let large = try #require(
+            compareConversionRates(
+                control: Proportion(successes: 100, trials: 1000),
+                treatment: Proportion(successes: 120, trials: 1000)
+            ).definedValue)
         #expect(large.method == .zTest)
         #expect(large.method.rawValue == "z-test" && ConversionComparison.Method.fisher.rawValue == "fisher")
-        #expect(smallestExpectedCount(control: Proportion(successes: 0, trials: 18),
-                                      treatment: Proportion(successes: 5, trials: 20)) < 5)
+        #expect(
+            smallestExpectedCount(
+                control: Proportion(successes: 0, trials: 18),
+                treatment: Proportion(successes: 5, trials: 20)) < 5)
     }
 }
 

@@ -12,12 +12,16 @@ struct DistributionTests {
     }
 
     struct ChiSquareFixture: Decodable {
-        struct Case: Decodable, Sendable { var df: Int; var x, cdf, survival: Double }
+        struct Case: Decodable, Sendable {
+            var df: Int
+            var x, cdf, survival: Double
+        }
         var cases: [Case]
     }
 
-    @Test("standard normal cdf and survival (far tails via erfc)",
-          arguments: try Fixtures.load("normal", as: NormalFixture.self).cdfCases)
+    @Test(
+        "standard normal cdf and survival (far tails via erfc)",
+        arguments: try Fixtures.load("normal", as: NormalFixture.self).cdfCases)
     func normalCDF(c: NormalFixture.CDFCase) throws {
         let tolerance = try Fixtures.tolerance("normal")
         #expect(isClose(StandardNormal.cdf(c.x), c.cdf, relative: 1e-9, absolute: 1e-300), "Φ(\(c.x))")
@@ -28,8 +32,9 @@ struct DistributionTests {
         }
     }
 
-    @Test("standard normal quantile (AS 241) to ~1e-15",
-          arguments: try Fixtures.load("normal", as: NormalFixture.self).quantileCases)
+    @Test(
+        "standard normal quantile (AS 241) to ~1e-15",
+        arguments: try Fixtures.load("normal", as: NormalFixture.self).quantileCases)
     func normalQuantile(c: NormalFixture.QuantileCase) throws {
         let tolerance = try Fixtures.tolerance("normal")
         #expect(isClose(StandardNormal.quantile(c.p), c.quantile, tolerance), "Φ⁻¹(\(c.p))")
@@ -45,8 +50,9 @@ struct DistributionTests {
         #expect(isClose(StandardNormal.density(0), 1 / (2 * Double.pi).squareRoot(), relative: 1e-15))
     }
 
-    @Test("chi-square cdf and survival, p-values down to 1e-307",
-          arguments: try Fixtures.load("chi_square_distribution", as: ChiSquareFixture.self).cases)
+    @Test(
+        "chi-square cdf and survival, p-values down to 1e-307",
+        arguments: try Fixtures.load("chi_square_distribution", as: ChiSquareFixture.self).cases)
     func chiSquare(c: ChiSquareFixture.Case) throws {
         let tolerance = try Fixtures.tolerance("chi_square_distribution")
         let distribution = ChiSquareDistribution(degreesOfFreedom: c.df)
@@ -61,7 +67,10 @@ struct SpecialFunctionTests {
         struct LogGammaCase: Decodable, Sendable { var x, expected: Double }
         struct LogBetaCase: Decodable, Sendable { var a, b, expected: Double }
         struct GammaCase: Decodable, Sendable { var a, x, lower, upper: Double }
-        struct BetaCase: Decodable, Sendable { var x, a, b, lower, upper: Double; var source: String }
+        struct BetaCase: Decodable, Sendable {
+            var x, a, b, lower, upper: Double
+            var source: String
+        }
         var logGamma: [LogGammaCase]
         var logBeta: [LogBetaCase]
         var incompleteGamma: [GammaCase]
@@ -90,10 +99,12 @@ struct SpecialFunctionTests {
     @Test("regularised incomplete beta and its complement", arguments: try fixture().incompleteBeta)
     func incompleteBeta(c: SpecialFixture.BetaCase) throws {
         let tolerance = try Fixtures.tolerance("special_functions")
-        #expect(isClose(regularizedIncompleteBeta(c.x, a: c.a, b: c.b), c.lower, tolerance),
-                "I_\(c.x)(\(c.a), \(c.b)) [\(c.source)]")
-        #expect(isClose(regularizedIncompleteBetaComplement(c.x, a: c.a, b: c.b), c.upper, tolerance),
-                "1 − I_\(c.x)(\(c.a), \(c.b)) [\(c.source)]")
+        #expect(
+            isClose(regularizedIncompleteBeta(c.x, a: c.a, b: c.b), c.lower, tolerance),
+            "I_\(c.x)(\(c.a), \(c.b)) [\(c.source)]")
+        #expect(
+            isClose(regularizedIncompleteBetaComplement(c.x, a: c.a, b: c.b), c.upper, tolerance),
+            "1 − I_\(c.x)(\(c.a), \(c.b)) [\(c.source)]")
         let distribution = BetaDistribution(alpha: c.a, beta: c.b)
         #expect(isClose(distribution.cdf(c.x) + distribution.survival(c.x), 1, relative: 1e-14))
     }

@@ -5,7 +5,11 @@ import Testing
 @Suite("Hypothesis tests against scipy and statsmodels")
 struct HypothesisTestTests {
     struct FisherFixture: Decodable {
-        struct Case: Decodable, Sendable { var table: [Int]; var pValue: Double; var scipyPValue: Double }
+        struct Case: Decodable, Sendable {
+            var table: [Int]
+            var pValue: Double
+            var scipyPValue: Double
+        }
         var cases: [Case]
     }
 
@@ -46,8 +50,9 @@ struct HypothesisTestTests {
         var cases: [Case]
     }
 
-    @Test("Fisher's exact test, small and 10-million-user tables, p down to 1e-296",
-          arguments: try Fixtures.load("fisher_exact", as: FisherFixture.self).cases)
+    @Test(
+        "Fisher's exact test, small and 10-million-user tables, p down to 1e-296",
+        arguments: try Fixtures.load("fisher_exact", as: FisherFixture.self).cases)
     func fisher(c: FisherFixture.Case) throws {
         let tolerance = try Fixtures.tolerance("fisher_exact")
         let t = c.table
@@ -72,8 +77,9 @@ struct HypothesisTestTests {
         #expect(isClose(value.pValue, try #require(c.pValue), tolerance))
     }
 
-    @Test("chi-square goodness of fit (SRM) with weights",
-          arguments: try Fixtures.load("chi_square_tests", as: ChiSquareFixture.self).goodnessOfFit)
+    @Test(
+        "chi-square goodness of fit (SRM) with weights",
+        arguments: try Fixtures.load("chi_square_tests", as: ChiSquareFixture.self).goodnessOfFit)
     func goodnessOfFit(c: ChiSquareFixture.GoodnessCase) throws {
         let tolerance = try Fixtures.tolerance("chi_square_tests")
         let result = chiSquareGoodnessOfFit(observed: c.observed, weights: c.weights)
@@ -87,8 +93,9 @@ struct HypothesisTestTests {
         #expect(isClose(value.pValue, try #require(c.pValue), tolerance))
     }
 
-    @Test("chi-square test of independence, r×2, no continuity correction",
-          arguments: try Fixtures.load("chi_square_tests", as: ChiSquareFixture.self).independence)
+    @Test(
+        "chi-square test of independence, r×2, no continuity correction",
+        arguments: try Fixtures.load("chi_square_tests", as: ChiSquareFixture.self).independence)
     func independence(c: ChiSquareFixture.IndependenceCase) throws {
         let tolerance = try Fixtures.tolerance("chi_square_tests")
         let result = chiSquareIndependence(c.arms.map(arm))

@@ -46,8 +46,9 @@ struct IntervalTests {
         #expect(interval.contains(proportion.rate))
     }
 
-    @Test("absolute and relative uplift with their intervals",
-          arguments: try Fixtures.load("uplift_intervals", as: UpliftFixture.self).cases)
+    @Test(
+        "absolute and relative uplift with their intervals",
+        arguments: try Fixtures.load("uplift_intervals", as: UpliftFixture.self).cases)
     func uplift(c: UpliftFixture.Case) throws {
         let tolerance = try Fixtures.tolerance("uplift_intervals")
         let control = arm(c.control), treatment = arm(c.treatment)

@@ -18,8 +18,9 @@ struct PlanningTests {
         var cases: [Case]
     }
 
-    @Test("Holm and Benjamini–Hochberg as statsmodels multipletests",
-          arguments: try Fixtures.load("multiple_testing", as: MultipleTestingFixture.self).cases)
+    @Test(
+        "Holm and Benjamini–Hochberg as statsmodels multipletests",
+        arguments: try Fixtures.load("multiple_testing", as: MultipleTestingFixture.self).cases)
     func multipleTesting(c: MultipleTestingFixture.Case) throws {
         let tolerance = try Fixtures.tolerance("multiple_testing")
         let holm = try #require(adjustedPValues(c.pValues, correction: .holm).definedValue)
@@ -39,8 +40,9 @@ struct PlanningTests {
         #expect(adjustedPValues([0.03], correction: .benjaminiHochberg).definedValue == [0.03])
     }
 
-    @Test("users needed per variant for 80 % power",
-          arguments: try Fixtures.load("sample_size", as: SampleSizeFixture.self).cases)
+    @Test(
+        "users needed per variant for 80 % power",
+        arguments: try Fixtures.load("sample_size", as: SampleSizeFixture.self).cases)
     func sampleSize(c: SampleSizeFixture.Case) {
         let result = sampleSizePerVariant(baseline: c.baseline, treatment: c.treatment, alpha: c.alpha, power: c.power)
         if let reason = c.undefined {
@@ -52,7 +54,8 @@ struct PlanningTests {
 
     @Test("a minimum detectable effect sets the treatment rate to p_c·(1 + mde)")
     func minimumDetectableEffect() {
-        #expect(sampleSizePerVariant(baseline: 0.1, minimumDetectableEffect: 0.05)
+        #expect(
+            sampleSizePerVariant(baseline: 0.1, minimumDetectableEffect: 0.05)
                 == sampleSizePerVariant(baseline: 0.1, treatment: 0.1 * 1.05))
         #expect(sampleSizePerVariant(baseline: 0.1, minimumDetectableEffect: 0).undefinedReason == .identicalRates)
         #expect(sampleSizePerVariant(baseline: 0, minimumDetectableEffect: 0.1).undefinedReason == .identicalRates)

@@ -24,7 +24,8 @@ struct PropertyTests {
     func swappingArms() throws {
         for (a, b) in Self.pairs {
             if let forward = twoProportionZTest(control: a, treatment: b).definedValue,
-               let backward = twoProportionZTest(control: b, treatment: a).definedValue {
+                let backward = twoProportionZTest(control: b, treatment: a).definedValue
+            {
                 #expect(forward.z == -backward.z)
                 #expect(forward.pValue == backward.pValue)
             }
@@ -33,7 +34,8 @@ struct PropertyTests {
             #expect(forward.estimate == -backward.estimate)
             #expect(isClose(forward.interval.lower, -backward.interval.upper, relative: 1e-12, absolute: 1e-15))
             if let f = relativeUplift(control: a, treatment: b).definedValue,
-               let g = relativeUplift(control: b, treatment: a).definedValue {
+                let g = relativeUplift(control: b, treatment: a).definedValue
+            {
                 // (1 + r)(1 + r') = 1 and the signs agree with the absolute uplift.
                 #expect(isClose((1 + f.estimate) * (1 + g.estimate), 1, relative: 1e-12) || f.estimate == -1)
                 #expect(f.estimate.sign == forward.estimate.sign || f.estimate == 0)

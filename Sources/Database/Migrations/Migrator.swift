@@ -20,7 +20,7 @@ public struct Migrator {
     }
 
     public static let historyTable = "growth_report_migrations"
-    static let lockKey = 7_402_113_509   // an arbitrary constant shared by every growth-report migrate
+    static let lockKey = 7_402_113_509 // an arbitrary constant shared by every growth-report migrate
 
     let migrations: [Migration]
     let logger: Logger
@@ -34,7 +34,8 @@ public struct Migrator {
     public func pendingSQL(on connection: PostgresConnection) throws -> String {
         let applied = try appliedChecksums(on: connection)
         var script = "-- growth-report db migrate (dry run): nothing has been changed.\n"
-        script += "CREATE TABLE IF NOT EXISTS \(Self.historyTable) (version integer PRIMARY KEY, name text NOT NULL, "
+        script +=
+            "CREATE TABLE IF NOT EXISTS \(Self.historyTable) (version integer PRIMARY KEY, name text NOT NULL, "
             + "checksum text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());\n"
         for migration in migrations where applied[migration.version] == nil {
             script += "\n-- migration \(migration.version): \(migration.name)\n"
@@ -57,9 +58,14 @@ public struct Migrator {
         // Poll rather than block: a session waiting in pg_advisory_lock holds a snapshot that a
         // concurrent CREATE INDEX CONCURRENTLY of the other run would wait for (a deadlock).
         var announced = false
-        while try connection.query(named: "migrate_lock", "SELECT pg_try_advisory_lock($1) AS locked",
-                                   parameters: [.int(Self.lockKey)]).first?.decode("locked", as: Bool.self) != true {
-            if !announced { logger.info("waiting for another growth-report db migrate to finish"); announced = true }
+        while try connection.query(
+            named: "migrate_lock", "SELECT pg_try_advisory_lock($1) AS locked",
+            parameters: [.int(Self.lockKey)]
+        ).first?.decode("locked", as: Bool.self) != true {
+            if !announced {
+                logger.info("waiting for another growth-report db migrate to finish")
+                announced = true
+            }
             Thread.sleep(forTimeInterval: 0.5)
         }
         defer { _ = try? connection.execute(named: "migrate_unlock", "SELECT pg_advisory_unlock($1)", parameters: [.int(Self.lockKey)]) }
@@ -68,7 +74,9 @@ public struct Migrator {
         var deferredIndexes: [IndexDefinition] = []
         var deferredVersions: [Migration] = []
         try connection.transaction {
-            try connection.executeScript(named: "migrate_history_table", """
+            try connection.executeScript(
+                named: "migrate_history_table",
+                """
                 CREATE TABLE IF NOT EXISTS \(Self.historyTable) (
                   version integer PRIMARY KEY,
                   name text NOT NULL,
@@ -129,9 +137,10 @@ public struct Migrator {
     }
 
     private func appliedChecksums(on connection: PostgresConnection) throws -> [Int: String] {
-        let exists = try connection.query(named: "migrate_history_exists",
-                                          "SELECT to_regclass($1) IS NOT NULL AS present",
-                                          parameters: [.text("public." + Self.historyTable)])
+        let exists = try connection.query(
+            named: "migrate_history_exists",
+            "SELECT to_regclass($1) IS NOT NULL AS present",
+            parameters: [.text("public." + Self.historyTable)])
         guard try exists.first?.decode("present", as: Bool.self) == true else { return [:] }
         let rows = try connection.query(named: "migrate_history", "SELECT version, checksum FROM \(Self.historyTable)")
         var result: [Int: String] = [:]
@@ -147,31 +156,37 @@ public struct Migrator {
     }
 
     private func tableHasRows(_ table: String, on connection: PostgresConnection) throws -> Bool {
-        let exists = try connection.query(named: "migrate_table_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
-                                          parameters: [.text("public." + table)])
+        let exists = try connection.query(
+            named: "migrate_table_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
+            parameters: [.text("public." + table)])
         guard try exists.first?.decode("present", as: Bool.self) == true else { return false }
-        let rows = try connection.query(named: "migrate_table_has_rows",
-                                        "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS has_rows")
+        let rows = try connection.query(
+            named: "migrate_table_has_rows",
+            "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS has_rows")
         return try rows.first?.decode("has_rows", as: Bool.self) ?? false
     }
 
     private func indexExists(_ name: String, on connection: PostgresConnection) throws -> Bool {
-        let rows = try connection.query(named: "migrate_index_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
-                                        parameters: [.text("public." + name)])
+        let rows = try connection.query(
+            named: "migrate_index_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
+            parameters: [.text("public." + name)])
         return try rows.first?.decode("present", as: Bool.self) ?? false
     }
 
     /// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that `IF NOT EXISTS`
     /// would keep; drop it so it is built again.
     private func dropIfInvalid(_ index: IndexDefinition, on connection: PostgresConnection, concurrently: Bool) throws {
-        let rows = try connection.query(named: "migrate_index_valid", """
+        let rows = try connection.query(
+            named: "migrate_index_valid",
+            """
             SELECT i.indisvalid AS valid FROM pg_index i
             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = $1 AND n.nspname = 'public'
             """, parameters: [.text(index.name)])
         guard let valid = try rows.first?.decode("valid", as: Bool.self), !valid else { return }
         logger.warning("dropping an invalid index left by an interrupted build", metadata: ["index": "\(index.name)"])
-        try connection.executeScript(named: "drop_invalid_\(index.name)",
-                                     "DROP INDEX \(concurrently ? "CONCURRENTLY " : "")IF EXISTS \(try connection.quoteIdentifier(index.name))")
+        try connection.executeScript(
+            named: "drop_invalid_\(index.name)",
+            "DROP INDEX \(concurrently ? "CONCURRENTLY " : "")IF EXISTS \(try connection.quoteIdentifier(index.name))")
     }
 }

@@ -34,7 +34,9 @@ public enum SchemaCheck {
     /// - Parameter requireAll: false to check only the tables that exist.
     /// - Throws: `SchemaMismatch` naming the first table and column that differ.
     public static func verify(on connection: PostgresConnection, requireAll: Bool = true) throws {
-        let rows = try connection.query(named: "schema_columns", """
+        let rows = try connection.query(
+            named: "schema_columns",
+            """
             SELECT table_name, column_name, data_type FROM information_schema.columns
             WHERE table_schema = 'public' AND table_name = ANY($1)
             ORDER BY table_name, ordinal_position

@@ -15,8 +15,10 @@ public struct CSVOptions: Sendable, Equatable {
     /// The offset timestamps are written with; UTC (`…Z`) by default.
     public var timeZone: TimeZone
 
-    public init(includesByteOrderMark: Bool = false, lineEnding: LineEnding = .crlf,
-                timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
+    public init(
+        includesByteOrderMark: Bool = false, lineEnding: LineEnding = .crlf,
+        timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    ) {
         self.includesByteOrderMark = includesByteOrderMark
         self.lineEnding = lineEnding
         self.timeZone = timeZone

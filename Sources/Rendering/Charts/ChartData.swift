@@ -19,8 +19,9 @@ struct ChartData {
     init(chart: ReportChart, table: ReportTable, formatter: DisplayFormatter) throws {
         func column(_ key: String) throws -> Int {
             guard let index = table.columnIndex(key) else {
-                throw HTMLRenderingError(.invalidDocument,
-                                         message: "Chart '\(chart.id)' plots column '\(key)', which table '\(table.name)' does not have.")
+                throw HTMLRenderingError(
+                    .invalidDocument,
+                    message: "Chart '\(chart.id)' plots column '\(key)', which table '\(table.name)' does not have.")
             }
             return index
         }
@@ -29,8 +30,10 @@ struct ChartData {
         }
         let rowRange = chart.rows ?? 0..<table.rows.count
         guard rowRange.lowerBound >= 0, rowRange.upperBound <= table.rows.count else {
-            throw HTMLRenderingError(.invalidDocument,
-                                     message: "Chart '\(chart.id)' plots rows \(rowRange.lowerBound)..<\(rowRange.upperBound) of table '\(table.name)', which has \(table.rows.count).")
+            throw HTMLRenderingError(
+                .invalidDocument,
+                message:
+                    "Chart '\(chart.id)' plots rows \(rowRange.lowerBound)..<\(rowRange.upperBound) of table '\(table.name)', which has \(table.rows.count).")
         }
         let rows = table.rows[rowRange]
         let categoryIndex = try column(chart.categoryColumn)

@@ -20,8 +20,9 @@ public struct SVGChartBuilder: Sendable {
     /// - Parameter id: unique in the page; used for the `<title>`/`<desc>` ids.
     public func svg(for chart: ReportChart, in document: ReportDocument, id: String) throws -> String {
         guard let table = document.table(named: chart.table) else {
-            throw HTMLRenderingError(.invalidDocument,
-                                     message: "Chart '\(chart.id)' reads table '\(chart.table)', which the document does not have.")
+            throw HTMLRenderingError(
+                .invalidDocument,
+                message: "Chart '\(chart.id)' reads table '\(chart.table)', which the document does not have.")
         }
         return try svg(for: chart, table: table, id: id)
     }
@@ -80,8 +81,12 @@ private struct ChartCanvas {
             top = drawLegend(y: top) + 8
         }
         if let title = chart.valueAxisTitle {
-            body.text("text", ["x": "0", "y": SVGWriter.number(top + 10), "font-size": "12", "fill": "currentColor",
-                               "fill-opacity": "0.7"], title.singleLine.truncated(to: 60))
+            body.text(
+                "text",
+                [
+                    "x": "0", "y": SVGWriter.number(top + 10), "font-size": "12", "fill": "currentColor",
+                    "fill-opacity": "0.7",
+                ], title.singleLine.truncated(to: 60))
             top += 22
         } else {
             top += 6
@@ -105,12 +110,20 @@ private struct ChartCanvas {
         for (tick, label) in zip(scale.ticks, tickLabels) {
             let y = scale.position(tick, from: bottom, to: top)
             let isZero = tick == 0
-            body.empty("line", ["x1": SVGWriter.number(left), "x2": SVGWriter.number(right),
-                                "y1": SVGWriter.number(y), "y2": SVGWriter.number(y),
-                                "stroke": "currentColor", "stroke-opacity": isZero ? "0.55" : "0.13",
-                                "stroke-width": isZero ? "1.2" : "1"])
-            body.text("text", ["x": SVGWriter.number(left - 6), "y": SVGWriter.number(y + 4), "text-anchor": "end",
-                               "font-size": "\(Int(Self.tickSize))", "fill": "currentColor", "fill-opacity": "0.75"], label)
+            body.empty(
+                "line",
+                [
+                    "x1": SVGWriter.number(left), "x2": SVGWriter.number(right),
+                    "y1": SVGWriter.number(y), "y2": SVGWriter.number(y),
+                    "stroke": "currentColor", "stroke-opacity": isZero ? "0.55" : "0.13",
+                    "stroke-width": isZero ? "1.2" : "1",
+                ])
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number(left - 6), "y": SVGWriter.number(y + 4), "text-anchor": "end",
+                    "font-size": "\(Int(Self.tickSize))", "fill": "currentColor", "fill-opacity": "0.75",
+                ], label)
         }
         body.close("g")
         body.newline()
@@ -124,11 +137,19 @@ private struct ChartCanvas {
             body.open("g")
             if shown != category { body.text("title", [:], category) }
             if slanted {
-                body.text("text", ["x": "0", "y": "0", "transform": "translate(\(SVGWriter.number(x + 4)) \(SVGWriter.number(bottom + 14))) rotate(-40)",
-                                   "text-anchor": "end", "font-size": "12", "fill": "currentColor"], shown)
+                body.text(
+                    "text",
+                    [
+                        "x": "0", "y": "0", "transform": "translate(\(SVGWriter.number(x + 4)) \(SVGWriter.number(bottom + 14))) rotate(-40)",
+                        "text-anchor": "end", "font-size": "12", "fill": "currentColor",
+                    ], shown)
             } else {
-                body.text("text", ["x": SVGWriter.number(x), "y": SVGWriter.number(bottom + 18), "text-anchor": "middle",
-                                   "font-size": "12", "fill": "currentColor"], shown)
+                body.text(
+                    "text",
+                    [
+                        "x": SVGWriter.number(x), "y": SVGWriter.number(bottom + 18), "text-anchor": "middle",
+                        "font-size": "12", "fill": "currentColor",
+                    ], shown)
             }
             body.close("g")
         }
@@ -149,10 +170,18 @@ private struct ChartCanvas {
                 x = 0
                 row += 20
             }
-            body.empty("rect", ["x": SVGWriter.number(x), "y": SVGWriter.number(row), "width": "12", "height": "12",
-                                "rx": "2", "fill": color(index)])
-            body.text("text", ["x": SVGWriter.number(x + 18), "y": SVGWriter.number(row + 10.5), "font-size": "12",
-                               "fill": "currentColor"], name)
+            body.empty(
+                "rect",
+                [
+                    "x": SVGWriter.number(x), "y": SVGWriter.number(row), "width": "12", "height": "12",
+                    "rx": "2", "fill": color(index),
+                ])
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number(x + 18), "y": SVGWriter.number(row + 10.5), "font-size": "12",
+                    "fill": "currentColor",
+                ], name)
             x += itemWidth
         }
         body.close("g")
@@ -163,12 +192,20 @@ private struct ChartCanvas {
     mutating func drawReferenceLine(scale: NiceScale, left: Double, right: Double, top: Double, bottom: Double) {
         guard let reference = chart.referenceValue, reference.isFinite else { return }
         let y = scale.position(reference, from: bottom, to: top)
-        body.empty("line", ["x1": SVGWriter.number(left), "x2": SVGWriter.number(right), "y1": SVGWriter.number(y),
-                            "y2": SVGWriter.number(y), "stroke": "currentColor", "stroke-opacity": "0.7",
-                            "stroke-dasharray": "5 4", "class": "chart-reference"])
+        body.empty(
+            "line",
+            [
+                "x1": SVGWriter.number(left), "x2": SVGWriter.number(right), "y1": SVGWriter.number(y),
+                "y2": SVGWriter.number(y), "stroke": "currentColor", "stroke-opacity": "0.7",
+                "stroke-dasharray": "5 4", "class": "chart-reference",
+            ])
         let label = (chart.referenceLabel ?? valueText(reference, column: data.valueColumn)).singleLine.truncated(to: 40)
-        body.text("text", ["x": SVGWriter.number(right), "y": SVGWriter.number(y - 5), "text-anchor": "end",
-                           "font-size": "11", "fill": "currentColor", "fill-opacity": "0.8"], label)
+        body.text(
+            "text",
+            [
+                "x": SVGWriter.number(right), "y": SVGWriter.number(y - 5), "text-anchor": "end",
+                "font-size": "11", "fill": "currentColor", "fill-opacity": "0.8",
+            ], label)
         body.newline()
     }
 
@@ -190,23 +227,35 @@ private struct ChartCanvas {
                 let x = groupStart + barWidth * Double(seriesIndex)
                 guard let value = series.values[categoryIndex] else {
                     parts.append(seriesLabel(series) + "n/a")
-                    body.text("text", ["x": SVGWriter.number(x + barWidth / 2), "y": SVGWriter.number(zeroY - 4),
-                                       "text-anchor": "middle", "font-size": "10", "fill": "currentColor",
-                                       "fill-opacity": "0.6"], "n/a")
+                    body.text(
+                        "text",
+                        [
+                            "x": SVGWriter.number(x + barWidth / 2), "y": SVGWriter.number(zeroY - 4),
+                            "text-anchor": "middle", "font-size": "10", "fill": "currentColor",
+                            "fill-opacity": "0.6",
+                        ], "n/a")
                     continue
                 }
                 let y = scale.position(value, from: frame.bottom, to: frame.top)
                 let text = valueText(value, column: series.column)
                 parts.append(seriesLabel(series) + text)
-                body.open("rect", ["x": SVGWriter.number(x + 1), "y": SVGWriter.number(min(y, zeroY)),
-                                   "width": SVGWriter.number(max(1, barWidth - 2)),
-                                   "height": SVGWriter.number(max(0.5, abs(zeroY - y))), "rx": "2", "fill": color(seriesIndex)])
+                body.open(
+                    "rect",
+                    [
+                        "x": SVGWriter.number(x + 1), "y": SVGWriter.number(min(y, zeroY)),
+                        "width": SVGWriter.number(max(1, barWidth - 2)),
+                        "height": SVGWriter.number(max(0.5, abs(zeroY - y))), "rx": "2", "fill": color(seriesIndex),
+                    ])
                 body.text("title", [:], "\(category) — \(series.column.title): \(text)")
                 body.close("rect")
                 if showsValues {
                     let labelY = value < 0 ? max(y, zeroY) + 14 : min(y, zeroY) - 5
-                    body.text("text", ["x": SVGWriter.number(x + barWidth / 2), "y": SVGWriter.number(labelY),
-                                       "text-anchor": "middle", "font-size": "11", "fill": "currentColor"], text)
+                    body.text(
+                        "text",
+                        [
+                            "x": SVGWriter.number(x + barWidth / 2), "y": SVGWriter.number(labelY),
+                            "text-anchor": "middle", "font-size": "11", "fill": "currentColor",
+                        ], text)
                 }
             }
             description.append("\(category): " + parts.joined(separator: ", "))
@@ -240,8 +289,12 @@ private struct ChartCanvas {
             }
             body.open("g", ["class": "chart-series"])
             if !path.isEmpty {
-                body.empty("path", ["d": path, "fill": "none", "stroke": color(seriesIndex), "stroke-width": "2.5",
-                                    "stroke-linejoin": "round", "stroke-linecap": "round"])
+                body.empty(
+                    "path",
+                    [
+                        "d": path, "fill": "none", "stroke": color(seriesIndex), "stroke-width": "2.5",
+                        "stroke-linejoin": "round", "stroke-linecap": "round",
+                    ])
             }
             for (index, point) in points.enumerated() {
                 guard let point else {
@@ -250,8 +303,12 @@ private struct ChartCanvas {
                 }
                 let text = valueText(point.3, column: series.column)
                 parts[index].append(seriesLabel(series) + text)
-                body.open("circle", ["cx": SVGWriter.number(point.1), "cy": SVGWriter.number(point.2), "r": "3.5",
-                                     "fill": color(seriesIndex)])
+                body.open(
+                    "circle",
+                    [
+                        "cx": SVGWriter.number(point.1), "cy": SVGWriter.number(point.2), "r": "3.5",
+                        "fill": color(seriesIndex),
+                    ])
                 body.text("title", [:], "\(data.categories[index]) — \(series.column.title): \(text)")
                 body.close("circle")
             }
@@ -288,36 +345,60 @@ private struct ChartCanvas {
 
         body.open("g", ["class": "chart-grid"])
         for (index, _) in rows.enumerated() where index % 2 == 1 {
-            body.empty("rect", ["x": "0", "y": SVGWriter.number(top + rowHeight * Double(index)), "width": SVGWriter.number(width),
-                                "height": SVGWriter.number(rowHeight), "fill": "currentColor", "fill-opacity": "0.04"])
+            body.empty(
+                "rect",
+                [
+                    "x": "0", "y": SVGWriter.number(top + rowHeight * Double(index)), "width": SVGWriter.number(width),
+                    "height": SVGWriter.number(rowHeight), "fill": "currentColor", "fill-opacity": "0.04",
+                ])
         }
         for tick in scale.ticks {
             let x = scale.position(tick, from: left, to: right)
-            body.empty("line", ["x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(top),
-                                "y2": SVGWriter.number(bottom), "stroke": "currentColor",
-                                "stroke-opacity": tick == 0 ? "0.5" : "0.13"])
-            body.text("text", ["x": SVGWriter.number(x), "y": SVGWriter.number(bottom + 18), "text-anchor": "middle",
-                               "font-size": "\(Int(Self.tickSize))", "fill": "currentColor", "fill-opacity": "0.75"],
-                      tickText(tick, scale: scale))
+            body.empty(
+                "line",
+                [
+                    "x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(top),
+                    "y2": SVGWriter.number(bottom), "stroke": "currentColor",
+                    "stroke-opacity": tick == 0 ? "0.5" : "0.13",
+                ])
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number(x), "y": SVGWriter.number(bottom + 18), "text-anchor": "middle",
+                    "font-size": "\(Int(Self.tickSize))", "fill": "currentColor", "fill-opacity": "0.75",
+                ],
+                tickText(tick, scale: scale))
         }
         if let title = chart.valueAxisTitle {
-            body.text("text", ["x": SVGWriter.number((left + right) / 2), "y": SVGWriter.number(bottom + 40),
-                               "text-anchor": "middle", "font-size": "12", "fill": "currentColor", "fill-opacity": "0.75"],
-                      title.singleLine.truncated(to: 60))
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number((left + right) / 2), "y": SVGWriter.number(bottom + 40),
+                    "text-anchor": "middle", "font-size": "12", "fill": "currentColor", "fill-opacity": "0.75",
+                ],
+                title.singleLine.truncated(to: 60))
         }
         body.close("g")
         body.newline()
 
         if let reference = chart.referenceValue, reference.isFinite {
             let x = scale.position(reference, from: left, to: right)
-            body.empty("line", ["x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(top - 4),
-                                "y2": SVGWriter.number(bottom), "stroke": "currentColor", "stroke-opacity": "0.7",
-                                "stroke-dasharray": "5 4", "class": "chart-reference"])
+            body.empty(
+                "line",
+                [
+                    "x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(top - 4),
+                    "y2": SVGWriter.number(bottom), "stroke": "currentColor", "stroke-opacity": "0.7",
+                    "stroke-dasharray": "5 4", "class": "chart-reference",
+                ])
             let label = (chart.referenceLabel ?? valueText(reference, column: column)).singleLine.truncated(to: 36)
             let estimatedWidth = Double(label.count) * 6.2
             let anchorX = min(max(x, left + estimatedWidth / 2), right - estimatedWidth / 2)
-            body.text("text", ["x": SVGWriter.number(anchorX), "y": SVGWriter.number(top - 8), "text-anchor": "middle",
-                               "font-size": "11", "fill": "currentColor", "fill-opacity": "0.85"], label)
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number(anchorX), "y": SVGWriter.number(top - 8), "text-anchor": "middle",
+                    "font-size": "11", "fill": "currentColor", "fill-opacity": "0.85",
+                ], label)
             body.newline()
         }
 
@@ -336,29 +417,53 @@ private struct ChartCanvas {
             body.open("g", ["class": "chart-row"])
             body.text("title", [:], "\(category): \(valueLabel)" + (interval.isEmpty ? "" : ", interval \(interval)"))
             let shown = category.truncated(to: 17)
-            body.text("text", ["x": "0", "y": SVGWriter.number(y - 3), "font-size": "\(Int(Self.labelSize))",
-                               "font-weight": "600", "fill": "currentColor"], shown)
-            body.text("text", ["x": "0", "y": SVGWriter.number(y + 13), "font-size": "11", "fill": "currentColor",
-                               "fill-opacity": "0.7"], interval.isEmpty ? valueLabel : "\(valueLabel) (\(intervalShort(index, column: column)))")
+            body.text(
+                "text",
+                [
+                    "x": "0", "y": SVGWriter.number(y - 3), "font-size": "\(Int(Self.labelSize))",
+                    "font-weight": "600", "fill": "currentColor",
+                ], shown)
+            body.text(
+                "text",
+                [
+                    "x": "0", "y": SVGWriter.number(y + 13), "font-size": "11", "fill": "currentColor",
+                    "fill-opacity": "0.7",
+                ], interval.isEmpty ? valueLabel : "\(valueLabel) (\(intervalShort(index, column: column)))")
             if let low = data.lows[index], let high = data.highs[index] {
                 let x1 = scale.position(low, from: left, to: right)
                 let x2 = scale.position(high, from: left, to: right)
-                body.empty("line", ["x1": SVGWriter.number(x1), "x2": SVGWriter.number(x2), "y1": SVGWriter.number(y),
-                                    "y2": SVGWriter.number(y), "stroke": colour, "stroke-width": "2.5", "stroke-linecap": "round"])
+                body.empty(
+                    "line",
+                    [
+                        "x1": SVGWriter.number(x1), "x2": SVGWriter.number(x2), "y1": SVGWriter.number(y),
+                        "y2": SVGWriter.number(y), "stroke": colour, "stroke-width": "2.5", "stroke-linecap": "round",
+                    ])
                 for x in [x1, x2] {
-                    body.empty("line", ["x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(y - 6),
-                                        "y2": SVGWriter.number(y + 6), "stroke": colour, "stroke-width": "2"])
+                    body.empty(
+                        "line",
+                        [
+                            "x1": SVGWriter.number(x), "x2": SVGWriter.number(x), "y1": SVGWriter.number(y - 6),
+                            "y2": SVGWriter.number(y + 6), "stroke": colour, "stroke-width": "2",
+                        ])
                 }
             }
-            body.empty("circle", ["cx": SVGWriter.number(scale.position(value, from: left, to: right)), "cy": SVGWriter.number(y),
-                                  "r": "5.5", "fill": colour])
+            body.empty(
+                "circle",
+                [
+                    "cx": SVGWriter.number(scale.position(value, from: left, to: right)), "cy": SVGWriter.number(y),
+                    "r": "5.5", "fill": colour,
+                ])
             body.close("g")
             body.newline()
         }
         if rows.isEmpty {
-            body.text("text", ["x": SVGWriter.number((left + right) / 2), "y": SVGWriter.number(top + rowHeight / 2 + 4),
-                               "text-anchor": "middle", "font-size": "12", "fill": "currentColor", "fill-opacity": "0.7"],
-                      "No values to plot")
+            body.text(
+                "text",
+                [
+                    "x": SVGWriter.number((left + right) / 2), "y": SVGWriter.number(top + rowHeight / 2 + 4),
+                    "text-anchor": "middle", "font-size": "12", "fill": "currentColor", "fill-opacity": "0.7",
+                ],
+                "No values to plot")
             description.append("No values to plot.")
         }
     }
@@ -385,9 +490,13 @@ private struct ChartCanvas {
         var svg = SVGWriter()
         let titleID = id + "-title"
         let descID = id + "-desc"
-        svg.open("svg", ["viewBox": "0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))", "width": "100%",
-                         "role": "img", "aria-labelledby": "\(titleID) \(descID)", "class": "chart chart-\(kindName)",
-                         "id": id])
+        svg.open(
+            "svg",
+            [
+                "viewBox": "0 0 \(SVGWriter.number(width)) \(SVGWriter.number(height))", "width": "100%",
+                "role": "img", "aria-labelledby": "\(titleID) \(descID)", "class": "chart chart-\(kindName)",
+                "id": id,
+            ])
         svg.text("title", ["id": titleID], chart.title.singleLine)
         svg.text("desc", ["id": descID], description.joined(separator: "; ").singleLine)
         svg.newline()

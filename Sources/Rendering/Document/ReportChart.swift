@@ -28,10 +28,12 @@ public struct ReportChart: Sendable {
     public var referenceLabel: String?
     public var valueAxisTitle: String?
 
-    public init(id: String, title: String, kind: Kind, table: String, rows: Range<Int>? = nil,
-                categoryColumn: String, valueColumns: [String], lowColumn: String? = nil,
-                highColumn: String? = nil, referenceValue: Double? = nil, valueAxisTitle: String? = nil,
-                referenceLabel: String? = nil) {
+    public init(
+        id: String, title: String, kind: Kind, table: String, rows: Range<Int>? = nil,
+        categoryColumn: String, valueColumns: [String], lowColumn: String? = nil,
+        highColumn: String? = nil, referenceValue: Double? = nil, valueAxisTitle: String? = nil,
+        referenceLabel: String? = nil
+    ) {
         self.id = id
         self.title = title
         self.kind = kind

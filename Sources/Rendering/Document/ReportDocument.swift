@@ -19,9 +19,11 @@ public struct ReportDocument: Sendable {
     /// The zone every time is shown in (the report's `--timezone`).
     public var timeZone: TimeZone
 
-    public init(report: String, title: String, subtitle: String? = nil, periodLabel: String,
-                callouts: [Callout] = [], sections: [ReportSection], dataQuality: ReportTable,
-                reproducibility: Reproducibility, timeZone: TimeZone) {
+    public init(
+        report: String, title: String, subtitle: String? = nil, periodLabel: String,
+        callouts: [Callout] = [], sections: [ReportSection], dataQuality: ReportTable,
+        reproducibility: Reproducibility, timeZone: TimeZone
+    ) {
         self.timeZone = timeZone
         self.report = report
         self.title = title
@@ -71,9 +73,11 @@ public struct ReportSection: Sendable {
     /// nothing in it is emphasised as a win.
     public var isUntrustworthy: Bool
 
-    public init(id: String, title: String, paragraphs: [String] = [], callouts: [Callout] = [],
-                facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = [],
-                excerpts: [ReportTableExcerpt] = [], isUntrustworthy: Bool = false) {
+    public init(
+        id: String, title: String, paragraphs: [String] = [], callouts: [Callout] = [],
+        facts: [Fact] = [], tables: [ReportTable] = [], charts: [ReportChart] = [],
+        excerpts: [ReportTableExcerpt] = [], isUntrustworthy: Bool = false
+    ) {
         self.id = id
         self.title = title
         self.paragraphs = paragraphs

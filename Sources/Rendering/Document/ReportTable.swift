@@ -15,8 +15,10 @@ public struct ReportTable: Sendable {
     /// period) that would add a file SPEC §4 does not list sets it to false.
     public var isWrittenAsCSV: Bool
 
-    public init(name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
-                isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true) {
+    public init(
+        name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
+        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true
+    ) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row of \(name) needs \(columns.count) cells")
         self.name = name
         self.title = title
@@ -73,9 +75,11 @@ public struct ColumnDisplay: Sendable, Equatable {
     /// Replaces the default text of an empty cell ("n/a" for numbers, "—" otherwise).
     public var emptyText: String?
 
-    public init(isShownInHTML: Bool = true, showsSign: Bool = false, isPercentagePoints: Bool = false,
-                intervalLowColumn: String? = nil, intervalHighColumn: String? = nil,
-                emphasis: Emphasis = .none, emptyText: String? = nil) {
+    public init(
+        isShownInHTML: Bool = true, showsSign: Bool = false, isPercentagePoints: Bool = false,
+        intervalLowColumn: String? = nil, intervalHighColumn: String? = nil,
+        emphasis: Emphasis = .none, emptyText: String? = nil
+    ) {
         self.isShownInHTML = isShownInHTML
         self.showsSign = showsSign
         self.isPercentagePoints = isPercentagePoints

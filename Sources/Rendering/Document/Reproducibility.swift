@@ -30,8 +30,10 @@ public struct Reproducibility: Sendable {
         }
     }
 
-    public init(toolVersion: String, generatedAt: Date, dataAsOf: Date, timeZone: String, period: String,
-                periodStart: ReportDate, periodEnd: ReportDate, options: [Setting], statements: [Setting]) {
+    public init(
+        toolVersion: String, generatedAt: Date, dataAsOf: Date, timeZone: String, period: String,
+        periodStart: ReportDate, periodEnd: ReportDate, options: [Setting], statements: [Setting]
+    ) {
         self.toolVersion = toolVersion
         self.generatedAt = generatedAt
         self.dataAsOf = dataAsOf

@@ -11,8 +11,10 @@ public struct TableColumn<Row> {
     public var column: ReportColumn
     public var cell: (Row) -> ReportCell
 
-    public init(_ key: String, _ title: String, _ format: CellFormat, display: ColumnDisplay = ColumnDisplay(),
-                cell: @escaping (Row) -> ReportCell) {
+    public init(
+        _ key: String, _ title: String, _ format: CellFormat, display: ColumnDisplay = ColumnDisplay(),
+        cell: @escaping (Row) -> ReportCell
+    ) {
         column = ReportColumn(key, title, format, display: display)
         self.cell = cell
     }
@@ -28,10 +30,13 @@ public struct TableColumn<Row> {
 
 extension ReportTable {
     /// A table whose every cell comes from its column's `cell` applied to one of `rows`.
-    public init<Row>(name: String, title: String, rows: some Sequence<Row>, columns: [TableColumn<Row>],
-                     isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true) {
-        self.init(name: name, title: title, columns: columns.map(\.column),
-                  rows: rows.map { row in columns.map { $0.cell(row) } },
-                  isShownInHTML: isShownInHTML, sheetTitle: sheetTitle, isWrittenAsCSV: isWrittenAsCSV)
+    public init<Row>(
+        name: String, title: String, rows: some Sequence<Row>, columns: [TableColumn<Row>],
+        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true
+    ) {
+        self.init(
+            name: name, title: title, columns: columns.map(\.column),
+            rows: rows.map { row in columns.map { $0.cell(row) } },
+            isShownInHTML: isShownInHTML, sheetTitle: sheetTitle, isWrittenAsCSV: isWrittenAsCSV)
     }
 }

@@ -34,18 +34,20 @@ public struct EmailColorClass: Sendable, Equatable {
 
     /// The class of a callout of `tone`: its text, background and left edge.
     public static func callout(_ tone: Callout.Tone) -> EmailColorClass {
-        let (accent, background): (EmailColor, EmailColor) = switch tone {
-        case .neutral: (.neutralAccent, .neutralBackground)
-        case .positive: (.positiveAccent, .positiveBackground)
-        case .warning: (.warningAccent, .warningBackground)
-        case .danger: (.dangerAccent, .dangerBackground)
-        }
+        let (accent, background): (EmailColor, EmailColor) =
+            switch tone {
+            case .neutral: (.neutralAccent, .neutralBackground)
+            case .positive: (.positiveAccent, .positiveBackground)
+            case .warning: (.warningAccent, .warningBackground)
+            case .danger: (.dangerAccent, .dangerBackground)
+            }
         return EmailColorClass("em-callout-\(tone.rawValue)", color: .text, background: background, border: accent)
     }
 
-    public static let all: [EmailColorClass] = [
-        page, card, tile, muted, footer, rule, headerRule, rise, fall, flat, flag, bar, negativeBar,
-    ] + [Callout.Tone.neutral, .positive, .warning, .danger].map(callout)
+    public static let all: [EmailColorClass] =
+        [
+            page, card, tile, muted, footer, rule, headerRule, rise, fall, flat, flag, bar, negativeBar,
+        ] + [Callout.Tone.neutral, .positive, .warning, .danger].map(callout)
 
     /// The CSS properties and their colours, `color` first.
     func declarations(_ scheme: KeyPath<EmailColor, String>) -> [(property: String, value: String)] {

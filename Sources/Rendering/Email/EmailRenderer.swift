@@ -20,8 +20,10 @@ public struct EmailRenderer: Sendable {
         var folders: [URL] = []
         if let bundled = try locator.bundledDirectory() { folders.append(bundled.appendingPathComponent(Self.folderName)) }
         if let templatesDirectory {
-            let base = URL(fileURLWithPath: templatesDirectory,
-                           relativeTo: URL(fileURLWithPath: locator.currentDirectory, isDirectory: true)).standardizedFileURL
+            let base = URL(
+                fileURLWithPath: templatesDirectory,
+                relativeTo: URL(fileURLWithPath: locator.currentDirectory, isDirectory: true)
+            ).standardizedFileURL
             folders.append(base.appendingPathComponent(Self.folderName))
         }
         var files: [String: URL] = [:]
@@ -48,14 +50,19 @@ public struct EmailRenderer: Sendable {
     ///   larger than Gmail shows unclipped.
     public func render(_ document: ReportDocument, timeZone: TimeZone) throws -> String {
         try document.validate()
-        guard names.contains(document.report), let html = library.render(EmailContext.make(document, timeZone: timeZone),
-                                                                        withTemplate: document.report) else {
-            throw HTMLRenderingError(.missingTemplate, file: "\(Self.folderName)/\(document.report).mustache",
-                                     message: "no e-mail template for the \(document.report) report.")
+        guard names.contains(document.report),
+            let html = library.render(
+                EmailContext.make(document, timeZone: timeZone),
+                withTemplate: document.report)
+        else {
+            throw HTMLRenderingError(
+                .missingTemplate, file: "\(Self.folderName)/\(document.report).mustache",
+                message: "no e-mail template for the \(document.report) report.")
         }
         guard html.utf8.count <= Self.maximumHTMLBytes else {
-            throw HTMLRenderingError(.invalidDocument,
-                                     message: "The e-mail HTML is \(html.utf8.count / 1024) KB, over the \(Self.maximumHTMLBytes / 1024) KB past which Gmail clips a message.")
+            throw HTMLRenderingError(
+                .invalidDocument,
+                message: "The e-mail HTML is \(html.utf8.count / 1024) KB, over the \(Self.maximumHTMLBytes / 1024) KB past which Gmail clips a message.")
         }
         return html
     }
@@ -73,8 +80,10 @@ enum EmailContext {
             stride(from: 0, to: facts.count, by: tilesPerRow).map { start -> [String: Any] in
                 let tiles = facts[start..<min(start + tilesPerRow, facts.count)].map { fact -> [String: Any] in
                     let note = noteClass(fact.note)
-                    return ["label": fact.label, "value": formatter.text(fact.value, format: fact.format),
-                            "note": fact.note ?? "", "noteClass": note.name, "noteStyle": note.inlineStyle]
+                    return [
+                        "label": fact.label, "value": formatter.text(fact.value, format: fact.format),
+                        "note": fact.note ?? "", "noteClass": note.name, "noteStyle": note.inlineStyle,
+                    ]
                 }
                 return ["tiles": tiles]
             }
@@ -112,9 +121,11 @@ enum EmailContext {
 
     static func callout(_ callout: Callout) -> [String: Any] {
         let colors = EmailColorClass.callout(callout.tone)
-        return ["title": callout.title, "text": callout.text, "class": colors.name,
-                "border": colors.border?.light ?? "", "background": colors.background?.light ?? "",
-                "color": colors.color?.light ?? "", "tone": callout.tone.rawValue]
+        return [
+            "title": callout.title, "text": callout.text, "class": colors.name,
+            "border": colors.border?.light ?? "", "background": colors.background?.light ?? "",
+            "color": colors.color?.light ?? "", "tone": callout.tone.rawValue,
+        ]
     }
 
     static func table(for table: ReportTable, formatter: DisplayFormatter) -> [String: Any] {
@@ -139,15 +150,19 @@ enum EmailContext {
                         style = "font-weight:bold;"
                     }
                 }
-                return ["text": formatter.text(row[index], format: column.format, display: column.display),
-                        "align": column.format.isNumeric ? "right" : "left",
-                        "class": ([EmailColorClass.rule] + [emphasis].compactMap { $0 }).map(\.name).joined(separator: " "),
-                        "style": (emphasis?.inlineStyle ?? "") + style]
+                return [
+                    "text": formatter.text(row[index], format: column.format, display: column.display),
+                    "align": column.format.isNumeric ? "right" : "left",
+                    "class": ([EmailColorClass.rule] + [emphasis].compactMap { $0 }).map(\.name).joined(separator: " "),
+                    "style": (emphasis?.inlineStyle ?? "") + style,
+                ]
             }
             return ["cells": cells]
         }
-        return ["title": table.title, "headers": headers, "rows": rows, "hasRows": !rows.isEmpty,
-                "columnCount": String(max(shown.count, 1))]
+        return [
+            "title": table.title, "headers": headers, "rows": rows, "hasRows": !rows.isEmpty,
+            "columnCount": String(max(shown.count, 1)),
+        ]
     }
 
     /// Green above zero, red below, none at zero or for a cell without a number.
@@ -160,7 +175,8 @@ enum EmailContext {
     /// value, and the value.
     static func barChart(_ chart: ReportChart, table: ReportTable, formatter: DisplayFormatter) -> [String: Any]? {
         guard let category = table.columnIndex(chart.categoryColumn), let valueKey = chart.valueColumns.first,
-              let valueIndex = table.columnIndex(valueKey) else { return nil }
+            let valueIndex = table.columnIndex(valueKey)
+        else { return nil }
         let rows = chart.rows.map { Array(table.rows[$0]) } ?? table.rows
         let values = rows.map { $0[valueIndex].doubleValue ?? 0 }
         let largest = values.map { abs($0) }.max() ?? 0
@@ -169,10 +185,12 @@ enum EmailContext {
         let bars = zip(rows, values).map { row, value -> [String: Any] in
             let width = max(1, Int((abs(value) / largest * 100).rounded()))
             let colors: EmailColorClass = value < 0 ? .negativeBar : .bar
-            return ["label": formatter.text(row[category], format: table.columns[category].format),
-                    "value": formatter.text(row[valueIndex], format: column.format),
-                    "width": String(width), "rest": String(100 - width), "hasRest": width < 100,
-                    "class": colors.name, "style": colors.inlineStyle]
+            return [
+                "label": formatter.text(row[category], format: table.columns[category].format),
+                "value": formatter.text(row[valueIndex], format: column.format),
+                "width": String(width), "rest": String(100 - width), "hasRest": width < 100,
+                "class": colors.name, "style": colors.inlineStyle,
+            ]
         }
         return ["title": chart.title, "items": bars]
     }

@@ -48,12 +48,12 @@ public struct MailAddress: Sendable, Equatable, CustomStringConvertible {
         let local = parts[0], domain = parts[1]
         let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~-")
         guard !local.isEmpty, local.count <= 64,
-              local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(atext.contains) })
+            local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy({ !$0.isEmpty && $0.allSatisfy(atext.contains) })
         else { throw fail("the part before @ is not a plain local part") }
         let labelCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-")
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, domain.count <= 253,
-              labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(labelCharacters.contains) && !$0.hasPrefix("-") && !$0.hasSuffix("-") })
+            labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 && $0.allSatisfy(labelCharacters.contains) && !$0.hasPrefix("-") && !$0.hasSuffix("-") })
         else { throw fail("the part after @ is not a domain name such as example.com") }
         self.displayName = name
         self.address = address
@@ -182,7 +182,8 @@ public enum MailHeaders {
     static func field(_ name: String, unstructured value: String) -> String {
         if value.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }) && !value.contains("=?")
             && value.first != " " && value.last != " ",
-           let folded = folded("\(name): \(value)") {
+            let folded = folded("\(name): \(value)")
+        {
             return folded
         }
         return "\(name): " + encodedWords(value, firstWordLimit: lineLimit - name.count - 2).joined(separator: "\r\n ")
@@ -251,8 +252,10 @@ public struct MailMessage: Sendable {
 
     /// - Throws: `MailHeaderError` when there is no recipient or the subject or a file name
     ///   holds a line break or control character.
-    public init(from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String? = nil,
-                text: String, html: String, attachments: [Attachment] = []) throws {
+    public init(
+        from: MailAddress, to: [MailAddress], subject: String, date: Date, messageID: String? = nil,
+        text: String, html: String, attachments: [Attachment] = []
+    ) throws {
         guard !to.isEmpty else { throw MailHeaderError(field: "--mail-to", value: "", reason: "no recipient was given") }
         try MailHeaders.checkNoControl(subject, field: "--subject")
         for attachment in attachments {
@@ -288,9 +291,10 @@ public struct MailMessage: Sendable {
         let alternative = "=_alternative_\(token.prefix(24))"
         var lines: [String] = [
             "From: " + from.foldedHeaderText(prefix: "From: ".count),
-            "To: " + to.enumerated().map { index, address in
-                address.foldedHeaderText(prefix: index == 0 ? "To: ".count : 1, suffix: index == to.count - 1 ? 0 : 1)
-            }.joined(separator: ",\r\n "),
+            "To: "
+                + to.enumerated().map { index, address in
+                    address.foldedHeaderText(prefix: index == 0 ? "To: ".count : 1, suffix: index == to.count - 1 ? 0 : 1)
+                }.joined(separator: ",\r\n "),
             MailHeaders.field("Subject", unstructured: subject),
             "Date: \(Self.dateText(date))",
             "Message-ID: \(messageID)",

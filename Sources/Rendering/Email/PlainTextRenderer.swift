@@ -40,8 +40,10 @@ public struct PlainTextRenderer: Sendable {
             }
         }
         let record = document.reproducibility
-        lines += ["--", "Data as of \(formatter.timestamp(record.dataAsOf)) (\(record.timeZone)), period \(record.period).",
-                  "growth-report \(record.toolVersion); generated \(formatter.timestamp(record.generatedAt)).", ""]
+        lines += [
+            "--", "Data as of \(formatter.timestamp(record.dataAsOf)) (\(record.timeZone)), period \(record.period).",
+            "growth-report \(record.toolVersion); generated \(formatter.timestamp(record.generatedAt)).", "",
+        ]
         return lines.joined(separator: "\n")
     }
 

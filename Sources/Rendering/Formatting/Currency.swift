@@ -11,7 +11,8 @@ public struct Currency: Sendable, Hashable, CustomStringConvertible, Expressible
     public init?(_ text: String) {
         let code = text.uppercased()
         guard code.count == 3, code.allSatisfy({ $0.isLetter && $0.isASCII }),
-              Locale.Currency.isoCurrencies.contains(Locale.Currency(code)) else { return nil }
+            Locale.Currency.isoCurrencies.contains(Locale.Currency(code))
+        else { return nil }
         self.code = code
     }
 

@@ -26,7 +26,10 @@ public enum MachineText {
         var digits = Array(integerPart + fractionPart)
         // value = 0.d1d2… × 10^n
         var n = integerPart.count + exponent
-        while digits.first == "0" { digits.removeFirst(); n -= 1 }
+        while digits.first == "0" {
+            digits.removeFirst()
+            n -= 1
+        }
         while digits.last == "0" { digits.removeLast() }
         let k = digits.count
         let sign = value < 0 ? "-" : ""
@@ -82,8 +85,9 @@ public enum MachineText {
         let whole = Date(timeIntervalSince1970: wholeSeconds)
         let offset = timeZone.secondsFromGMT(for: whole)
         let parts = CivilTime(secondsSinceEpoch: Int(wholeSeconds) + offset)
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year, parts.month, parts.day,
-                          parts.hour, parts.minute, parts.second)
+        var text = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", parts.year, parts.month, parts.day,
+            parts.hour, parts.minute, parts.second)
         if fractionMicros > 0 {
             var fraction = String(format: "%06d", fractionMicros)
             while fraction.hasSuffix("0") { fraction.removeLast() }

@@ -84,7 +84,7 @@ public struct DisplayFormatter: Sendable {
             let places = max(2, 1 - Int(floor(log10(p))))
             return String(format: "%.*f", places, p)
         }
-        let text = String(format: "%.1e", p)           // 3.1e-12, 3.0e-250
+        let text = String(format: "%.1e", p) // 3.1e-12, 3.0e-250
         // C prints a two-digit exponent with a leading zero ("e-05"); analysts write "e-5".
         guard let e = text.firstIndex(of: "e") else { return text }
         let mantissa = text[..<e]
@@ -131,10 +131,12 @@ public struct DisplayFormatter: Sendable {
         case .money(let currency):
             let code = currency.code
             let magnitude = abs(value)
-            let body = magnitude >= 10_000 || step >= 1_000
+            let body =
+                magnitude >= 10_000 || step >= 1_000
                 ? compact(magnitude, step: step)
                 : grouped(magnitude, places: Self.decimals(for: step))
-            let signText = value < 0 && body.contains(where: { ("1"..."9").contains($0) })
+            let signText =
+                value < 0 && body.contains(where: { ("1"..."9").contains($0) })
                 ? Self.minus : (sign ? "+" : "")
             return Self.currencySymbols[code].map { signText + $0 + body } ?? signText + body + Self.noBreakSpace + code
         case .integer, .decimal, .pValue, .text, .boolean, .date, .timestamp:
@@ -200,8 +202,9 @@ public struct DisplayFormatter: Sendable {
         let p = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
         let offset = timeZone.secondsFromGMT(for: date)
         let offsetText = String(format: "%@%02d:%02d", offset < 0 ? "-" : "+", abs(offset) / 3600, abs(offset) % 3600 / 60)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d ", p.year ?? 0, p.month ?? 0, p.day ?? 0,
-                      p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + offsetText
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d ", p.year ?? 0, p.month ?? 0, p.day ?? 0,
+            p.hour ?? 0, p.minute ?? 0, p.second ?? 0) + offsetText
     }
 
     /// A number with thousands separators, a fixed number of decimals and a typographic minus.

@@ -24,8 +24,9 @@ struct HTMLContextBuilder {
         }
         let visibleSections = sections.filter { $0["isEmpty"] as? Bool == false }
         let toc = visibleSections.map { ["anchor": $0["anchor"] as? String ?? "", "title": $0["title"] as? String ?? ""] }
-        let dataQuality = tableContext(document.dataQuality, rows: nil, title: document.dataQuality.title,
-                                       hidden: [], muted: false)
+        let dataQuality = tableContext(
+            document.dataQuality, rows: nil, title: document.dataQuality.title,
+            hidden: [], muted: false)
         return [
             "report": document.report,
             "title": document.title.singleLine,
@@ -50,20 +51,27 @@ struct HTMLContextBuilder {
         let muted = section.isUntrustworthy
         var tables: [[String: Any]] = []
         for table in section.tables where table.isShownInHTML {
-            tables.append(tableContext(table, rows: nil, title: table.title, hidden: [], muted: muted,
-                                       sectionTitle: section.title))
+            tables.append(
+                tableContext(
+                    table, rows: nil, title: table.title, hidden: [], muted: muted,
+                    sectionTitle: section.title))
         }
         for excerpt in section.excerpts {
             guard let table = document.table(named: excerpt.table) else {
-                throw HTMLRenderingError(.invalidDocument,
-                                         message: "Section '\(section.id)' shows rows of table '\(excerpt.table)', which the document does not have.")
+                throw HTMLRenderingError(
+                    .invalidDocument,
+                    message: "Section '\(section.id)' shows rows of table '\(excerpt.table)', which the document does not have.")
             }
             if let rows = excerpt.rows, rows.lowerBound < 0 || rows.upperBound > table.rows.count {
-                throw HTMLRenderingError(.invalidDocument,
-                                         message: "Section '\(section.id)' shows rows \(rows.lowerBound)..<\(rows.upperBound) of table '\(table.name)', which has \(table.rows.count).")
+                throw HTMLRenderingError(
+                    .invalidDocument,
+                    message:
+                        "Section '\(section.id)' shows rows \(rows.lowerBound)..<\(rows.upperBound) of table '\(table.name)', which has \(table.rows.count).")
             }
-            tables.append(tableContext(table, rows: excerpt.rows, title: excerpt.title ?? table.title,
-                                       hidden: Set(excerpt.hiddenColumns), muted: muted, sectionTitle: section.title))
+            tables.append(
+                tableContext(
+                    table, rows: excerpt.rows, title: excerpt.title ?? table.title,
+                    hidden: Set(excerpt.hiddenColumns), muted: muted, sectionTitle: section.title))
         }
         var chartContexts: [[String: Any]] = []
         for chart in section.charts {
@@ -76,7 +84,8 @@ struct HTMLContextBuilder {
         }
         let banners = section.callouts.filter { $0.tone == .danger || $0.tone == .warning }
         let notes = section.callouts.filter { $0.tone == .neutral || $0.tone == .positive }
-        let isEmpty = section.paragraphs.isEmpty && section.callouts.isEmpty && section.facts.isEmpty
+        let isEmpty =
+            section.paragraphs.isEmpty && section.callouts.isEmpty && section.facts.isEmpty
             && tables.isEmpty && chartContexts.isEmpty
         return [
             "id": section.id,
@@ -124,8 +133,10 @@ struct HTMLContextBuilder {
 
     // MARK: Tables
 
-    private mutating func tableContext(_ table: ReportTable, rows range: Range<Int>?, title: String,
-                                       hidden: Set<String>, muted: Bool, sectionTitle: String? = nil) -> [String: Any] {
+    private mutating func tableContext(
+        _ table: ReportTable, rows range: Range<Int>?, title: String,
+        hidden: Set<String>, muted: Bool, sectionTitle: String? = nil
+    ) -> [String: Any] {
         let shown = table.columns.indices.filter { table.columns[$0].display.isShownInHTML && !hidden.contains(table.columns[$0].key) }
         let columns: [[String: Any]] = shown.map { index in
             let column = table.columns[index]
@@ -135,14 +146,16 @@ struct HTMLContextBuilder {
         // Each distinct reason a shown value is undefined gets a number, in reading order.
         var notes: [String] = []
         let rowContexts: [[String: Any]] = rows.map { row in
-            ["cells": shown.map { index -> [String: Any] in
-                var context = cell(row: row, index: index, table: table, muted: muted)
-                if let reason = row[index].undefinedReason {
-                    if !notes.contains(reason) { notes.append(reason) }
-                    context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
+            [
+                "cells": shown.map { index -> [String: Any] in
+                    var context = cell(row: row, index: index, table: table, muted: muted)
+                    if let reason = row[index].undefinedReason {
+                        if !notes.contains(reason) { notes.append(reason) }
+                        context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
+                    }
+                    return context
                 }
-                return context
-            }]
+            ]
         }
         return [
             "id": uniqueID("table-" + Self.slug(table.name)),
@@ -171,8 +184,9 @@ struct HTMLContextBuilder {
         }
         var detail: Any = false
         if let lowKey = display.intervalLowColumn, let highKey = display.intervalHighColumn,
-           let lowIndex = table.columnIndex(lowKey), let highIndex = table.columnIndex(highKey),
-           let low = row[lowIndex].doubleValue, let high = row[highIndex].doubleValue {
+            let lowIndex = table.columnIndex(lowKey), let highIndex = table.columnIndex(highKey),
+            let low = row[lowIndex].doubleValue, let high = row[highIndex].doubleValue
+        {
             detail = formatter.interval(low: low, high: high, format: column.format, display: display)
         }
         let text = formatter.text(value, format: column.format, display: display)
@@ -211,7 +225,8 @@ struct HTMLContextBuilder {
     // MARK: Footer
 
     private func footer(_ record: Reproducibility) -> [String: Any] {
-        let range = record.periodStart == record.periodEnd
+        let range =
+            record.periodStart == record.periodEnd
             ? formatter.date(record.periodStart)
             : formatter.date(record.periodStart) + " – " + formatter.date(record.periodEnd)
         return [

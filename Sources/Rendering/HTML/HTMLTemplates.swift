@@ -36,8 +36,9 @@ public struct HTMLTemplates: Sendable {
             URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: locator.currentDirectory, isDirectory: true)).standardizedFileURL
         }
         guard bundled != nil || override != nil else {
-            throw HTMLRenderingError(.templatesNotFound,
-                                     message: "No HTML templates found: searched \(locator.searchedPlaces). Set \(TemplateLocator.environmentVariable) or pass --templates DIR.")
+            throw HTMLRenderingError(
+                .templatesNotFound,
+                message: "No HTML templates found: searched \(locator.searchedPlaces). Set \(TemplateLocator.environmentVariable) or pass --templates DIR.")
         }
         try self.init(bundledDirectory: bundled, overrideDirectory: override)
     }
@@ -53,8 +54,9 @@ public struct HTMLTemplates: Sendable {
         if let overrideDirectory {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: overrideDirectory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw HTMLRenderingError(.templateUnreadable, file: overrideDirectory.path,
-                                         message: "--templates names no folder.")
+                throw HTMLRenderingError(
+                    .templateUnreadable, file: overrideDirectory.path,
+                    message: "--templates names no folder.")
             }
             for file in try Self.listFiles(in: overrideDirectory) { files[file.lastPathComponent] = file }
         }
@@ -111,8 +113,9 @@ public struct HTMLTemplates: Sendable {
         let places = [bundledDirectory, overrideDirectory].compactMap { $0?.path }.joined(separator: " or ")
         let message = "template '\(name).mustache' is missing: it is not in \(places.isEmpty ? "any templates folder" : places)."
         if let reference {
-            return HTMLRenderingError(.missingTemplate, file: reference.path, line: reference.line, column: reference.column,
-                                      message: "refers to partial '\(name)', but " + message)
+            return HTMLRenderingError(
+                .missingTemplate, file: reference.path, line: reference.line, column: reference.column,
+                message: "refers to partial '\(name)', but " + message)
         }
         return HTMLRenderingError(.missingTemplate, message: "The HTML " + message)
     }
@@ -149,13 +152,15 @@ public struct HTMLTemplates: Sendable {
         } catch let error as MustacheTemplate.ParserError {
             // The library reports an unclosed section at the end of the file; point at its opening tag.
             if let problem = MustacheScanner.sectionProblem(in: text) {
-                throw HTMLRenderingError(.templateSyntax, file: path, line: problem.line, column: problem.column,
-                                         message: problem.message)
+                throw HTMLRenderingError(
+                    .templateSyntax, file: path, line: problem.line, column: problem.column,
+                    message: problem.message)
             }
             // The library counts the pragma's line, which is not in the file.
-            throw HTMLRenderingError(.templateSyntax, file: path, line: max(1, error.context.lineNumber - 1),
-                                     column: error.context.columnNumber,
-                                     message: describe(error.error) + " (near `\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(80))`)")
+            throw HTMLRenderingError(
+                .templateSyntax, file: path, line: max(1, error.context.lineNumber - 1),
+                column: error.context.columnNumber,
+                message: describe(error.error) + " (near `\(error.context.line.trimmingCharacters(in: .whitespaces).prefix(80))`)")
         } catch {
             throw HTMLRenderingError(.templateSyntax, file: path, message: "cannot be parsed: \(error)")
         }

@@ -42,12 +42,22 @@ enum MustacheScanner {
                 let name = inner.trimmingCharacters(in: CharacterSet(charactersIn: " }\t\n"))
                 tags.append(Tag(sigil: sigil, name: name, line: start.0, column: start.1))
                 for character in text[index..<end] {
-                    if character == "\n" { line += 1; column = 1 } else { column += 1 }
+                    if character == "\n" {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
                 }
                 index = end
                 continue
             }
-            if text[index] == "\n" { line += 1; column = 1 } else { column += 1 }
+            if text[index] == "\n" {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
             index = text.index(after: index)
         }
         return tags
@@ -70,8 +80,9 @@ enum MustacheScanner {
                     return Problem(message: "closing tag {{/\(tag.name)}} has no open section", line: tag.line, column: tag.column)
                 }
                 if last.name != tag.name {
-                    return Problem(message: "closing tag {{/\(tag.name)}} does not match section '\(last.name)' opened at line \(last.line)",
-                                   line: tag.line, column: tag.column)
+                    return Problem(
+                        message: "closing tag {{/\(tag.name)}} does not match section '\(last.name)' opened at line \(last.line)",
+                        line: tag.line, column: tag.column)
                 }
             case "=":
                 // Changed delimiters: this scan cannot follow; let the library's position stand.
@@ -81,8 +92,9 @@ enum MustacheScanner {
             }
         }
         if let unclosed = open.last {
-            return Problem(message: "section '\(unclosed.name)' is opened here but never closed",
-                           line: unclosed.line, column: unclosed.column)
+            return Problem(
+                message: "section '\(unclosed.name)' is opened here but never closed",
+                line: unclosed.line, column: unclosed.column)
         }
         return nil
     }

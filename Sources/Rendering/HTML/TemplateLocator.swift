@@ -22,9 +22,11 @@ public struct TemplateLocator: Sendable {
     public var executablePath: String?
     public var currentDirectory: String
 
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                executablePath: String? = TemplateLocator.runningExecutablePath(),
-                currentDirectory: String = FileManager.default.currentDirectoryPath) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executablePath: String? = TemplateLocator.runningExecutablePath(),
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) {
         self.environment = environment
         self.executablePath = executablePath
         self.currentDirectory = currentDirectory
@@ -37,17 +39,20 @@ public struct TemplateLocator: Sendable {
             let url = URL(fileURLWithPath: configured, relativeTo: URL(fileURLWithPath: currentDirectory, isDirectory: true))
                 .standardizedFileURL
             guard Self.holdsTemplates(url) else {
-                throw HTMLRenderingError(.templatesNotFound,
-                                         message: "\(Self.environmentVariable)=\(configured) is not a templates folder (it has no \(Self.markerFile)).")
+                throw HTMLRenderingError(
+                    .templatesNotFound,
+                    message: "\(Self.environmentVariable)=\(configured) is not a templates folder (it has no \(Self.markerFile)).")
             }
             return url
         }
         if let executablePath {
             var folder = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath().deletingLastPathComponent()
             while true {
-                for candidate in [folder.appendingPathComponent("Templates"),
-                                  folder.appendingPathComponent("share/growth-report/Templates")]
-                    where Self.holdsTemplates(candidate) {
+                for candidate in [
+                    folder.appendingPathComponent("Templates"),
+                    folder.appendingPathComponent("share/growth-report/Templates"),
+                ]
+                where Self.holdsTemplates(candidate) {
                     return candidate.standardizedFileURL
                 }
                 let parent = folder.deletingLastPathComponent()
@@ -71,9 +76,9 @@ public struct TemplateLocator: Sendable {
     /// The running program's path (`/proc/self/exe` on Linux, else the main bundle's executable).
     public static func runningExecutablePath() -> String? {
         #if os(Linux)
-        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            return path
-        }
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+                return path
+            }
         #endif
         return Bundle.main.executableURL?.path ?? CommandLine.arguments.first
     }

@@ -34,9 +34,11 @@ public struct OutputManifest: Codable, Sendable, Equatable {
         public var options: [Setting]
         public var statements: [Statement]
 
-        public init(report: String, title: String? = nil, toolVersion: String? = nil, generatedAt: String? = nil,
-                    dataAsOf: String? = nil, timeZone: String? = nil, period: String? = nil, periodStart: String? = nil,
-                    periodEnd: String? = nil, options: [Setting] = [], statements: [Statement] = []) {
+        public init(
+            report: String, title: String? = nil, toolVersion: String? = nil, generatedAt: String? = nil,
+            dataAsOf: String? = nil, timeZone: String? = nil, period: String? = nil, periodStart: String? = nil,
+            periodEnd: String? = nil, options: [Setting] = [], statements: [Statement] = []
+        ) {
             self.report = report
             self.title = title
             self.toolVersion = toolVersion
@@ -54,13 +56,14 @@ public struct OutputManifest: Codable, Sendable, Equatable {
         public init(_ document: ReportDocument) {
             let record = document.reproducibility
             let utc = TimeZone(identifier: "UTC")!
-            self.init(report: document.report, title: document.title, toolVersion: record.toolVersion,
-                      generatedAt: MachineText.timestamp(record.generatedAt, timeZone: utc),
-                      dataAsOf: MachineText.timestamp(record.dataAsOf, timeZone: utc), timeZone: record.timeZone,
-                      period: record.period, periodStart: record.periodStart.description,
-                      periodEnd: record.periodEnd.description,
-                      options: record.options,
-                      statements: record.statements.map { Statement(name: $0.name, sha256: $0.value) })
+            self.init(
+                report: document.report, title: document.title, toolVersion: record.toolVersion,
+                generatedAt: MachineText.timestamp(record.generatedAt, timeZone: utc),
+                dataAsOf: MachineText.timestamp(record.dataAsOf, timeZone: utc), timeZone: record.timeZone,
+                period: record.period, periodStart: record.periodStart.description,
+                periodEnd: record.periodEnd.description,
+                options: record.options,
+                statements: record.statements.map { Statement(name: $0.name, sha256: $0.value) })
         }
     }
 
@@ -89,8 +92,10 @@ public struct OutputManifest: Codable, Sendable, Equatable {
         }
     }
 
-    public init(manifestVersion: Int = 1, period: String, generatedAt: String, toolVersion: String,
-                options: [Setting], reports: [Report], files: [File]) {
+    public init(
+        manifestVersion: Int = 1, period: String, generatedAt: String, toolVersion: String,
+        options: [Setting], reports: [Report], files: [File]
+    ) {
         self.manifestVersion = manifestVersion
         self.period = period
         self.generatedAt = generatedAt

@@ -1,11 +1,12 @@
 import Digest
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
-private let systemWrite = Glibc.write
+    import Glibc
+    private let systemWrite = Glibc.write
 #elseif canImport(Darwin)
-import Darwin
-private let systemWrite = Darwin.write
+    import Darwin
+    private let systemWrite = Darwin.write
 #endif
 
 /// One run's files, written safely into `<output>/<period>/` (SPEC §6).
@@ -134,8 +135,10 @@ public final class OutputRun {
     /// one already there: entries of files this run did not rewrite are kept). Returns the final
     /// paths of the files, in the order they were added, then the manifest's.
     @discardableResult
-    public func commit(toolVersion: String, generatedAt: Date, options: [Reproducibility.Setting],
-                       lockTimeout: Duration = .seconds(120)) throws -> [URL] {
+    public func commit(
+        toolVersion: String, generatedAt: Date, options: [Reproducibility.Setting],
+        lockTimeout: Duration = .seconds(120)
+    ) throws -> [URL] {
         guard state == .open else { throw OutputError(.runFinished, path: periodDirectory.path) }
         let periodLock: Int32
         do {
@@ -145,7 +148,9 @@ public final class OutputRun {
             throw error
         }
         defer { close(periodLock) }
-        return try OutputInterruption.whileNotStopped(periodDirectory.path) { try commitLocked(toolVersion: toolVersion, generatedAt: generatedAt, options: options) }
+        return try OutputInterruption.whileNotStopped(periodDirectory.path) {
+            try commitLocked(toolVersion: toolVersion, generatedAt: generatedAt, options: options)
+        }
     }
 
     /// `commit` with the period folder locked and no interruption possible.
@@ -156,8 +161,9 @@ public final class OutputRun {
         }
         var applied: [(final: URL, backup: URL?)] = []
         do {
-            let manifest = mergedManifest(previous: Self.readManifest(at: manifestURL), toolVersion: toolVersion,
-                                          generatedAt: generatedAt, options: options)
+            let manifest = mergedManifest(
+                previous: Self.readManifest(at: manifestURL), toolVersion: toolVersion,
+                generatedAt: generatedAt, options: options)
             let stagedManifest = stagingDirectory.appendingPathComponent(OutputManifest.fileName)
             try Self.writeFile(try manifest.encoded(), to: stagedManifest)
             moves.append((stagedManifest, manifestURL))
@@ -252,12 +258,13 @@ public final class OutputRun {
             let url = outputDirectory.appendingPathComponent(name, isDirectory: true)
             if name.hasPrefix(creatingPrefix) {
                 guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
-                      modified < Date(timeIntervalSinceNow: -3600) else { continue }
+                    modified < Date(timeIntervalSinceNow: -3600)
+                else { continue }
             }
             let descriptor = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW)
             guard descriptor >= 0 else { continue }
             defer { close(descriptor) }
-            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }   // a live run's
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue } // a live run's
             try? FileManager.default.removeItem(at: url)
         }
     }
@@ -278,15 +285,19 @@ public final class OutputRun {
             }
             guard ContinuousClock.now < deadline else {
                 close(descriptor)
-                throw OutputError(.locked, path: url.path, reason: " (its lock was held for more than \(timeout.formatted(.units(allowed: [.hours, .minutes, .seconds], width: .narrow))))")
+                throw OutputError(
+                    .locked, path: url.path,
+                    reason: " (its lock was held for more than \(timeout.formatted(.units(allowed: [.hours, .minutes, .seconds], width: .narrow))))")
             }
             usleep(50_000)
         }
         return descriptor
     }
 
-    private func mergedManifest(previous: OutputManifest?, toolVersion: String, generatedAt: Date,
-                                options: [Reproducibility.Setting]) -> OutputManifest {
+    private func mergedManifest(
+        previous: OutputManifest?, toolVersion: String, generatedAt: Date,
+        options: [Reproducibility.Setting]
+    ) -> OutputManifest {
         let rewritten = Set(files.map(\.path))
         let kept = (previous?.files ?? []).filter { file in
             !rewritten.contains(file.path) && Self.isPlainFileName(file.path)

@@ -11,7 +11,7 @@ enum ColumnWidths {
 
     static func estimate(for table: ReportTable) -> [Double] {
         table.columns.enumerated().map { index, column in
-            var widest = displayWidth(column.title) + 3  // bold header and the filter button
+            var widest = displayWidth(column.title) + 3 // bold header and the filter button
             for row in table.rows.prefix(sampleRows) {
                 widest = max(widest, displayWidth(of: row[index], format: column.format) + 1)
                 if Double(widest) >= maximum { break }
@@ -54,7 +54,8 @@ enum ColumnWidths {
     static func displayWidth(_ text: String) -> Int {
         text.reduce(0) { width, character in
             guard let scalar = character.unicodeScalars.first else { return width }
-            let isWide = scalar.properties.isEmojiPresentation
+            let isWide =
+                scalar.properties.isEmojiPresentation
                 || (0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
                 || (0xAC00...0xD7A3).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
                 || (0xFF00...0xFF60).contains(scalar.value) || (0xFFE0...0xFFE6).contains(scalar.value)

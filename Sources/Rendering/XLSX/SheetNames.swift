@@ -1,3 +1,5 @@
+import Foundation
+
 /// Worksheet names that Excel accepts: at most 31 characters (UTF-16 units, as Excel counts),
 /// none of `[ ] : * ? / \`, no control characters, not starting or ending with `'`, not the
 /// reserved `History`, and unique without regard to case.
@@ -25,11 +27,12 @@ struct SheetNames {
 
     static func sanitised(_ proposed: String) -> String {
         let forbidden: Set<Character> = ["[", "]", ":", "*", "?", "/", "\\"]
-        var name = String(proposed.map { character -> Character in
-            if forbidden.contains(character) { return "_" }
-            if character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return " " }
-            return character
-        })
+        var name = String(
+            proposed.map { character -> Character in
+                if forbidden.contains(character) { return "_" }
+                if character.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { return " " }
+                return character
+            })
         name = name.trimmingCharacters(in: .whitespaces)
         name = truncated(name, to: maximumLength)
         while name.hasPrefix("'") { name.removeFirst() }
@@ -51,5 +54,3 @@ struct SheetNames {
         return result
     }
 }
-
-import Foundation

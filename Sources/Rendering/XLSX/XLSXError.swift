@@ -1,4 +1,5 @@
 import CXLSXWriter
+import Foundation
 
 /// A libxlsxwriter call that failed, or a workbook that cannot hold the document.
 public struct XLSXError: Error, Sendable, Equatable {
@@ -30,8 +31,9 @@ public struct XLSXError: Error, Sendable, Equatable {
     }
 
     init(call: String, error: lxw_error, context: String) {
-        self.init(call: call, status: Int(error.rawValue),
-                  libraryMessage: lxw_strerror(error).map { String(cString: $0) }, context: context)
+        self.init(
+            call: call, status: Int(error.rawValue),
+            libraryMessage: lxw_strerror(error).map { String(cString: $0) }, context: context)
     }
 }
 
@@ -63,5 +65,3 @@ extension XLSXError: CustomStringConvertible {
 extension XLSXError: LocalizedError {
     public var errorDescription: String? { description }
 }
-
-import Foundation

@@ -38,8 +38,9 @@ extension WorkbookComposer {
         let bold = try workbook.format(.header)
         try workbook.check("worksheet_set_column", worksheet_set_column(sheet, 0, 0, 24, nil), "sheet \(name)")
         let widest = rows.map { ColumnWidths.displayWidth($0.1) }.max() ?? 0
-        try workbook.check("worksheet_set_column", worksheet_set_column(sheet, 1, 1, min(max(Double(widest) + 1, 20), 100), nil),
-                           "sheet \(name)")
+        try workbook.check(
+            "worksheet_set_column", worksheet_set_column(sheet, 1, 1, min(max(Double(widest) + 1, 20), 100), nil),
+            "sheet \(name)")
         for (index, row) in rows.enumerated() {
             if !row.0.isEmpty {
                 try writeText(row.0, sheet: sheet, sheetName: name, row: index, column: 0, format: bold)

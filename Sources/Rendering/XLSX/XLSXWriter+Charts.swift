@@ -25,7 +25,8 @@ extension WorkbookComposer {
         var lowHigh: (Int, Int)?
         if chart.kind == .interval {
             guard valueColumns.count == 1, let lowKey = chart.lowColumn, let highKey = chart.highColumn,
-                  let low = table.columnIndex(lowKey), let high = table.columnIndex(highKey) else {
+                let low = table.columnIndex(lowKey), let high = table.columnIndex(highKey)
+            else {
                 notes.append("Chart '\(chart.title)' left out: an interval chart needs one value column and its low and high columns.")
                 return
             }

@@ -21,8 +21,10 @@ public struct XLSXOptions: Sendable {
     /// The zone timestamps are shown in (Excel date-times have none). Nil: the document's `timeZone`.
     public var timeZone: TimeZone?
 
-    public init(constantMemory: ConstantMemory = .automatic, constantMemoryThreshold: Int = 100_000,
-                temporaryDirectory: String? = nil, timeZone: TimeZone? = nil) {
+    public init(
+        constantMemory: ConstantMemory = .automatic, constantMemoryThreshold: Int = 100_000,
+        temporaryDirectory: String? = nil, timeZone: TimeZone? = nil
+    ) {
         self.constantMemory = constantMemory
         self.constantMemoryThreshold = constantMemoryThreshold
         self.temporaryDirectory = temporaryDirectory
@@ -101,29 +103,33 @@ public struct XLSXWriter: Sendable {
     private func writeCaptured(_ document: ReportDocument, to url: URL) throws -> XLSXSummary {
         let tables = document.tables
         for table in tables where table.rows.count + 1 > Self.maximumRows || table.columns.count > Self.maximumColumns {
-            throw XLSXError(code: .tooLarge, call: "worksheet_write_*",
-                            context: "table \(table.name) (\(table.rows.count) rows, \(table.columns.count) columns)")
+            throw XLSXError(
+                code: .tooLarge, call: "worksheet_write_*",
+                context: "table \(table.name) (\(table.rows.count) rows, \(table.columns.count) columns)")
         }
         let charts = document.sections.flatMap(\.charts).filter { chart in
             document.table(named: chart.table).map { !$0.rows.isEmpty } ?? false
         }
-        let constantMemory: Bool = switch options.constantMemory {
-        case .always: true
-        case .never: false
-        case .automatic: charts.isEmpty && tables.contains { $0.rows.count > options.constantMemoryThreshold }
-        }
+        let constantMemory: Bool =
+            switch options.constantMemory {
+            case .always: true
+            case .never: false
+            case .automatic: charts.isEmpty && tables.contains { $0.rows.count > options.constantMemoryThreshold }
+            }
         let timeZone = options.timeZone ?? document.timeZone
         let composer = try WorkbookComposer(
-            workbook: Workbook(path: url.path, constantMemory: constantMemory,
-                               temporaryDirectory: options.temporaryDirectory),
+            workbook: Workbook(
+                path: url.path, constantMemory: constantMemory,
+                temporaryDirectory: options.temporaryDirectory),
             timeZone: timeZone)
         for table in tables { try composer.addSheet(for: table) }
         for chart in charts { try composer.addChart(chart) }
         try composer.addAboutSheet(for: document)
         try composer.setProperties(for: document)
         try composer.workbook.close()
-        return XLSXSummary(sheetNames: composer.sheetNames, chartCount: composer.chartCount,
-                           usesConstantMemory: constantMemory, notes: composer.notes)
+        return XLSXSummary(
+            sheetNames: composer.sheetNames, chartCount: composer.chartCount,
+            usesConstantMemory: constantMemory, notes: composer.notes)
     }
 }
 
@@ -157,13 +163,15 @@ final class WorkbookComposer {
         if sheetsByTable[table.name] == nil { sheetsByTable[table.name] = Sheet(name: name, pointer: sheet, table: table) }
 
         for (index, width) in ColumnWidths.estimate(for: table).enumerated() {
-            try workbook.check("worksheet_set_column", worksheet_set_column(sheet, lxw_col_t(index), lxw_col_t(index), width, nil),
-                               "sheet \(name), column \(index)")
+            try workbook.check(
+                "worksheet_set_column", worksheet_set_column(sheet, lxw_col_t(index), lxw_col_t(index), width, nil),
+                "sheet \(name), column \(index)")
         }
         worksheet_freeze_panes(sheet, 1, 0)
         let lastColumn = lxw_col_t(max(table.columns.count, 1) - 1)
-        try workbook.check("worksheet_autofilter", worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lastColumn),
-                           "sheet \(name)")
+        try workbook.check(
+            "worksheet_autofilter", worksheet_autofilter(sheet, 0, 0, lxw_row_t(table.rows.count), lastColumn),
+            "sheet \(name)")
 
         let header = try workbook.format(.header)
         for (index, column) in table.columns.enumerated() {
@@ -171,43 +179,51 @@ final class WorkbookComposer {
         }
         for (rowIndex, row) in table.rows.enumerated() {
             for (columnIndex, cell) in row.enumerated() {
-                try write(cell, format: table.columns[columnIndex].format, sheet: sheet, sheetName: name,
-                          row: rowIndex + 1, column: columnIndex)
+                try write(
+                    cell, format: table.columns[columnIndex].format, sheet: sheet, sheetName: name,
+                    row: rowIndex + 1, column: columnIndex)
             }
         }
     }
 
-    func write(_ cell: ReportCell, format: CellFormat, sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String,
-               row: Int, column: Int) throws {
+    func write(
+        _ cell: ReportCell, format: CellFormat, sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String,
+        row: Int, column: Int
+    ) throws {
         func number(_ value: Double, _ numberFormat: String?) throws {
-            guard value.isFinite else { return }  // Excel cannot store NaN or infinity: blank
+            guard value.isFinite else { return } // Excel cannot store NaN or infinity: blank
             let style = try workbook.format(CellStyle(numberFormat: numberFormat))
-            try workbook.check("worksheet_write_number",
-                               worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), value, style),
-                               "\(sheetName)!\(CellReference.name(row: row, column: column))")
+            try workbook.check(
+                "worksheet_write_number",
+                worksheet_write_number(sheet, lxw_row_t(row), lxw_col_t(column), value, style),
+                "\(sheetName)!\(CellReference.name(row: row, column: column))")
         }
         switch cell {
         case .empty:
             return
         case .undefined(let reason):
             // A blank cell that says why in its note.
-            try workbook.check("worksheet_write_comment",
-                               worksheet_write_comment(sheet, lxw_row_t(row), lxw_col_t(column), String(reason.prefix(1000))),
-                               "\(sheetName)!\(CellReference.name(row: row, column: column))")
+            try workbook.check(
+                "worksheet_write_comment",
+                worksheet_write_comment(sheet, lxw_row_t(row), lxw_col_t(column), String(reason.prefix(1000))),
+                "\(sheetName)!\(CellReference.name(row: row, column: column))")
         case .text(let text):
             try writeText(text, sheet: sheet, sheetName: sheetName, row: row, column: column, format: nil)
         case .integer, .number, .money:
             guard let value = cell.doubleValue else { return }
-            let numberFormat = ExcelNumberFormat.forNumber(value, column: format) ?? {
-                if case .integer = cell { return ExcelNumberFormat.integer }
-                if case .money = cell { return ExcelNumberFormat.money }
-                return nil
-            }()
+            let numberFormat =
+                ExcelNumberFormat.forNumber(value, column: format)
+                ?? {
+                    if case .integer = cell { return ExcelNumberFormat.integer }
+                    if case .money = cell { return ExcelNumberFormat.money }
+                    return nil
+                }()
             try number(value, numberFormat)
         case .boolean(let value):
-            try workbook.check("worksheet_write_boolean",
-                               worksheet_write_boolean(sheet, lxw_row_t(row), lxw_col_t(column), value ? 1 : 0, nil),
-                               "\(sheetName)!\(CellReference.name(row: row, column: column))")
+            try workbook.check(
+                "worksheet_write_boolean",
+                worksheet_write_boolean(sheet, lxw_row_t(row), lxw_col_t(column), value ? 1 : 0, nil),
+                "\(sheetName)!\(CellReference.name(row: row, column: column))")
         case .date(let date):
             if let serial = ExcelNumberFormat.serial(of: date) {
                 try number(serial, ExcelNumberFormat.date)
@@ -218,15 +234,18 @@ final class WorkbookComposer {
             if let serial = ExcelNumberFormat.serial(of: date, in: timeZone) {
                 try number(serial, ExcelNumberFormat.timestamp)
             } else {
-                try writeText(MachineText.timestamp(date, timeZone: timeZone), sheet: sheet, sheetName: sheetName,
-                              row: row, column: column, format: nil)
+                try writeText(
+                    MachineText.timestamp(date, timeZone: timeZone), sheet: sheet, sheetName: sheetName,
+                    row: row, column: column, format: nil)
             }
         }
     }
 
     /// Always `worksheet_write_string`: text is never a formula.
-    func writeText(_ text: String, sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String, row: Int, column: Int,
-                   format: UnsafeMutablePointer<lxw_format>?) throws {
+    func writeText(
+        _ text: String, sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String, row: Int, column: Int,
+        format: UnsafeMutablePointer<lxw_format>?
+    ) throws {
         let reference = "\(sheetName)!\(CellReference.name(row: row, column: column))"
         var text = XLSXWriter.storable(text)
         if text.utf16.count > XLSXWriter.maximumTextLength {
@@ -235,8 +254,9 @@ final class WorkbookComposer {
             text = SheetNames.truncated(text, to: XLSXWriter.maximumTextLength - marker.utf16.count) + marker
             notes.append("Text cut at Excel's limit of 32,767 characters in \(reference) (\(length) characters in full).")
         }
-        try workbook.check("worksheet_write_string",
-                           worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, format), reference)
+        try workbook.check(
+            "worksheet_write_string",
+            worksheet_write_string(sheet, lxw_row_t(row), lxw_col_t(column), text, format), reference)
     }
 }
 
@@ -253,7 +273,8 @@ extension XLSXWriter {
             switch scalar.value {
             case 0, 0xFFFE, 0xFFFF:
                 result.append("\u{FFFD}")
-            case 0x5F where index + 6 < scalars.count && scalars[index + 1] == "x" && scalars[index + 6] == "_"
+            case 0x5F
+            where index + 6 < scalars.count && scalars[index + 1] == "x" && scalars[index + 6] == "_"
                 && scalars[index + 2...index + 5].allSatisfy(\.properties.isASCIIHexDigit):
                 result.append(contentsOf: "_x005F_".unicodeScalars)
             default:

@@ -30,8 +30,10 @@ public struct ABTestCounts: Sendable, Equatable {
         public var firstAssignment: Date
         public var lastAssignment: Date
 
-        public init(name: String, variants: [Variant], multipleExposures: Int = 0, excludedRows: Int = 0,
-                    lateConversions: Int = 0, undatedRows: Int = 0, rowsRead: Int, firstAssignment: Date, lastAssignment: Date) {
+        public init(
+            name: String, variants: [Variant], multipleExposures: Int = 0, excludedRows: Int = 0,
+            lateConversions: Int = 0, undatedRows: Int = 0, rowsRead: Int, firstAssignment: Date, lastAssignment: Date
+        ) {
             self.undatedRows = undatedRows
             self.name = name
             self.variants = variants
@@ -97,8 +99,9 @@ extension PostgresConnection {
                     firstAssignment: try row.timestamp("first_assignment"), lastAssignment: try row.timestamp("last_assignment"))
             case "variant":
                 let name = try row.string("test_name")
-                tests[name]?.variants.append(ABTestCounts.Variant(
-                    name: try row.string("variant"), users: try row.int("users"), conversions: try row.int("conversions")))
+                tests[name]?.variants.append(
+                    ABTestCounts.Variant(
+                        name: try row.string("variant"), users: try row.int("users"), conversions: try row.int("conversions")))
             default:
                 rowsWithoutTest = try row.int("rows_read")
             }
@@ -134,11 +137,12 @@ enum ABTestSQL {
 
     /// The tests in scope and their rows before the end; shared by both statements.
     private static func scope(start: Date, end: Date, test: String?) -> SQL {
-        let active: SQL = if let test {
-            "SELECT \(test)::text AS test_name"
-        } else {
-            "SELECT DISTINCT test_name FROM ab_test_assignments WHERE test_name IS NOT NULL AND created_at >= \(start) AND created_at < \(end)"
-        }
+        let active: SQL =
+            if let test {
+                "SELECT \(test)::text AS test_name"
+            } else {
+                "SELECT DISTINCT test_name FROM ab_test_assignments WHERE test_name IS NOT NULL AND created_at >= \(start) AND created_at < \(end)"
+            }
         return """
             active AS (
               \(active)
@@ -201,36 +205,40 @@ enum ABTestSQL {
     /// converted_at before the end. Several variants of one user: min <> max, no DISTINCT
     /// needed, so the aggregate can hash.
     static func plainCounts(start: Date, end: Date, options: ABTestCountingOptions) -> Statement {
-        Statement("ab_test_counts", """
-        WITH \(scope(start: start, end: end, test: options.test)),
-        per_user AS (
-          SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
-                 bool_or(\(converts(end: end, event: options.event))) AS converted
-          FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
-          GROUP BY test_name, user_email
-        ),
-        \(results(start: start, end: end))
-        """)
+        Statement(
+            "ab_test_counts",
+            """
+            WITH \(scope(start: start, end: end, test: options.test)),
+            per_user AS (
+              SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
+                     bool_or(\(converts(end: end, event: options.event))) AS converted
+              FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+              GROUP BY test_name, user_email
+            ),
+            \(results(start: start, end: end))
+            """)
     }
 
     /// As `counts`, with conversions only in [first assignment, first assignment + window).
     static func countsWithWindow(start: Date, end: Date, options: ABTestCountingOptions, windowSeconds: Int) -> Statement {
-        Statement("ab_test_counts_windowed", """
-        WITH \(scope(start: start, end: end, test: options.test)),
-        with_first AS (
-          SELECT test_name, user_email, variant, conversion_event, converted_at,
-                 min(created_at) OVER (PARTITION BY test_name, user_email) AS first_assigned
-          FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
-        ),
-        per_user AS (
-          SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
-                 bool_or(\(converts(end: end, event: options.event))
-                         AND converted_at >= first_assigned
-                         AND converted_at < first_assigned + make_interval(secs => \(windowSeconds)::bigint)) AS converted
-          FROM with_first GROUP BY test_name, user_email
-        ),
-        \(results(start: start, end: end))
-        """)
+        Statement(
+            "ab_test_counts_windowed",
+            """
+            WITH \(scope(start: start, end: end, test: options.test)),
+            with_first AS (
+              SELECT test_name, user_email, variant, conversion_event, converted_at,
+                     min(created_at) OVER (PARTITION BY test_name, user_email) AS first_assigned
+              FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+            ),
+            per_user AS (
+              SELECT test_name, user_email, min(variant) AS variant, min(variant) <> max(variant) AS exposed_twice,
+                     bool_or(\(converts(end: end, event: options.event))
+                             AND converted_at >= first_assigned
+                             AND converted_at < first_assigned + make_interval(secs => \(windowSeconds)::bigint)) AS converted
+              FROM with_first GROUP BY test_name, user_email
+            ),
+            \(results(start: start, end: end))
+            """)
     }
 
     /// Whether any row names this test (the `(test_name, created_at)` index answers it).
@@ -240,7 +248,9 @@ enum ABTestSQL {
 
     /// Up to `limit` test names, by a loose index scan.
     static func names(limit: Int) -> Statement {
-        Statement("ab_test_names", """
+        Statement(
+            "ab_test_names",
+            """
             WITH RECURSIVE names AS (
               SELECT min(test_name) AS name FROM ab_test_assignments
               UNION ALL

@@ -16,7 +16,8 @@ public enum ABTestDocument {
         let overview = ReportSection(id: "summary", title: "Tests at a glance", tables: [testsTable(readout), variantTable])
         return ReportDocument(
             report: "ab-test", title: "A/B test readout",
-            subtitle: "Cumulative results of \(readout.tests.count == 1 ? "the test" : "the running tests"), from each test’s first assignment to \(context.readoutEndLabel).",
+            subtitle:
+                "Cumulative results of \(readout.tests.count == 1 ? "the test" : "the running tests"), from each test’s first assignment to \(context.readoutEndLabel).",
             periodLabel: context.period.humanLabel,
             callouts: summaryCallouts(readout),
             sections: [overview] + sections,
@@ -45,10 +46,13 @@ public enum ABTestDocument {
         }
         // A control is what the others are compared with: its comparison cells are empty.
         var comparisons: [TableColumn<VariantRow>] = [
-            TableColumn("uplift_abs", "Uplift", .percent(places: 2),
-                        display: comparison(ColumnDisplay(
-                            showsSign: true, isPercentagePoints: true, intervalLowColumn: "uplift_abs_ci_low",
-                            intervalHighColumn: "uplift_abs_ci_high", emphasis: .signWhen(column: "significant")))) {
+            TableColumn(
+                "uplift_abs", "Uplift", .percent(places: 2),
+                display: comparison(
+                    ColumnDisplay(
+                        showsSign: true, isPercentagePoints: true, intervalLowColumn: "uplift_abs_ci_low",
+                        intervalHighColumn: "uplift_abs_ci_high", emphasis: .signWhen(column: "significant")))
+            ) {
                 statistic($0.variant.upliftAbsolute, "uplift_abs", of: $0.variant)
             },
             TableColumn("uplift_abs_ci_low", "Uplift CI low", .percent(places: 2), display: .hiddenInHTML) {
@@ -57,10 +61,13 @@ public enum ABTestDocument {
             TableColumn("uplift_abs_ci_high", "Uplift CI high", .percent(places: 2), display: .hiddenInHTML) {
                 .number($0.variant.upliftAbsoluteInterval?.upper)
             },
-            TableColumn("uplift_rel", "Relative uplift", .percent(places: 1),
-                        display: comparison(ColumnDisplay(
-                            showsSign: true, intervalLowColumn: "uplift_rel_ci_low", intervalHighColumn: "uplift_rel_ci_high",
-                            emphasis: .signWhen(column: "significant")))) {
+            TableColumn(
+                "uplift_rel", "Relative uplift", .percent(places: 1),
+                display: comparison(
+                    ColumnDisplay(
+                        showsSign: true, intervalLowColumn: "uplift_rel_ci_low", intervalHighColumn: "uplift_rel_ci_high",
+                        emphasis: .signWhen(column: "significant")))
+            ) {
                 statistic($0.variant.upliftRelative, "uplift_rel", of: $0.variant)
             },
             TableColumn("uplift_rel_ci_low", "Relative uplift CI low", .percent(places: 1), display: .hiddenInHTML) {
@@ -73,73 +80,89 @@ public enum ABTestDocument {
             TableColumn("test_used", "Test used", .text, display: .hiddenInHTML) {
                 $0.variant.testUsed.map(ReportCell.text) ?? .empty
             },
-            TableColumn("p_value_adjusted", "Adjusted p", .pValue,
-                        display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")) {
+            TableColumn(
+                "p_value_adjusted", "Adjusted p", .pValue,
+                display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")
+            ) {
                 .number($0.variant.pValueAdjusted)
             },
-            TableColumn("significant", "Significant", .boolean,
-                        display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")) {
+            TableColumn(
+                "significant", "Significant", .boolean,
+                display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")
+            ) {
                 $0.variant.isSignificant.map(ReportCell.boolean) ?? .empty
             },
-            TableColumn("chance_to_beat_control", "Chance to beat control", .percent(places: 1),
-                        display: ColumnDisplay(emptyText: "—")) { .number($0.variant.chanceToBeatControl) },
-            TableColumn("expected_loss", "Expected loss", .percent(places: 3),
-                        display: ColumnDisplay(isPercentagePoints: true, emptyText: "—")) { .number($0.variant.expectedLoss) },
+            TableColumn(
+                "chance_to_beat_control", "Chance to beat control", .percent(places: 1),
+                display: ColumnDisplay(emptyText: "—")
+            ) { .number($0.variant.chanceToBeatControl) },
+            TableColumn(
+                "expected_loss", "Expected loss", .percent(places: 3),
+                display: ColumnDisplay(isPercentagePoints: true, emptyText: "—")
+            ) { .number($0.variant.expectedLoss) },
             TableColumn("users_needed", "Users needed", .integer, display: ColumnDisplay(emptyText: "—")) { row in
                 row.variant.usersNeeded.map(ReportCell.integer)
                     ?? row.variant.undefinedReasons["users_needed"].map { .undefined("Undefined, because \($0.explanation).") } ?? .empty
             },
         ]
         if readout.settings.isSequential {
-            comparisons.append(TableColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")) {
-                .number($0.variant.pValueSequential)
-            })
+            comparisons.append(
+                TableColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                    .number($0.variant.pValueSequential)
+                })
         }
-        let columns: [TableColumn<VariantRow>] = [
-            TableColumn("test_name", "Test", .text) { .text($0.test.name) },
-            TableColumn("variant", "Variant", .text) { .text($0.variant.name) },
-            TableColumn("is_control", "Control", .boolean, display: .hiddenInHTML) { .boolean($0.variant.isControl) },
-            TableColumn("users", "Users", .integer) { .integer($0.variant.users) },
-            TableColumn("conversions", "Conversions", .integer) { .integer($0.variant.conversions) },
-            TableColumn("conversion_rate", "Conversion rate", .percent(places: 2),
-                        display: ColumnDisplay(intervalLowColumn: "rate_ci_low", intervalHighColumn: "rate_ci_high")) {
-                .number($0.variant.rate)
-            },
-            TableColumn("rate_ci_low", "Rate CI low", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.lower) },
-            TableColumn("rate_ci_high", "Rate CI high", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.upper) },
-        ] + comparisons.map { $0.empty(where: \.variant.isControl) }
+        let columns: [TableColumn<VariantRow>] =
+            [
+                TableColumn("test_name", "Test", .text) { .text($0.test.name) },
+                TableColumn("variant", "Variant", .text) { .text($0.variant.name) },
+                TableColumn("is_control", "Control", .boolean, display: .hiddenInHTML) { .boolean($0.variant.isControl) },
+                TableColumn("users", "Users", .integer) { .integer($0.variant.users) },
+                TableColumn("conversions", "Conversions", .integer) { .integer($0.variant.conversions) },
+                TableColumn(
+                    "conversion_rate", "Conversion rate", .percent(places: 2),
+                    display: ColumnDisplay(intervalLowColumn: "rate_ci_low", intervalHighColumn: "rate_ci_high")
+                ) {
+                    .number($0.variant.rate)
+                },
+                TableColumn("rate_ci_low", "Rate CI low", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.lower) },
+                TableColumn("rate_ci_high", "Rate CI high", .percent(places: 2), display: .hiddenInHTML) { .number($0.variant.rateInterval?.upper) },
+            ] + comparisons.map { $0.empty(where: \.variant.isControl) }
         let rows = readout.tests.flatMap { test in test.variants.map { VariantRow(test: test, variant: $0) } }
-        return ReportTable(name: "ab-test", title: "Variants", rows: rows, columns: columns, isShownInHTML: false,
-                           sheetTitle: "Variants")
+        return ReportTable(
+            name: "ab-test", title: "Variants", rows: rows, columns: columns, isShownInHTML: false,
+            sheetTitle: "Variants")
     }
 
     static func testsTable(_ readout: ABTestReadout) -> ReportTable {
-        ReportTable(name: "ab-test-tests", title: "Tests at a glance", rows: readout.tests, columns: [
-            TableColumn("test_name", "Test", .text) { .text($0.name) },
-            TableColumn("variants", "Variants", .integer) { .integer($0.variants.count) },
-            TableColumn("users", "Users", .integer) { .integer($0.users) },
-            TableColumn("multiple_exposures", "Multiple exposures", .integer) { .integer($0.multipleExposures) },
-            TableColumn("excluded_rows", "Excluded rows", .integer) { .integer($0.excludedRows) },
-            TableColumn("srm_p_value", "SRM p-value", .pValue) { .number($0.srmPValue) },
-            TableColumn("srm_flag", "SRM", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
-                .boolean($0.isSRMFlagged)
-            },
-            TableColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.omnibusPValue) },
-            TableColumn("verdict", "Verdict", .text) { .text($0.verdict.text) },
-        ], sheetTitle: "Tests")
+        ReportTable(
+            name: "ab-test-tests", title: "Tests at a glance", rows: readout.tests,
+            columns: [
+                TableColumn("test_name", "Test", .text) { .text($0.name) },
+                TableColumn("variants", "Variants", .integer) { .integer($0.variants.count) },
+                TableColumn("users", "Users", .integer) { .integer($0.users) },
+                TableColumn("multiple_exposures", "Multiple exposures", .integer) { .integer($0.multipleExposures) },
+                TableColumn("excluded_rows", "Excluded rows", .integer) { .integer($0.excludedRows) },
+                TableColumn("srm_p_value", "SRM p-value", .pValue) { .number($0.srmPValue) },
+                TableColumn("srm_flag", "SRM", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
+                    .boolean($0.isSRMFlagged)
+                },
+                TableColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.omnibusPValue) },
+                TableColumn("verdict", "Verdict", .text) { .text($0.verdict.text) },
+            ], sheetTitle: "Tests")
     }
 
     static func dataQuality(_ readout: ABTestReadout) -> ReportTable {
         let sum = { (value: (ABTestReadout.TestResult) -> Int) in readout.tests.reduce(0) { $0 + value($1) } }
-        let rows: [(String, Int)] = [
-            ("rows read", sum(\.rowsRead)),
-            ("rows excluded: null e-mail or variant", sum(\.excludedRows)),
-            ("users excluded: seen in more than one variant", sum(\.multipleExposures)),
-            ("conversions at or after the readout end (not counted)", sum(\.lateConversions)),
-            ("rows excluded: created_at before the year 1 (BC or minus infinite)", sum(\.undatedRows)),
-            ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
-            ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
-        ] + undefinedCounts(readout)
+        let rows: [(String, Int)] =
+            [
+                ("rows read", sum(\.rowsRead)),
+                ("rows excluded: null e-mail or variant", sum(\.excludedRows)),
+                ("users excluded: seen in more than one variant", sum(\.multipleExposures)),
+                ("conversions at or after the readout end (not counted)", sum(\.lateConversions)),
+                ("rows excluded: created_at before the year 1 (BC or minus infinite)", sum(\.undatedRows)),
+                ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
+                ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
+            ] + undefinedCounts(readout)
         return .dataQuality(name: "ab-test-data-quality", checks: rows)
     }
 
@@ -161,15 +184,18 @@ public enum ABTestDocument {
 
     static func section(for test: ABTestReadout.TestResult, rows: Range<Int>, readout: ABTestReadout) -> ReportSection {
         let conversions = test.variants.reduce(0) { $0 + $1.conversions }
-        let exposureShare = test.users + test.multipleExposures > 0
+        let exposureShare =
+            test.users + test.multipleExposures > 0
             ? Double(test.multipleExposures) / Double(test.users + test.multipleExposures) : 0
         let facts = [
             Fact("Users", .integer(test.users), format: .integer),
             Fact("Conversions", .integer(conversions), format: .integer),
-            Fact("Multiple exposures", .integer(test.multipleExposures), format: .integer,
-                 note: "\(VerdictSentence.percent(exposureShare, places: 1)) of users, left out"),
-            Fact("SRM p-value", .number(test.srmPValue), format: .pValue,
-                 note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
+            Fact(
+                "Multiple exposures", .integer(test.multipleExposures), format: .integer,
+                note: "\(VerdictSentence.percent(exposureShare, places: 1)) of users, left out"),
+            Fact(
+                "SRM p-value", .number(test.srmPValue), format: .pValue,
+                note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
             Fact("Excluded rows", .integer(test.excludedRows), format: .integer),
         ]
         var callouts = [VerdictSentence.callout(for: test, settings: readout.settings)]
@@ -177,20 +203,24 @@ public enum ABTestDocument {
         if test.hasExposureWarning { callouts.append(VerdictSentence.exposureBanner(test)) }
         let level = VerdictSentence.percent(1 - readout.settings.alpha, places: 0)
         let charts = [
-            ReportChart(id: "rate-\(rows.lowerBound)", title: "Conversion rate by variant", kind: .interval, table: "ab-test",
-                        rows: rows, categoryColumn: "variant", valueColumns: ["conversion_rate"],
-                        lowColumn: "rate_ci_low", highColumn: "rate_ci_high", referenceValue: test.control.rate,
-                        valueAxisTitle: "Conversion rate (\(level) interval)",
-                        referenceLabel: "\(test.control.name) \(VerdictSentence.percent(test.control.rate))"),
-            ReportChart(id: "uplift-\(rows.lowerBound)", title: "Uplift vs control", kind: .interval, table: "ab-test",
-                        rows: rows, categoryColumn: "variant", valueColumns: ["uplift_abs"],
-                        lowColumn: "uplift_abs_ci_low", highColumn: "uplift_abs_ci_high", referenceValue: 0,
-                        valueAxisTitle: "Difference in conversion rate (pp)", referenceLabel: "no change"),
+            ReportChart(
+                id: "rate-\(rows.lowerBound)", title: "Conversion rate by variant", kind: .interval, table: "ab-test",
+                rows: rows, categoryColumn: "variant", valueColumns: ["conversion_rate"],
+                lowColumn: "rate_ci_low", highColumn: "rate_ci_high", referenceValue: test.control.rate,
+                valueAxisTitle: "Conversion rate (\(level) interval)",
+                referenceLabel: "\(test.control.name) \(VerdictSentence.percent(test.control.rate))"),
+            ReportChart(
+                id: "uplift-\(rows.lowerBound)", title: "Uplift vs control", kind: .interval, table: "ab-test",
+                rows: rows, categoryColumn: "variant", valueColumns: ["uplift_abs"],
+                lowColumn: "uplift_abs_ci_low", highColumn: "uplift_abs_ci_high", referenceValue: 0,
+                valueAxisTitle: "Difference in conversion rate (pp)", referenceLabel: "no change"),
         ]
         let days = max(1, Int((test.lastAssignment.timeIntervalSince(test.firstAssignment) / 86_400).rounded(.up)))
         return ReportSection(
             id: "test-\(rows.lowerBound)", title: test.name,
-            paragraphs: ["Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."],
+            paragraphs: [
+                "Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."
+            ],
             callouts: callouts, facts: facts, charts: charts,
             excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Per variant", hiddenColumns: ["test_name"])],
             isUntrustworthy: test.isSRMFlagged)
@@ -214,7 +244,10 @@ public enum ABTestDocument {
         ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         let count = readout.tests.count
         let sentence = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first ?? ""
-        return [Callout(broken > 0 ? .warning : .neutral, title: "\(count) test\(count == 1 ? "" : "s") in this readout",
-                        text: sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")]
+        return [
+            Callout(
+                broken > 0 ? .warning : .neutral, title: "\(count) test\(count == 1 ? "" : "s") in this readout",
+                text: sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")
+        ]
     }
 }

@@ -131,7 +131,8 @@ public struct ABTestReadout: Sendable {
 
         let users = results.reduce(0) { $0 + $1.users }
         let srm = sampleRatioMismatch(users: results.map(\.users), weights: plannedShares).definedValue
-        let omnibus = results.count > 2
+        let omnibus =
+            results.count > 2
             ? chiSquareIndependence(results.map { Proportion(successes: $0.conversions, trials: $0.users) }).definedValue?.pValue
             : nil
         var result = TestResult(
@@ -191,9 +192,10 @@ public struct ABTestReadout: Sendable {
             result.expectedLoss = bayes.expectedLoss
         }
         if control.trials > 0, treatment.trials > 0 {
-            let needed = settings.minimumDetectableEffect.map {
-                sampleSizePerVariant(baseline: control.rate, minimumDetectableEffect: $0, alpha: settings.alpha)
-            } ?? sampleSizePerVariant(baseline: control.rate, treatment: treatment.rate, alpha: settings.alpha)
+            let needed =
+                settings.minimumDetectableEffect.map {
+                    sampleSizePerVariant(baseline: control.rate, minimumDetectableEffect: $0, alpha: settings.alpha)
+                } ?? sampleSizePerVariant(baseline: control.rate, treatment: treatment.rate, alpha: settings.alpha)
             result.usersNeeded = needed.definedValue
             if let reason = needed.undefinedReason { result.undefinedReasons["users_needed"] = reason }
         }

@@ -15,9 +15,11 @@ public struct ABTestSettings: Sendable {
     /// The mixing standard deviation τ of the sequential test.
     public var tau: Double
 
-    public init(alpha: Double = 0.05, correction: MultipleTestingCorrection = .holm, control: String? = nil,
-                weights: VariantWeights? = nil, minimumDetectableEffect: Double? = nil,
-                isSequential: Bool = false, tau: Double = 0.01) {
+    public init(
+        alpha: Double = 0.05, correction: MultipleTestingCorrection = .holm, control: String? = nil,
+        weights: VariantWeights? = nil, minimumDetectableEffect: Double? = nil,
+        isSequential: Bool = false, tau: Double = 0.01
+    ) {
         self.alpha = alpha
         self.correction = correction
         self.control = control
@@ -43,7 +45,8 @@ public enum VariantWeights: Sendable, Equatable {
             for part in parts {
                 let pair = part.split(separator: "=", maxSplits: 1).map(String.init)
                 guard pair.count == 2, !pair[0].isEmpty, weights[pair[0]] == nil,
-                      let weight = Double(pair[1]), weight.isFinite, weight > 0 else { return nil }
+                    let weight = Double(pair[1]), weight.isFinite, weight > 0
+                else { return nil }
                 weights[pair[0]] = weight
             }
             self = .named(weights)
@@ -59,14 +62,18 @@ public enum VariantWeights: Sendable, Equatable {
         switch self {
         case .positional(let weights):
             guard weights.count == variants.count else {
-                return .failure(.weightsDoNotFit("--weights gives \(weights.count) shares but the test has \(variants.count) variants (\(variants.joined(separator: ", ")))"))
+                return .failure(
+                    .weightsDoNotFit(
+                        "--weights gives \(weights.count) shares but the test has \(variants.count) variants (\(variants.joined(separator: ", ")))"))
             }
             return .success(weights)
         case .named(let weights):
             let unknown = Set(weights.keys).subtracting(variants)
             let missing = variants.filter { weights[$0] == nil }
             guard unknown.isEmpty, missing.isEmpty else {
-                return .failure(.weightsDoNotFit("--weights names \(weights.keys.sorted().joined(separator: ", ")) but the test's variants are \(variants.joined(separator: ", "))"))
+                return .failure(
+                    .weightsDoNotFit(
+                        "--weights names \(weights.keys.sorted().joined(separator: ", ")) but the test's variants are \(variants.joined(separator: ", "))"))
             }
             return .success(variants.map { weights[$0]! })
         }

@@ -7,30 +7,39 @@ enum VerdictSentence {
         let control = test.control
         switch test.verdict {
         case .sampleRatioMismatch:
-            return Callout(.danger, title: "Results untrustworthy",
-                           text: "Do not act on these numbers: the users were not split between the variants as planned, so something in the assignment or the logging is broken. Fix the split, then restart the test.")
+            return Callout(
+                .danger, title: "Results untrustworthy",
+                text:
+                    "Do not act on these numbers: the users were not split between the variants as planned, so something in the assignment or the logging is broken. Fix the split, then restart the test."
+            )
         case .ship(let name):
             let variant = test.variants.first { $0.name == name }!
-            return Callout(.positive, title: "Ship \(name)",
-                           text: "\(name) converts at \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
-                               + "\(relativeClause(variant)). A difference this large would be very unlikely if \(name) made no difference"
-                               + " (adjusted p = \(pValue(variant.pValueAdjusted))); the chance that \(name) is better is \(percent(variant.chanceToBeatControl, places: 1)).")
+            return Callout(
+                .positive, title: "Ship \(name)",
+                text: "\(name) converts at \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
+                    + "\(relativeClause(variant)). A difference this large would be very unlikely if \(name) made no difference"
+                    + " (adjusted p = \(pValue(variant.pValueAdjusted))); the chance that \(name) is better is \(percent(variant.chanceToBeatControl, places: 1))."
+            )
         case .doNotShip(let name):
             let variant = test.variants.first { $0.name == name }!
-            return Callout(.danger, title: "Do not ship \(name)",
-                           text: "\(name) converts worse: \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
-                               + "\(relativeClause(variant)). This is unlikely to be chance (adjusted p = \(pValue(variant.pValueAdjusted))).")
+            return Callout(
+                .danger, title: "Do not ship \(name)",
+                text: "\(name) converts worse: \(percent(variant.rate)) against \(percent(control.rate)) for \(control.name)"
+                    + "\(relativeClause(variant)). This is unlikely to be chance (adjusted p = \(pValue(variant.pValueAdjusted))).")
         case .keepRunning(let more):
-            let size = settings.minimumDetectableEffect.map { "a \(signedPercent($0).dropFirst()) relative change" }
+            let size =
+                settings.minimumDetectableEffect.map { "a \(signedPercent($0).dropFirst()) relative change" }
                 ?? "a difference of the size seen so far"
-            return Callout(.warning, title: "Keep running",
-                           text: "No variant is reliably better or worse yet. To detect \(size) with 80 % power, each variant needs about \(grouped(more)) more users.")
+            return Callout(
+                .warning, title: "Keep running",
+                text: "No variant is reliably better or worse yet. To detect \(size) with 80 % power, each variant needs about \(grouped(more)) more users.")
         case .noEffect:
             let sized = test.treatments.contains { $0.usersNeeded != nil }
-            return Callout(.neutral, title: "No effect detected",
-                           text: sized
-                               ? "No variant converts reliably better or worse, and the test already has the users it needs to detect \(settings.minimumDetectableEffect == nil ? "a difference of the size seen" : "the effect it looks for")."
-                               : "No variant converts reliably better or worse. The rates are identical or there are too few users to size the test, so keep watching it.")
+            return Callout(
+                .neutral, title: "No effect detected",
+                text: sized
+                    ? "No variant converts reliably better or worse, and the test already has the users it needs to detect \(settings.minimumDetectableEffect == nil ? "a difference of the size seen" : "the effect it looks for")."
+                    : "No variant converts reliably better or worse. The rates are identical or there are too few users to size the test, so keep watching it.")
         }
     }
 
@@ -38,14 +47,20 @@ enum VerdictSentence {
         let shares = test.variants.map { test.users > 0 ? Double($0.users) / Double(test.users) : 0 }
         let observed = zip(test.variants, shares).map { "\($0.name) \(percent($1, places: 1))" }.joined(separator: ", ")
         let planned = zip(test.variants, test.plannedShares).map { "\($0.name) \(percent($1, places: 1))" }.joined(separator: ", ")
-        return Callout(.danger, title: "Sample-ratio mismatch",
-                       text: "Users split \(observed), but the plan was \(planned) (p = \(pValue(test.srmPValue))). No variant should be called a winner until this is explained.")
+        return Callout(
+            .danger, title: "Sample-ratio mismatch",
+            text:
+                "Users split \(observed), but the plan was \(planned) (p = \(pValue(test.srmPValue))). No variant should be called a winner until this is explained."
+        )
     }
 
     static func exposureBanner(_ test: ABTestReadout.TestResult) -> Callout {
         let share = Double(test.multipleExposures) / Double(test.users + test.multipleExposures)
-        return Callout(.warning, title: "Users in several variants",
-                       text: "\(grouped(test.multipleExposures)) users (\(percent(share, places: 1))) saw more than one variant and are left out of every count. Check that assignment is sticky.")
+        return Callout(
+            .warning, title: "Users in several variants",
+            text:
+                "\(grouped(test.multipleExposures)) users (\(percent(share, places: 1))) saw more than one variant and are left out of every count. Check that assignment is sticky."
+        )
     }
 
     private static func relativeClause(_ variant: ABTestReadout.VariantResult) -> String {

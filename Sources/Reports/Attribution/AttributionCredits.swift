@@ -114,75 +114,79 @@ enum AttributionSQL {
     }
 
     static func credits(start: Date, end: Date, options: AttributionOptions) -> Statement {
-        Statement("attribution_credits", """
-        WITH conversions AS (
-          SELECT c.id, c.user_email, c.revenue, c.occurred_at
-          FROM conversion_events c
-          WHERE c.occurred_at >= \(start) AND c.occurred_at < \(end) AND \(isEvent(options.event, column: "c.event_type"))
-            AND c.revenue <> 'NaN'
-        ),
-        touches AS (
-          SELECT c.id, c.user_email, c.revenue,
-                 v.id IS NOT NULL AS is_touch,
-                 v.id IS NOT NULL AND v.source_platform IS NULL AS is_null_platform,
-                 CASE WHEN v.id IS NULL THEN '(direct)' ELSE coalesce(v.source_platform, 'unknown') END AS channel,
-                 extract(epoch FROM c.occurred_at - v.created_at)::float8 AS age,
-                 row_number() OVER ordered AS position,
-                 count(v.id) OVER conversion AS touch_count,
-                 min(extract(epoch FROM c.occurred_at - v.created_at)::float8) OVER conversion AS newest_age,
-                 v.created_at IS NOT NULL AND (v.created_at = lag(v.created_at) OVER ordered
-                                              OR v.created_at = lead(v.created_at) OVER ordered) AS is_tied
-          FROM conversions c
-          LEFT JOIN viral_metrics v
-            ON v.user_email = c.user_email
-           AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
-          WINDOW conversion AS (PARTITION BY c.user_email, c.id),
-                 ordered AS (PARTITION BY c.user_email, c.id ORDER BY v.created_at, v.source_platform COLLATE "C", v.id)
-        ),
-        decayed AS (
-          -- 2^(-Δt/half-life) relative to the newest touch (weight 1), so the sum is at least 1;
-          -- weights below 2^-1000 are 0 rather than a floating-point underflow error.
-          SELECT *, CASE WHEN NOT is_touch THEN NULL
-                         WHEN (age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8 > 1000 THEN 0::float8
-                         ELSE power(2::float8, -(age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8) END AS raw_decay
-          FROM touches
-        ),
-        weighted AS (
-          SELECT channel, revenue, is_touch, is_null_platform, is_tied, position, touch_count,
-                 CASE WHEN touch_count = 0 THEN 1::float8
-                      ELSE raw_decay / sum(raw_decay) OVER (PARTITION BY user_email, id) END AS decay,
-                 CASE WHEN touch_count <= 1 THEN 1::numeric
-                      WHEN touch_count = 2 THEN 0.5
-                      WHEN position = 1 OR position = touch_count THEN 0.4
-                      ELSE 0.2 / (touch_count - 2) END AS position_share
-          FROM decayed
-        )
-        SELECT channel,
-               count(*) FILTER (WHERE is_touch) AS touches,
-               count(*) FILTER (WHERE is_null_platform) AS null_platform_touches,
-               count(*) FILTER (WHERE is_tied) AS tied_touches,
-               count(*) FILTER (WHERE position = 1) AS first_touches,
-               count(*) FILTER (WHERE touch_count = 0) AS direct_conversions,
-               count(*) FILTER (WHERE position = 1)::float8 AS first_touch_conversions,
-               coalesce(sum(revenue) FILTER (WHERE position = 1), 0) AS first_touch_revenue,
-               count(*) FILTER (WHERE position = greatest(touch_count, 1))::float8 AS last_touch_conversions,
-               coalesce(sum(revenue) FILTER (WHERE position = greatest(touch_count, 1)), 0) AS last_touch_revenue,
-               sum(1::float8 / greatest(touch_count, 1)) AS linear_conversions,
-               round(sum(revenue / greatest(touch_count, 1)), 12) AS linear_revenue,
-               sum(decay) AS time_decay_conversions,
-               round(sum(revenue * decay::numeric), 12) AS time_decay_revenue,
-               sum(position_share::float8) AS position_based_conversions,
-               round(sum(revenue * position_share), 12) AS position_based_revenue
-        FROM weighted
-        GROUP BY channel
-        ORDER BY channel COLLATE "C"
-        """)
+        Statement(
+            "attribution_credits",
+            """
+            WITH conversions AS (
+              SELECT c.id, c.user_email, c.revenue, c.occurred_at
+              FROM conversion_events c
+              WHERE c.occurred_at >= \(start) AND c.occurred_at < \(end) AND \(isEvent(options.event, column: "c.event_type"))
+                AND c.revenue <> 'NaN'
+            ),
+            touches AS (
+              SELECT c.id, c.user_email, c.revenue,
+                     v.id IS NOT NULL AS is_touch,
+                     v.id IS NOT NULL AND v.source_platform IS NULL AS is_null_platform,
+                     CASE WHEN v.id IS NULL THEN '(direct)' ELSE coalesce(v.source_platform, 'unknown') END AS channel,
+                     extract(epoch FROM c.occurred_at - v.created_at)::float8 AS age,
+                     row_number() OVER ordered AS position,
+                     count(v.id) OVER conversion AS touch_count,
+                     min(extract(epoch FROM c.occurred_at - v.created_at)::float8) OVER conversion AS newest_age,
+                     v.created_at IS NOT NULL AND (v.created_at = lag(v.created_at) OVER ordered
+                                                  OR v.created_at = lead(v.created_at) OVER ordered) AS is_tied
+              FROM conversions c
+              LEFT JOIN viral_metrics v
+                ON v.user_email = c.user_email
+               AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
+              WINDOW conversion AS (PARTITION BY c.user_email, c.id),
+                     ordered AS (PARTITION BY c.user_email, c.id ORDER BY v.created_at, v.source_platform COLLATE "C", v.id)
+            ),
+            decayed AS (
+              -- 2^(-Δt/half-life) relative to the newest touch (weight 1), so the sum is at least 1;
+              -- weights below 2^-1000 are 0 rather than a floating-point underflow error.
+              SELECT *, CASE WHEN NOT is_touch THEN NULL
+                             WHEN (age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8 > 1000 THEN 0::float8
+                             ELSE power(2::float8, -(age - newest_age) / \(PostgresValue.double(options.halfLifeSeconds))::float8) END AS raw_decay
+              FROM touches
+            ),
+            weighted AS (
+              SELECT channel, revenue, is_touch, is_null_platform, is_tied, position, touch_count,
+                     CASE WHEN touch_count = 0 THEN 1::float8
+                          ELSE raw_decay / sum(raw_decay) OVER (PARTITION BY user_email, id) END AS decay,
+                     CASE WHEN touch_count <= 1 THEN 1::numeric
+                          WHEN touch_count = 2 THEN 0.5
+                          WHEN position = 1 OR position = touch_count THEN 0.4
+                          ELSE 0.2 / (touch_count - 2) END AS position_share
+              FROM decayed
+            )
+            SELECT channel,
+                   count(*) FILTER (WHERE is_touch) AS touches,
+                   count(*) FILTER (WHERE is_null_platform) AS null_platform_touches,
+                   count(*) FILTER (WHERE is_tied) AS tied_touches,
+                   count(*) FILTER (WHERE position = 1) AS first_touches,
+                   count(*) FILTER (WHERE touch_count = 0) AS direct_conversions,
+                   count(*) FILTER (WHERE position = 1)::float8 AS first_touch_conversions,
+                   coalesce(sum(revenue) FILTER (WHERE position = 1), 0) AS first_touch_revenue,
+                   count(*) FILTER (WHERE position = greatest(touch_count, 1))::float8 AS last_touch_conversions,
+                   coalesce(sum(revenue) FILTER (WHERE position = greatest(touch_count, 1)), 0) AS last_touch_revenue,
+                   sum(1::float8 / greatest(touch_count, 1)) AS linear_conversions,
+                   round(sum(revenue / greatest(touch_count, 1)), 12) AS linear_revenue,
+                   sum(decay) AS time_decay_conversions,
+                   round(sum(revenue * decay::numeric), 12) AS time_decay_revenue,
+                   sum(position_share::float8) AS position_based_conversions,
+                   round(sum(revenue * position_share), 12) AS position_based_revenue
+            FROM weighted
+            GROUP BY channel
+            ORDER BY channel COLLATE "C"
+            """)
     }
 
     static func conversionCounts(start: Date, end: Date, event: String?) -> Statement {
         let other: SQL = event.map { "event_type <> \($0)" } ?? "false"
         let matching = isEvent(event, column: "event_type")
-        return Statement("attribution_conversion_counts", """
+        return Statement(
+            "attribution_conversion_counts",
+            """
             SELECT count(*) AS in_period,
                    count(*) FILTER (WHERE \(other)) AS other_event_type,
                    count(*) FILTER (WHERE \(matching) AND revenue < 0) AS negative_revenue,

@@ -25,9 +25,11 @@ public struct AttributionReport: Report, Sendable {
 
     public var statements: [Statement] {
         let previous = period.previous
-        return [AttributionSQL.credits(start: period.start, end: period.end, options: options),
-                AttributionSQL.credits(start: previous.start, end: previous.end, options: options),
-                AttributionSQL.conversionCounts(start: period.start, end: period.end, event: options.event)]
+        return [
+            AttributionSQL.credits(start: period.start, end: period.end, options: options),
+            AttributionSQL.credits(start: previous.start, end: previous.end, options: options),
+            AttributionSQL.conversionCounts(start: period.start, end: period.end, event: options.event),
+        ]
     }
 
     public func read(using reading: ReportReading) throws -> Readout {
@@ -45,8 +47,9 @@ public struct AttributionReport: Report, Sendable {
             let previousPeriod = period.previous
             let previous = try connection.attributionCredits(start: previousPeriod.start, end: previousPeriod.end, options: options)
             let counts = try connection.attributionConversionCounts(start: period.start, end: period.end, event: options.event)
-            return Readout(current: AttributionResult(credits: current), previous: AttributionResult(credits: previous),
-                           counts: counts, options: options)
+            return Readout(
+                current: AttributionResult(credits: current), previous: AttributionResult(credits: previous),
+                counts: counts, options: options)
         }
     }
 

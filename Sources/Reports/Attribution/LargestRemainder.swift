@@ -11,7 +11,11 @@ import Foundation
 /// - Returns: the rounded amount of each key; keys are unique.
 public func largestRemainderCents(_ shares: [(key: String, amount: Decimal)], total: Decimal) -> [String: Decimal] {
     guard !shares.isEmpty else { return [:] }
-    struct Part { var key: String; var cents: Decimal; var remainder: Decimal }
+    struct Part {
+        var key: String
+        var cents: Decimal
+        var remainder: Decimal
+    }
     var parts = shares.map { share -> Part in
         let exactCents = share.amount * 100
         let cents = floorDecimal(exactCents)

@@ -10,8 +10,10 @@ public struct PeriodSelection: Sendable {
     public var timeZone: String
     public var asOf: Date
 
-    public init(week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil,
-                timeZone: String = "UTC", asOf: Date) {
+    public init(
+        week: String? = nil, month: String? = nil, from: String? = nil, to: String? = nil,
+        timeZone: String = "UTC", asOf: Date
+    ) {
         self.week = week
         self.month = month
         self.from = from
@@ -44,8 +46,9 @@ public struct PeriodSelection: Sendable {
     static func parseWeek(_ text: String, _ zone: TimeZone) throws -> ReportPeriod {
         let parts = text.uppercased().split(separator: "-W", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count), parts.allSatisfy(isDigits),
-              let year = Int(parts[0]), year >= 1, let week = Int(parts[1]),
-              let period = ReportPeriod.week(year: year, week: week, timeZone: zone) else {
+            let year = Int(parts[0]), year >= 1, let week = Int(parts[1]),
+            let period = ReportPeriod.week(year: year, week: week, timeZone: zone)
+        else {
             throw PeriodError("--week '\(text)' is not an ISO week like 2026-W47.")
         }
         return period
@@ -55,7 +58,8 @@ public struct PeriodSelection: Sendable {
     static func parseMonth(_ text: String, _ zone: TimeZone) throws -> ReportPeriod {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy(isDigits),
-              let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1 else {
+            let year = Int(parts[0]), let month = Int(parts[1]), (1...12).contains(month), year >= 1
+        else {
             throw PeriodError("--month '\(text)' is not a month like 2026-11.")
         }
         return ReportPeriod.month(year: year, month: month, timeZone: zone)
@@ -64,7 +68,8 @@ public struct PeriodSelection: Sendable {
     /// `2026-11-16`: digits only, a year from 0001.
     static func parseDay(_ text: String) -> CalendarDate? {
         guard text.split(separator: "-", omittingEmptySubsequences: false).allSatisfy(isDigits),
-              let day = CalendarDate(text), day.year >= 1 else { return nil }
+            let day = CalendarDate(text), day.year >= 1
+        else { return nil }
         return day
     }
 

@@ -1,4 +1,5 @@
 import Database
+import Foundation
 import Rendering
 
 /// One report: what it reads, and the document it makes of what it read.
@@ -46,5 +47,3 @@ public protocol EmptyPeriodError: Error {
     /// Why the report is left out, e.g. "no test ran in 2026-W47 · 16–22 Nov 2026".
     var nothingInPeriodReason: String { get }
 }
-
-import Foundation

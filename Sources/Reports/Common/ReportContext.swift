@@ -14,8 +14,10 @@ public struct ReportContext: Sendable {
     /// The currency of money columns.
     public var currency: Currency
 
-    public init(period: ReportPeriod, asOf: Date, readoutEnd: Date, reproducibility: Reproducibility,
-                currency: Currency = .usDollar) {
+    public init(
+        period: ReportPeriod, asOf: Date, readoutEnd: Date, reproducibility: Reproducibility,
+        currency: Currency = .usDollar
+    ) {
         self.period = period
         self.asOf = asOf
         self.readoutEnd = readoutEnd
@@ -34,8 +36,10 @@ public struct ReportContext: Sendable {
 
     /// The record of SPEC §6 for a run on `connection`: options as given (already masked),
     /// each statement's name with the SHA-256 of its SQL.
-    public static func reproducibility(period: ReportPeriod, asOf: Date, generatedAt: Date, toolVersion: String,
-                                       options: [Reproducibility.Setting], statements: [RanStatement]) -> Reproducibility {
+    public static func reproducibility(
+        period: ReportPeriod, asOf: Date, generatedAt: Date, toolVersion: String,
+        options: [Reproducibility.Setting], statements: [RanStatement]
+    ) -> Reproducibility {
         func reportDate(_ date: CalendarDate) -> ReportDate { ReportDate(year: date.year, month: date.month, day: date.day) }
         return Reproducibility(
             toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZoneName,

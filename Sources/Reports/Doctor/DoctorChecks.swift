@@ -25,22 +25,28 @@ enum DoctorChecks {
         var checks: [DoctorCheck] = []
         let missing = readout.tables.filter { !$0.exists }
         for table in missing {
-            checks.append(DoctorCheck(.tables, .failing, title: "Table \(table.name)",
-                                      detail: "\(table.name) does not exist: the reports that read it fail.",
-                                      fix: "growth-report db migrate"))
+            checks.append(
+                DoctorCheck(
+                    .tables, .failing, title: "Table \(table.name)",
+                    detail: "\(table.name) does not exist: the reports that read it fail.",
+                    fix: "growth-report db migrate"))
         }
         for table in readout.tables where table.hasStaleStatistics {
-            let detail = table.lastAnalyzed == nil
+            let detail =
+                table.lastAnalyzed == nil
                 ? "\(table.name) holds rows (≈ \(rows(table.knownRows))) but has never been analyzed: the planner guesses its sizes."
                 : "\(table.modifiedSinceAnalyze) rows of \(table.name) (≈ \(rows(table.knownRows)) rows) changed since its last ANALYZE (\(timestamp(table.lastAnalyzed, readout))): the planner's estimates lag behind."
-            checks.append(DoctorCheck(.tables, .warning, title: "Statistics of \(table.name)", detail: detail,
-                                      fix: "ANALYZE \(table.name);"))
+            checks.append(
+                DoctorCheck(
+                    .tables, .warning, title: "Statistics of \(table.name)", detail: detail,
+                    fix: "ANALYZE \(table.name);"))
         }
         let present = readout.tables.filter(\.exists)
         if !present.isEmpty {
             let totalRows = present.reduce(0) { $0 + $1.knownRows }
             let bytes = present.reduce(0) { $0 + $1.totalBytes }
-            let detail = totalRows == 0
+            let detail =
+                totalRows == 0
                 ? "\(present.count) of \(readout.tables.count) tables present, with no rows yet: plans and scan counts say little until data is loaded."
                 : "\(present.count) of \(readout.tables.count) tables present: ≈ \(rows(totalRows)) rows, \(ByteCount.text(bytes)) with indexes."
             checks.append(DoctorCheck(.tables, .ok, title: "Tables", detail: detail))
@@ -73,39 +79,54 @@ enum DoctorChecks {
             checks.append(DoctorCheck(.indexes, .failing, title: "Index \(index.name)", detail: detail, fix: fix))
         }
         if checks.isEmpty {
-            checks.append(DoctorCheck(.indexes, .ok, title: "Expected indexes",
-                                      detail: "All \(readout.expectedIndexes.count) indexes the reports use are present and valid."))
+            checks.append(
+                DoctorCheck(
+                    .indexes, .ok, title: "Expected indexes",
+                    detail: "All \(readout.expectedIndexes.count) indexes the reports use are present and valid."))
         } else if case .unavailable = readout.hypotheticalIndexes,
-                  readout.expectedIndexes.contains(where: { $0.state == .missing }) {
-            checks.append(DoctorCheck(.indexes, .ok, title: "Hypothetical indexes",
-                                      detail: "hypopg is not installed in this database, so what a missing index would change is not measured; the recommendation stands alone.",
-                                      fix: "apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg;"))
+            readout.expectedIndexes.contains(where: { $0.state == .missing })
+        {
+            checks.append(
+                DoctorCheck(
+                    .indexes, .ok, title: "Hypothetical indexes",
+                    detail: "hypopg is not installed in this database, so what a missing index would change is not measured; the recommendation stands alone.",
+                    fix: "apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg;"))
         } else if case .failed(let message) = readout.hypotheticalIndexes {
             checks.append(DoctorCheck(.indexes, .warning, title: "Hypothetical indexes", detail: message))
         }
 
-        let since = readout.statisticsResetAt.map { "since the statistics were reset (\(timestamp($0, readout)))" }
+        let since =
+            readout.statisticsResetAt.map { "since the statistics were reset (\(timestamp($0, readout)))" }
             ?? "since the statistics began (never reset)"
         if readout.unusedIndexes.isEmpty {
-            checks.append(DoctorCheck(.indexes, .ok, title: "Unused indexes",
-                                      detail: "Every index of the tool's tables has been scanned \(since), or enforces a constraint."))
+            checks.append(
+                DoctorCheck(
+                    .indexes, .ok, title: "Unused indexes",
+                    detail: "Every index of the tool's tables has been scanned \(since), or enforces a constraint."))
         } else {
             let unused = readout.unusedIndexes
             let expected = unused.filter(\.isExpected).map(\.name)
             let others = unused.filter { !$0.isExpected }.map { "\($0.name) on \($0.table) (\(ByteCount.text($0.bytes)))" }
             var parts: [String] = []
             if !others.isEmpty { parts.append("not used \(since) and not one the reports expect, a candidate to drop: \(others.joined(separator: ", "))") }
-            if !expected.isEmpty { parts.append("expected by the reports, keep: \(expected.joined(separator: ", ")) (no scan \(since); the reports have not read them yet)") }
+            if !expected.isEmpty {
+                parts.append("expected by the reports, keep: \(expected.joined(separator: ", ")) (no scan \(since); the reports have not read them yet)")
+            }
             let bytes = unused.reduce(0) { $0 + $1.bytes }
-            checks.append(DoctorCheck(.indexes, .warning, title: "Unused indexes",
-                                      detail: "\(unused.count) \(unused.count == 1 ? "index" : "indexes") (\(ByteCount.text(bytes))) never scanned: " + parts.joined(separator: "; ") + ".",
-                                      fix: others.isEmpty ? nil : unused.filter { !$0.isExpected }.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
+            checks.append(
+                DoctorCheck(
+                    .indexes, .warning, title: "Unused indexes",
+                    detail: "\(unused.count) \(unused.count == 1 ? "index" : "indexes") (\(ByteCount.text(bytes))) never scanned: "
+                        + parts.joined(separator: "; ") + ".",
+                    fix: others.isEmpty ? nil : unused.filter { !$0.isExpected }.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
         }
         for group in readout.duplicateIndexes {
             let fix = group.droppable.isEmpty ? nil : group.droppable.map { "DROP INDEX CONCURRENTLY \($0);" }.joined(separator: "\n")
-            checks.append(DoctorCheck(.indexes, .warning, title: "Duplicate indexes on \(group.table)",
-                                      detail: "\(group.indexes.joined(separator: ", ")) are the same index (\(group.definition)): each write updates all of them.",
-                                      fix: fix))
+            checks.append(
+                DoctorCheck(
+                    .indexes, .warning, title: "Duplicate indexes on \(group.table)",
+                    detail: "\(group.indexes.joined(separator: ", ")) are the same index (\(group.definition)): each write updates all of them.",
+                    fix: fix))
         }
         return checks
     }
@@ -117,7 +138,8 @@ enum DoctorChecks {
         let used = mine.filter(\.usesIndex)
         let before = mine.reduce(0) { $0 + $1.costBefore }, after = mine.reduce(0) { $0 + $1.costAfter }
         let change = before > 0 ? " (\(Int(((after / before - 1) * 100).rounded())) %)" : ""
-        return " Tried as a hypothetical index (hypopg): \(used.count) of \(mine.count) statements over \(index.table) would use it; their cost \(costText(before)) → \(costText(after))\(change)."
+        return
+            " Tried as a hypothetical index (hypopg): \(used.count) of \(mine.count) statements over \(index.table) would use it; their cost \(costText(before)) → \(costText(after))\(change)."
     }
 
     static func costText(_ cost: Double) -> String {
@@ -134,8 +156,10 @@ enum DoctorChecks {
             switch statement.outcome {
             case .skipped: continue
             case .failed(let message, let sqlState):
-                checks.append(DoctorCheck(.statements, .failing, title: title,
-                                          detail: "EXPLAIN failed (SQLSTATE \(sqlState ?? "none")): \(message). The report fails the same way."))
+                checks.append(
+                    DoctorCheck(
+                        .statements, .failing, title: title,
+                        detail: "EXPLAIN failed (SQLSTATE \(sqlState ?? "none")): \(message). The report fails the same way."))
             case .explained(let analysis):
                 let reads = analysis.wholeHistoryReads
                 guard !reads.isEmpty else { continue }
@@ -145,14 +169,17 @@ enum DoctorChecks {
                     return "all of \(scan.tableLabel)\(size) \(how)"
                 }
                 let fixes = Set(reads.map { $0.partitionOf ?? $0.relation }).sorted().flatMap { missingByTable[$0] ?? [] }
-                checks.append(DoctorCheck(.statements, .warning, title: title,
-                                          detail: "Reads \(what.joined(separator: " and ")): its whole history, however short the period.",
-                                          fix: fixes.isEmpty ? nil : fixes.map(\.createStatement).joined(separator: "\n")))
+                checks.append(
+                    DoctorCheck(
+                        .statements, .warning, title: title,
+                        detail: "Reads \(what.joined(separator: " and ")): its whole history, however short the period.",
+                        fix: fixes.isEmpty ? nil : fixes.map(\.createStatement).joined(separator: "\n")))
             }
         }
         let explained = readout.statements.compactMap(\.analysis)
         if checks.isEmpty {
-            let detail = readout.statements.isEmpty
+            let detail =
+                readout.statements.isEmpty
                 ? "No report statements were given to explain."
                 : "\(explained.count) statements explained: none reads a large table's whole history."
             checks.append(DoctorCheck(.statements, .ok, title: "Report statements", detail: detail))
@@ -166,14 +193,22 @@ enum DoctorChecks {
         let scans = readout.scanRatio
         let counts = "\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans over the tool's tables"
         guard let ratio = scans.ratio else {
-            return [DoctorCheck(.scanRatio, .ok, title: "Index scan ratio",
-                                detail: "No scans yet: the tool's tables have not been read since the statistics were reset.")]
+            return [
+                DoctorCheck(
+                    .scanRatio, .ok, title: "Index scan ratio",
+                    detail: "No scans yet: the tool's tables have not been read since the statistics were reset.")
+            ]
         }
         let percent = String(format: "%.1f %%", ratio * 100)
         let minimum = Int(DoctorReport.minimumIndexScanRatio * 100)
         if ratio < DoctorReport.minimumIndexScanRatio {
-            return [DoctorCheck(.scanRatio, .warning, title: "Index scan ratio",
-                                detail: "\(percent) of scans use an index, below the \(minimum) % the seed plan asks for (\(counts)). Sequential scans of small tables count too.")]
+            return [
+                DoctorCheck(
+                    .scanRatio, .warning, title: "Index scan ratio",
+                    detail:
+                        "\(percent) of scans use an index, below the \(minimum) % the seed plan asks for (\(counts)). Sequential scans of small tables count too."
+                )
+            ]
         }
         return [DoctorCheck(.scanRatio, .ok, title: "Index scan ratio", detail: "\(percent) of scans use an index (\(counts)); at least \(minimum) % wanted.")]
     }
@@ -186,22 +221,36 @@ enum DoctorChecks {
         let threshold = Int(DoctorReport.slowMilliseconds)
         switch readout.slowStatements {
         case .notInstalled:
-            return [DoctorCheck(.slowStatements, .ok, title: "Slow statements",
-                                detail: "pg_stat_statements is not installed in this database, so slow statements are not tracked.",
-                                fix: "To enable it: \(enablePgStatStatements)")]
+            return [
+                DoctorCheck(
+                    .slowStatements, .ok, title: "Slow statements",
+                    detail: "pg_stat_statements is not installed in this database, so slow statements are not tracked.",
+                    fix: "To enable it: \(enablePgStatStatements)")
+            ]
         case .notLoaded(let message):
-            return [DoctorCheck(.slowStatements, .warning, title: "Slow statements",
-                                detail: "\(message); slow statements are not tracked.",
-                                fix: "add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL")]
+            return [
+                DoctorCheck(
+                    .slowStatements, .warning, title: "Slow statements",
+                    detail: "\(message); slow statements are not tracked.",
+                    fix: "add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL")
+            ]
         case .available(let statements):
             let slow = statements.filter(\.isSlow)
             if slow.isEmpty {
-                return [DoctorCheck(.slowStatements, .ok, title: "Slow statements",
-                                    detail: "No statement of this database averages over \(threshold) ms (pg_stat_statements, \(statements.count) listed by total time).")]
+                return [
+                    DoctorCheck(
+                        .slowStatements, .ok, title: "Slow statements",
+                        detail: "No statement of this database averages over \(threshold) ms (pg_stat_statements, \(statements.count) listed by total time).")
+                ]
             }
             let worst = slow.max { $0.meanMilliseconds < $1.meanMilliseconds }!
-            return [DoctorCheck(.slowStatements, .warning, title: "Slow statements",
-                                detail: "\(slow.count) \(slow.count == 1 ? "statement averages" : "statements average") over \(threshold) ms; the slowest, \(String(format: "%.0f", worst.meanMilliseconds)) ms over \(worst.calls) calls: \(String(worst.query.prefix(120)))")]
+            return [
+                DoctorCheck(
+                    .slowStatements, .warning, title: "Slow statements",
+                    detail:
+                        "\(slow.count) \(slow.count == 1 ? "statement averages" : "statements average") over \(threshold) ms; the slowest, \(String(format: "%.0f", worst.meanMilliseconds)) ms over \(worst.calls) calls: \(String(worst.query.prefix(120)))"
+                )
+            ]
         }
     }
 }

@@ -13,17 +13,22 @@ public enum DoctorDocument {
         let explained = readout.statements.filter { $0.analysis != nil }.count
         let sections = [
             checksSection(readout),
-            ReportSection(id: "statements", title: "Report statements",
-                          paragraphs: [statementsParagraph(readout)], tables: [statementsTable(readout)]),
+            ReportSection(
+                id: "statements", title: "Report statements",
+                paragraphs: [statementsParagraph(readout)], tables: [statementsTable(readout)]),
             indexesSection(readout, formatter: formatter),
             slowSection(readout),
-            ReportSection(id: "tables", title: "Tables",
-                          paragraphs: ["The tool's six tables (a partitioned one summed over its partitions): the planner's row estimate (pg_class.reltuples), the size with indexes and TOAST (pg_total_relation_size), dead rows and rows changed since the last ANALYZE, and when each was last vacuumed and analyzed."],
-                          tables: [tablesTable(readout)]),
+            ReportSection(
+                id: "tables", title: "Tables",
+                paragraphs: [
+                    "The tool's six tables (a partitioned one summed over its partitions): the planner's row estimate (pg_class.reltuples), the size with indexes and TOAST (pg_total_relation_size), dead rows and rows changed since the last ANALYZE, and when each was last vacuumed and analyzed."
+                ],
+                tables: [tablesTable(readout)]),
         ]
         return ReportDocument(
             report: report, title: "Database doctor",
-            subtitle: "PostgreSQL \(readout.serverMajorVersion): \(explained) report statements explained\(readout.analyzes ? " with ANALYZE" : ""), the indexes the reports use, slow statements and table health.",
+            subtitle:
+                "PostgreSQL \(readout.serverMajorVersion): \(explained) report statements explained\(readout.analyzes ? " with ANALYZE" : ""), the indexes the reports use, slow statements and table health.",
             periodLabel: context.period.humanLabel,
             callouts: callouts(readout),
             sections: sections,
@@ -46,15 +51,21 @@ public enum DoctorDocument {
         let warnings = readout.warnings
         callouts += warnings.prefix(calloutWarnings).map { Callout(.warning, title: $0.title, text: $0.detail) }
         if warnings.count > calloutWarnings {
-            callouts.append(Callout(.warning, title: "\(warnings.count - calloutWarnings) more warnings",
-                                    text: "Listed in the checks table below."))
+            callouts.append(
+                Callout(
+                    .warning, title: "\(warnings.count - calloutWarnings) more warnings",
+                    text: "Listed in the checks table below."))
         }
         if callouts.isEmpty {
-            callouts.append(Callout(.positive, title: "Healthy",
-                                    text: "Every check passed: the expected indexes are present and no report statement reads a large table's whole history."))
+            callouts.append(
+                Callout(
+                    .positive, title: "Healthy",
+                    text: "Every check passed: the expected indexes are present and no report statement reads a large table's whole history."))
         } else if readout.isHealthy {
-            callouts.insert(Callout(.neutral, title: "No check failed",
-                                    text: "\(warnings.count) warnings: worth a look, none stops a report."), at: 0)
+            callouts.insert(
+                Callout(
+                    .neutral, title: "No check failed",
+                    text: "\(warnings.count) warnings: worth a look, none stops a report."), at: 0)
         }
         return callouts
     }
@@ -63,35 +74,43 @@ public enum DoctorDocument {
         let ratio = readout.scanRatio.ratio
         let bytes = readout.tables.reduce(0) { $0 + $1.totalBytes }
         let facts = [
-            Fact("Status", .text(readout.isHealthy ? (readout.warnings.isEmpty ? "healthy" : "healthy, with warnings") : "failing"),
-                 format: .text, note: readout.isHealthy ? "no failing check" : "\(readout.failures.count) failing"),
+            Fact(
+                "Status", .text(readout.isHealthy ? (readout.warnings.isEmpty ? "healthy" : "healthy, with warnings") : "failing"),
+                format: .text, note: readout.isHealthy ? "no failing check" : "\(readout.failures.count) failing"),
             Fact("Failing checks", .integer(readout.failures.count), format: .integer),
             Fact("Warnings", .integer(readout.warnings.count), format: .integer),
-            Fact("Index scan ratio", .number(ratio), format: .percent(places: 1),
-                 note: ratio == nil ? "no scans yet" : "\(Int(DoctorReport.minimumIndexScanRatio * 100)) % wanted"),
-            Fact("Tables", .text(ByteCount.text(bytes)), format: .text,
-                 note: "\(readout.tables.filter(\.exists).count) of \(readout.tables.count) present"),
+            Fact(
+                "Index scan ratio", .number(ratio), format: .percent(places: 1),
+                note: ratio == nil ? "no scans yet" : "\(Int(DoctorReport.minimumIndexScanRatio * 100)) % wanted"),
+            Fact(
+                "Tables", .text(ByteCount.text(bytes)), format: .text,
+                note: "\(readout.tables.filter(\.exists).count) of \(readout.tables.count) present"),
         ]
-        let table = ReportTable(name: "doctor-checks", title: "Checks", rows: readout.checks, columns: [
-            TableColumn("status", "Status", .text) { .text($0.status.description) },
-            TableColumn("area", "Area", .text) { .text($0.area.rawValue) },
-            TableColumn("check", "Check", .text) { .text($0.title) },
-            TableColumn("detail", "Finding", .text) { .text($0.detail) },
-            TableColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")) { $0.fix.map { .text(withoutComments($0)) } ?? .empty },
-        ], sheetTitle: "Checks")
-        return ReportSection(id: "checks", title: "Checks",
-                             paragraphs: ["Failing checks stop a report or make it read whole tables; warnings are worth a look. The command exits 0 when no check fails."],
-                             facts: facts, tables: [table])
+        let table = ReportTable(
+            name: "doctor-checks", title: "Checks", rows: readout.checks,
+            columns: [
+                TableColumn("status", "Status", .text) { .text($0.status.description) },
+                TableColumn("area", "Area", .text) { .text($0.area.rawValue) },
+                TableColumn("check", "Check", .text) { .text($0.title) },
+                TableColumn("detail", "Finding", .text) { .text($0.detail) },
+                TableColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")) { $0.fix.map { .text(withoutComments($0)) } ?? .empty },
+            ], sheetTitle: "Checks")
+        return ReportSection(
+            id: "checks", title: "Checks",
+            paragraphs: ["Failing checks stop a report or make it read whole tables; warnings are worth a look. The command exits 0 when no check fails."],
+            facts: facts, tables: [table])
     }
 
     // MARK: - Statements
 
     static func statementsParagraph(_ readout: DoctorReadout) -> String {
         var text = "Each statement the reports run for \(readout.period.label), explained with its own values"
-        text += readout.analyzes
+        text +=
+            readout.analyzes
             ? " and run (EXPLAIN ANALYZE, BUFFERS) inside the read-only snapshot: actual rows and times beside the estimates."
             : " (EXPLAIN, estimates only; --analyze runs them for actual times)."
-        text += " A large table (over \(DisplayFormatter().text(.integer(Int(PlanCatalog.defaultLargeTableRows)), format: .integer)) estimated rows) read by sequential scan, or through an index with no condition, is read whole, however short the period."
+        text +=
+            " A large table (over \(DisplayFormatter().text(.integer(Int(PlanCatalog.defaultLargeTableRows)), format: .integer)) estimated rows) read by sequential scan, or through an index with no condition, is read whole, however short the period."
         return text
     }
 
@@ -128,8 +147,9 @@ public enum DoctorDocument {
                 text($0.analysis?.partitions.map(partitionText))
             },
         ]
-        return ReportTable(name: "doctor-statements", title: "Plans of the report statements", rows: readout.statements,
-                           columns: columns, sheetTitle: "Statements")
+        return ReportTable(
+            name: "doctor-statements", title: "Plans of the report statements", rows: readout.statements,
+            columns: columns, sheetTitle: "Statements")
     }
 
     static func partitionText(_ read: PlanAnalysis.PartitionRead) -> String {
@@ -144,7 +164,8 @@ public enum DoctorDocument {
     // MARK: - Indexes
 
     static func indexesSection(_ readout: DoctorReadout, formatter: DisplayFormatter) -> ReportSection {
-        let since = readout.statisticsResetAt.map { "since the statistics were reset on \(formatter.timestamp($0))" }
+        let since =
+            readout.statisticsResetAt.map { "since the statistics were reset on \(formatter.timestamp($0))" }
             ?? "since the statistics began (never reset)"
         var paragraphs = [
             "The indexes the reports expect (growth-report db migrate creates them), each with the query it serves; a missing or invalid one is a failing check with the statement that creates it.",
@@ -154,12 +175,16 @@ public enum DoctorDocument {
         switch readout.hypotheticalIndexes {
         case .checked(let results):
             if !results.isEmpty {
-                paragraphs.append("Each missing index tried as a hypothetical index (hypopg), the statements over its table explained again: the planner's cost before and after.")
+                paragraphs.append(
+                    "Each missing index tried as a hypothetical index (hypopg), the statements over its table explained again: the planner's cost before and after."
+                )
                 tables.append(hypotheticalTable(results))
             }
         case .unavailable:
             if readout.expectedIndexes.contains(where: { $0.state == .missing }) {
-                paragraphs.append("hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg.")
+                paragraphs.append(
+                    "hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg."
+                )
             }
         case .failed(let message):
             paragraphs.append(message)
@@ -168,56 +193,64 @@ public enum DoctorDocument {
     }
 
     static func expectedTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(name: "doctor-indexes", title: "Expected indexes", rows: readout.expectedIndexes, columns: [
-            TableColumn("index_name", "Index", .text) { .text($0.name) },
-            TableColumn("table_name", "Table", .text) { .text($0.table) },
-            TableColumn("columns", "Columns", .text) { .text($0.columns) },
-            TableColumn("state", "State", .text) { .text($0.stateText) },
-            TableColumn("scans", "Scans", .integer, display: ColumnDisplay(emptyText: "—")) { $0.scans.map(ReportCell.integer) ?? .empty },
-            TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) {
-                $0.bytes.map(ReportCell.integer) ?? .empty
-            },
-            TableColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")) { $0.bytes.map { .text(ByteCount.text($0)) } ?? .empty },
-            TableColumn("serves", "Serves", .text) { .text($0.reason) },
-            TableColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")) {
-                $0.isUsable ? .empty : .text(withoutComments($0.createStatement))
-            },
-        ], sheetTitle: "Expected indexes")
+        ReportTable(
+            name: "doctor-indexes", title: "Expected indexes", rows: readout.expectedIndexes,
+            columns: [
+                TableColumn("index_name", "Index", .text) { .text($0.name) },
+                TableColumn("table_name", "Table", .text) { .text($0.table) },
+                TableColumn("columns", "Columns", .text) { .text($0.columns) },
+                TableColumn("state", "State", .text) { .text($0.stateText) },
+                TableColumn("scans", "Scans", .integer, display: ColumnDisplay(emptyText: "—")) { $0.scans.map(ReportCell.integer) ?? .empty },
+                TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) {
+                    $0.bytes.map(ReportCell.integer) ?? .empty
+                },
+                TableColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")) { $0.bytes.map { .text(ByteCount.text($0)) } ?? .empty },
+                TableColumn("serves", "Serves", .text) { .text($0.reason) },
+                TableColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")) {
+                    $0.isUsable ? .empty : .text(withoutComments($0.createStatement))
+                },
+            ], sheetTitle: "Expected indexes")
     }
 
     static func unusedTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(name: "doctor-unused-indexes", title: "Unused indexes", rows: readout.unusedIndexes, columns: [
-            TableColumn("index_name", "Index", .text) { .text($0.name) },
-            TableColumn("table_name", "Table", .text) { .text($0.table) },
-            TableColumn("expected", "Expected by the reports", .boolean) { .boolean($0.isExpected) },
-            TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.bytes) },
-            TableColumn("size", "Size", .text) { .text(ByteCount.text($0.bytes)) },
-        ], sheetTitle: "Unused indexes")
+        ReportTable(
+            name: "doctor-unused-indexes", title: "Unused indexes", rows: readout.unusedIndexes,
+            columns: [
+                TableColumn("index_name", "Index", .text) { .text($0.name) },
+                TableColumn("table_name", "Table", .text) { .text($0.table) },
+                TableColumn("expected", "Expected by the reports", .boolean) { .boolean($0.isExpected) },
+                TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.bytes) },
+                TableColumn("size", "Size", .text) { .text(ByteCount.text($0.bytes)) },
+            ], sheetTitle: "Unused indexes")
     }
 
     static func duplicatesTable(_ readout: DoctorReadout) -> ReportTable {
-        ReportTable(name: "doctor-duplicate-indexes", title: "Duplicate indexes", rows: readout.duplicateIndexes, columns: [
-            TableColumn("table_name", "Table", .text) { .text($0.table) },
-            TableColumn("indexes", "Indexes", .text) { .text($0.indexes.joined(separator: ", ")) },
-            TableColumn("definition", "Definition", .text) { .text($0.definition) },
-            TableColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")) {
-                $0.droppable.isEmpty ? .empty : .text($0.droppable.joined(separator: ", "))
-            },
-        ], sheetTitle: "Duplicate indexes")
+        ReportTable(
+            name: "doctor-duplicate-indexes", title: "Duplicate indexes", rows: readout.duplicateIndexes,
+            columns: [
+                TableColumn("table_name", "Table", .text) { .text($0.table) },
+                TableColumn("indexes", "Indexes", .text) { .text($0.indexes.joined(separator: ", ")) },
+                TableColumn("definition", "Definition", .text) { .text($0.definition) },
+                TableColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")) {
+                    $0.droppable.isEmpty ? .empty : .text($0.droppable.joined(separator: ", "))
+                },
+            ], sheetTitle: "Duplicate indexes")
     }
 
     static func hypotheticalTable(_ results: [HypotheticalIndex]) -> ReportTable {
-        ReportTable(name: "doctor-hypothetical-indexes", title: "Missing indexes tried with hypopg", rows: results, columns: [
-            TableColumn("index_name", "Index", .text) { .text($0.index) },
-            TableColumn("report", "Report", .text) { .text($0.report) },
-            TableColumn("statement", "Statement", .text) { .text($0.statement) },
-            TableColumn("cost_before", "Cost now", .decimal(places: 2)) { .number($0.costBefore) },
-            TableColumn("cost_after", "Cost with the index", .decimal(places: 2)) { .number($0.costAfter) },
-            TableColumn("cost_change", "Change", .percent(places: 1), display: ColumnDisplay(showsSign: true, emptyText: "—")) {
-                .number($0.change)
-            },
-            TableColumn("uses_index", "Uses it", .boolean) { .boolean($0.usesIndex) },
-        ], sheetTitle: "Hypothetical indexes")
+        ReportTable(
+            name: "doctor-hypothetical-indexes", title: "Missing indexes tried with hypopg", rows: results,
+            columns: [
+                TableColumn("index_name", "Index", .text) { .text($0.index) },
+                TableColumn("report", "Report", .text) { .text($0.report) },
+                TableColumn("statement", "Statement", .text) { .text($0.statement) },
+                TableColumn("cost_before", "Cost now", .decimal(places: 2)) { .number($0.costBefore) },
+                TableColumn("cost_after", "Cost with the index", .decimal(places: 2)) { .number($0.costAfter) },
+                TableColumn("cost_change", "Change", .percent(places: 1), display: ColumnDisplay(showsSign: true, emptyText: "—")) {
+                    .number($0.change)
+                },
+                TableColumn("uses_index", "Uses it", .boolean) { .boolean($0.usesIndex) },
+            ], sheetTitle: "Hypothetical indexes")
     }
 
     // MARK: - Slow statements
@@ -230,25 +263,35 @@ public enum DoctorDocument {
         case .notInstalled:
             paragraphs = ["pg_stat_statements is not installed in this database. To enable it: \(DoctorChecks.enablePgStatStatements)"]
         case .notLoaded(let message):
-            paragraphs = ["\(message.prefix(1).uppercased() + message.dropFirst()). Add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL."]
+            paragraphs = [
+                "\(message.prefix(1).uppercased() + message.dropFirst()). Add shared_preload_libraries = 'pg_stat_statements' to postgresql.conf and restart PostgreSQL."
+            ]
         case .available(let statements):
-            paragraphs = ["From pg_stat_statements, this database only: statements averaging over \(threshold) ms (the seed plan's threshold) and the \(DoctorReport.topStatementCount) with the most total time."]
-            tables = [ReportTable(name: "doctor-slow-statements", title: "Slow statements and the top by total time", rows: statements, columns: [
-                TableColumn("query", "Statement", .text) { .text($0.query) },
-                TableColumn("calls", "Calls", .integer) { .integer($0.calls) },
-                TableColumn("mean_ms", "Mean (ms)", .decimal(places: 1), display: ColumnDisplay(emphasis: .highlightWhen(column: "slow"))) {
-                    .number($0.meanMilliseconds)
-                },
-                TableColumn("total_ms", "Total (ms)", .decimal(places: 1)) { .number($0.totalMilliseconds) },
-                TableColumn("rows", "Rows", .integer) { .integer($0.rows) },
-                TableColumn("slow", "Over \(threshold) ms", .boolean) { .boolean($0.isSlow) },
-                TableColumn("top_by_total", "Top \(DoctorReport.topStatementCount) by total", .boolean) { .boolean($0.isTopByTotal) },
-            ], sheetTitle: "Slow statements")]
+            paragraphs = [
+                "From pg_stat_statements, this database only: statements averaging over \(threshold) ms (the seed plan's threshold) and the \(DoctorReport.topStatementCount) with the most total time."
+            ]
+            tables = [
+                ReportTable(
+                    name: "doctor-slow-statements", title: "Slow statements and the top by total time", rows: statements,
+                    columns: [
+                        TableColumn("query", "Statement", .text) { .text($0.query) },
+                        TableColumn("calls", "Calls", .integer) { .integer($0.calls) },
+                        TableColumn("mean_ms", "Mean (ms)", .decimal(places: 1), display: ColumnDisplay(emphasis: .highlightWhen(column: "slow"))) {
+                            .number($0.meanMilliseconds)
+                        },
+                        TableColumn("total_ms", "Total (ms)", .decimal(places: 1)) { .number($0.totalMilliseconds) },
+                        TableColumn("rows", "Rows", .integer) { .integer($0.rows) },
+                        TableColumn("slow", "Over \(threshold) ms", .boolean) { .boolean($0.isSlow) },
+                        TableColumn("top_by_total", "Top \(DoctorReport.topStatementCount) by total", .boolean) { .boolean($0.isTopByTotal) },
+                    ], sheetTitle: "Slow statements")
+            ]
         }
         let scans = readout.scanRatio
-        paragraphs.append(scans.ratio == nil
-            ? "Index scan ratio: no scans yet."
-            : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); the seed plan wants it above \(Int(DoctorReport.minimumIndexScanRatio * 100)) %.")
+        paragraphs.append(
+            scans.ratio == nil
+                ? "Index scan ratio: no scans yet."
+                : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); the seed plan wants it above \(Int(DoctorReport.minimumIndexScanRatio * 100)) %."
+        )
         return ReportSection(id: "slow-statements", title: "Slow statements", paragraphs: paragraphs, tables: tables)
     }
 
@@ -278,12 +321,13 @@ public enum DoctorDocument {
             TableColumn("seq_scans", "Seq. scans", .integer) { .integer($0.sequentialScans) },
             TableColumn("index_scans", "Index scans", .integer) { .integer($0.indexScans) },
         ]
-        let columns: [TableColumn<TableHealth>] = [
-            TableColumn("table_name", "Table", .text) { .text($0.name) },
-            TableColumn("status", "Status", .text) { table in
-                .text(!table.exists ? "missing" : table.hasStaleStatistics ? "stale statistics" : "ok")
-            },
-        ] + facts.map { $0.empty(where: { !$0.exists }) }
+        let columns: [TableColumn<TableHealth>] =
+            [
+                TableColumn("table_name", "Table", .text) { .text($0.name) },
+                TableColumn("status", "Status", .text) { table in
+                    .text(!table.exists ? "missing" : table.hasStaleStatistics ? "stale statistics" : "ok")
+                },
+            ] + facts.map { $0.empty(where: { !$0.exists }) }
         return ReportTable(name: "doctor-tables", title: "Tables", rows: readout.tables, columns: columns, sheetTitle: "Tables")
     }
 
@@ -294,7 +338,10 @@ public enum DoctorDocument {
         let rows: [(String, Int)] = [
             ("report statements given", statements.count),
             ("statements explained", statements.filter { $0.analysis != nil }.count),
-            ("statements not explained: not a SELECT or WITH (begin, commit)", statements.filter { if case .skipped = $0.outcome { true } else { false } }.count),
+            (
+                "statements not explained: not a SELECT or WITH (begin, commit)",
+                statements.filter { if case .skipped = $0.outcome { true } else { false } }.count
+            ),
             ("statements EXPLAIN could not plan", statements.filter { if case .failed = $0.outcome { true } else { false } }.count),
             ("tables of the tool missing", readout.tables.filter { !$0.exists }.count),
             ("tables never analyzed", readout.tables.filter { $0.exists && $0.lastAnalyzed == nil }.count),

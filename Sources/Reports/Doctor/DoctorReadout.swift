@@ -24,10 +24,12 @@ public struct DoctorReadout: Sendable {
     /// Every check with its status, failures first.
     public var checks: [DoctorCheck]
 
-    public init(period: ReportPeriod, analyzes: Bool, serverVersion: Int, statements: [StatementPlan],
-                expectedIndexes: [ExpectedIndex], unusedIndexes: [UnusedIndex], duplicateIndexes: [DuplicateIndexes],
-                statisticsResetAt: Date?, slowStatements: SlowStatements, scanRatio: IndexScanRatio,
-                tables: [TableHealth], hypotheticalIndexes: HypotheticalIndexes) {
+    public init(
+        period: ReportPeriod, analyzes: Bool, serverVersion: Int, statements: [StatementPlan],
+        expectedIndexes: [ExpectedIndex], unusedIndexes: [UnusedIndex], duplicateIndexes: [DuplicateIndexes],
+        statisticsResetAt: Date?, slowStatements: SlowStatements, scanRatio: IndexScanRatio,
+        tables: [TableHealth], hypotheticalIndexes: HypotheticalIndexes
+    ) {
         self.period = period
         self.analyzes = analyzes
         self.serverVersion = serverVersion
@@ -72,7 +74,10 @@ public struct DoctorCheck: Sendable, Equatable {
     }
 
     public enum Area: String, Sendable {
-        case statements, indexes, slowStatements = "slow-statements", scanRatio = "index-scan-ratio", tables
+        case statements, indexes
+        case slowStatements = "slow-statements"
+        case scanRatio = "index-scan-ratio"
+        case tables
     }
 
     public var area: Area
@@ -161,8 +166,10 @@ public struct ExpectedIndex: Sendable, Equatable {
     /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS …`, with the query it serves above it.
     public var createStatement: String
 
-    public init(name: String, table: String, columns: String, reason: String, state: State, scans: Int?, bytes: Int?,
-                createStatement: String) {
+    public init(
+        name: String, table: String, columns: String, reason: String, state: State, scans: Int?, bytes: Int?,
+        createStatement: String
+    ) {
         self.name = name
         self.table = table
         self.columns = columns
@@ -248,8 +255,10 @@ public struct SlowStatement: Sendable, Equatable {
     /// Among the 10 with the most total time.
     public var isTopByTotal: Bool
 
-    public init(query: String, calls: Int, meanMilliseconds: Double, totalMilliseconds: Double, rows: Int,
-                isSlow: Bool, isTopByTotal: Bool) {
+    public init(
+        query: String, calls: Int, meanMilliseconds: Double, totalMilliseconds: Double, rows: Int,
+        isSlow: Bool, isTopByTotal: Bool
+    ) {
         self.query = query
         self.calls = calls
         self.meanMilliseconds = meanMilliseconds
@@ -299,10 +308,12 @@ public struct TableHealth: Sendable, Equatable {
     public var sequentialScans: Int
     public var indexScans: Int
 
-    public init(name: String, exists: Bool, isPartitioned: Bool = false, partitions: Int = 0, estimatedRows: Double? = nil,
-                totalBytes: Int = 0, indexBytes: Int = 0, liveRows: Int = 0, deadRows: Int = 0, modifiedSinceAnalyze: Int = 0,
-                lastVacuum: Date? = nil, lastAutovacuum: Date? = nil, lastAnalyze: Date? = nil, lastAutoanalyze: Date? = nil,
-                sequentialScans: Int = 0, indexScans: Int = 0) {
+    public init(
+        name: String, exists: Bool, isPartitioned: Bool = false, partitions: Int = 0, estimatedRows: Double? = nil,
+        totalBytes: Int = 0, indexBytes: Int = 0, liveRows: Int = 0, deadRows: Int = 0, modifiedSinceAnalyze: Int = 0,
+        lastVacuum: Date? = nil, lastAutovacuum: Date? = nil, lastAnalyze: Date? = nil, lastAutoanalyze: Date? = nil,
+        sequentialScans: Int = 0, indexScans: Int = 0
+    ) {
         self.name = name
         self.exists = exists
         self.isPartitioned = isPartitioned

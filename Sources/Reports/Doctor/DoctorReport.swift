@@ -46,8 +46,9 @@ public struct DoctorReport: Report, Sendable {
 
     /// The doctor of these reports: each one's statements for its period, listed without running any.
     public init(period: ReportPeriod, analyzes: Bool = false, explaining reports: [any Report]) {
-        self.init(period: period, analyzes: analyzes,
-                  reports: reports.map { ReportStatements(report: type(of: $0).kind.name, statements: $0.statements) })
+        self.init(
+            period: period, analyzes: analyzes,
+            reports: reports.map { ReportStatements(report: type(of: $0).kind.name, statements: $0.statements) })
     }
 
     /// Everything in one REPEATABLE READ READ ONLY transaction. A check that fails on the
@@ -65,16 +66,19 @@ public struct DoctorReport: Report, Sendable {
             }
             let expectedNames = Set(Schema.indexes.map(\.name))
             let unused = try connection.query(DoctorSQL.unusedIndexes(Schema.tables)) { row in
-                UnusedIndex(name: try row.string("name"), table: try row.string("table_name"), bytes: try row.int("bytes"),
-                            isExpected: expectedNames.contains(try row.string("name")))
+                UnusedIndex(
+                    name: try row.string("name"), table: try row.string("table_name"), bytes: try row.int("bytes"),
+                    isExpected: expectedNames.contains(try row.string("name")))
             }
             let duplicates = try connection.query(DoctorSQL.duplicateIndexes(Schema.tables)).map(Self.duplicates)
             let reset = try connection.query(DoctorSQL.statisticsReset).first?.decodeIfPresent("stats_reset", as: Date.self)
             let slow = try slowStatements(on: connection, probe: probe)
-            let ratio = IndexScanRatio(indexScans: tables.reduce(0) { $0 + $1.indexScans },
-                                       sequentialScans: tables.reduce(0) { $0 + $1.sequentialScans })
-            let hypothetical = try hypotheticalIndexes(missing: expected, statements: statements, reports: reports,
-                                                       catalog: catalog, on: connection, probe: probe)
+            let ratio = IndexScanRatio(
+                indexScans: tables.reduce(0) { $0 + $1.indexScans },
+                sequentialScans: tables.reduce(0) { $0 + $1.sequentialScans })
+            let hypothetical = try hypotheticalIndexes(
+                missing: expected, statements: statements, reports: reports,
+                catalog: catalog, on: connection, probe: probe)
             return DoctorReadout(
                 period: period, analyzes: analyzes, serverVersion: connection.serverVersion, statements: statements,
                 expectedIndexes: expected, unusedIndexes: unused, duplicateIndexes: duplicates, statisticsResetAt: reset,
@@ -91,9 +95,11 @@ public struct DoctorReport: Report, Sendable {
             + reports.flatMap { report in
                 report.statements.filter { ExplainStatement.isQuery($0.sql) }.map { ExplainStatement.make($0, options: explainOptions) }
             }
-            + [DoctorSQL.tables(Schema.tables), DoctorSQL.expectedIndexes(Schema.indexes), DoctorSQL.unusedIndexes(Schema.tables),
-               DoctorSQL.duplicateIndexes(Schema.tables), DoctorSQL.statisticsReset, DoctorSQL.extensionSchema("pg_stat_statements"),
-               DoctorSQL.extensionSchema("hypopg")]
+            + [
+                DoctorSQL.tables(Schema.tables), DoctorSQL.expectedIndexes(Schema.indexes), DoctorSQL.unusedIndexes(Schema.tables),
+                DoctorSQL.duplicateIndexes(Schema.tables), DoctorSQL.statisticsReset, DoctorSQL.extensionSchema("pg_stat_statements"),
+                DoctorSQL.extensionSchema("hypopg"),
+            ]
     }
 
     public func read(using reading: ReportReading) throws -> DoctorReadout {
@@ -106,11 +112,17 @@ public struct DoctorReport: Report, Sendable {
 
     /// The options that shaped the readout, for the reproducibility record.
     public var recordedOptions: [Reproducibility.Setting] {
-        [.init("analyze", analyzes ? "yes: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON), statements run inside the read-only snapshot" : "no: EXPLAIN (FORMAT JSON), estimates only"),
-         .init("large_table_rows", "more than \(Int(largeTableRows)) estimated rows (pg_class.reltuples)"),
-         .init("slow_statement_ms", "mean_exec_time above \(Int(Self.slowMilliseconds)) ms; top \(Self.topStatementCount) by total_exec_time"),
-         .init("index_scan_ratio_min", "\(Int(Self.minimumIndexScanRatio * 100)) %"),
-         .init("stale_statistics", "n_mod_since_analyze above 10 % of the rows and above 1000, or never analyzed with rows")]
+        [
+            .init(
+                "analyze",
+                analyzes
+                    ? "yes: EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON), statements run inside the read-only snapshot" : "no: EXPLAIN (FORMAT JSON), estimates only"
+            ),
+            .init("large_table_rows", "more than \(Int(largeTableRows)) estimated rows (pg_class.reltuples)"),
+            .init("slow_statement_ms", "mean_exec_time above \(Int(Self.slowMilliseconds)) ms; top \(Self.topStatementCount) by total_exec_time"),
+            .init("index_scan_ratio_min", "\(Int(Self.minimumIndexScanRatio * 100)) %"),
+            .init("stale_statistics", "n_mod_since_analyze above 10 % of the rows and above 1000, or never analyzed with rows"),
+        ]
     }
 
     // MARK: - Statements
@@ -142,12 +154,16 @@ public struct DoctorReport: Report, Sendable {
         for report in reports {
             for statement in report.statements {
                 guard ExplainStatement.isQuery(statement.sql) else {
-                    plans.append(StatementPlan(report: report.report, name: statement.name,
-                                               outcome: .skipped("not explained: not a SELECT or WITH statement")))
+                    plans.append(
+                        StatementPlan(
+                            report: report.report, name: statement.name,
+                            outcome: .skipped("not explained: not a SELECT or WITH statement")))
                     continue
                 }
-                plans.append(StatementPlan(report: report.report, name: statement.name,
-                                           outcome: try plan(of: statement, options: explainOptions, catalog: catalog, probe: probe)))
+                plans.append(
+                    StatementPlan(
+                        report: report.report, name: statement.name,
+                        outcome: try plan(of: statement, options: explainOptions, catalog: catalog, probe: probe)))
             }
         }
         return plans
@@ -199,9 +215,10 @@ public struct DoctorReport: Report, Sendable {
             slowMilliseconds: Self.slowMilliseconds, top: Self.topStatementCount, limit: 50)
         let result = try probe.attempt {
             try connection.query(statement) { row in
-                SlowStatement(query: Self.oneLine(try row.string("query")), calls: try row.int("calls"),
-                              meanMilliseconds: try row.decode("mean_ms"), totalMilliseconds: try row.decode("total_ms"),
-                              rows: try row.int("rows"), isSlow: try row.decode("slow"), isTopByTotal: try row.decode("top"))
+                SlowStatement(
+                    query: Self.oneLine(try row.string("query")), calls: try row.int("calls"),
+                    meanMilliseconds: try row.decode("mean_ms"), totalMilliseconds: try row.decode("total_ms"),
+                    rows: try row.int("rows"), isSlow: try row.decode("slow"), isTopByTotal: try row.decode("top"))
             }
         }
         switch result {
@@ -221,30 +238,37 @@ public struct DoctorReport: Report, Sendable {
 
     // MARK: - hypopg
 
-    func hypotheticalIndexes(missing expected: [ExpectedIndex], statements: [StatementPlan], reports: [ReportStatements],
-                             catalog: PlanCatalog, on connection: PostgresConnection, probe: Probe) throws -> HypotheticalIndexes {
+    func hypotheticalIndexes(
+        missing expected: [ExpectedIndex], statements: [StatementPlan], reports: [ReportStatements],
+        catalog: PlanCatalog, on connection: PostgresConnection, probe: Probe
+    ) throws -> HypotheticalIndexes {
         guard let schema = try connection.query(DoctorSQL.extensionSchema("hypopg")).first?.string("schema_name") else {
             return .unavailable
         }
         let quoted = try connection.quoteIdentifier(schema)
-        let byName = Dictionary(reports.flatMap { report in report.statements.map { ("\(report.report)\u{0}\($0.name)", $0) } },
-                                uniquingKeysWith: { first, _ in first })
+        let byName = Dictionary(
+            reports.flatMap { report in report.statements.map { ("\(report.report)\u{0}\($0.name)", $0) } },
+            uniquingKeysWith: { first, _ in first })
         var results: [HypotheticalIndex] = []
         for index in expected where index.state == .missing {
             let readers = statements.filter { $0.analysis?.tablesRead.contains(index.table) == true }
             guard !readers.isEmpty else { continue }
             let definition = "CREATE INDEX \(index.name) ON \(index.table) \(index.columns)"
             let outcome = try probe.attempt { () throws -> [HypotheticalIndex] in
-                guard let name = try connection.query(DoctorSQL.createHypotheticalIndex(schema: quoted, definition: definition))
-                    .first?.string("indexname") else { return [] }
+                guard
+                    let name = try connection.query(DoctorSQL.createHypotheticalIndex(schema: quoted, definition: definition))
+                        .first?.string("indexname")
+                else { return [] }
                 var found: [HypotheticalIndex] = []
                 for reader in readers {
                     guard let before = reader.analysis, let statement = byName["\(reader.report)\u{0}\(reader.name)"] else { continue }
                     // hypopg shows in plain EXPLAIN only: ANALYZE would run the real plan.
                     guard case .explained(let after) = try plan(of: statement, options: "FORMAT JSON", catalog: catalog, probe: probe) else { continue }
-                    found.append(HypotheticalIndex(index: index.name, report: reader.report, statement: reader.name,
-                                                   costBefore: before.totalCost, costAfter: after.totalCost,
-                                                   usesIndex: after.indexesUsed.contains(name)))
+                    found.append(
+                        HypotheticalIndex(
+                            index: index.name, report: reader.report, statement: reader.name,
+                            costBefore: before.totalCost, costAfter: after.totalCost,
+                            usesIndex: after.indexesUsed.contains(name)))
                 }
                 return found
             }
@@ -293,10 +317,11 @@ public struct DoctorReport: Report, Sendable {
         } else {
             state = .present
         }
-        return ExpectedIndex(name: definition.name, table: definition.table, columns: definition.columns,
-                             reason: definition.reason, state: state, scans: try row.decodeIfPresent("scans"),
-                             bytes: try row.decodeIfPresent("bytes"),
-                             createStatement: definition.createStatement(concurrently: true))
+        return ExpectedIndex(
+            name: definition.name, table: definition.table, columns: definition.columns,
+            reason: definition.reason, state: state, scans: try row.decodeIfPresent("scans"),
+            bytes: try row.decodeIfPresent("bytes"),
+            createStatement: definition.createStatement(concurrently: true))
     }
 
     static func duplicates(_ row: PostgresRow) throws -> DuplicateIndexes {
@@ -309,8 +334,9 @@ public struct DoctorReport: Report, Sendable {
         let constraints = try array("constraints", as: Bool.self)
         var droppable = zip(names, constraints).filter { !$0.1 }.map(\.0)
         if droppable.count == names.count { droppable.removeFirst() }
-        return DuplicateIndexes(table: try row.string("table_name"), indexes: names,
-                                definition: try row.string("definition"), droppable: droppable)
+        return DuplicateIndexes(
+            table: try row.string("table_name"), indexes: names,
+            definition: try row.string("definition"), droppable: droppable)
     }
 }
 

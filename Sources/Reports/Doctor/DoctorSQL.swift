@@ -4,7 +4,9 @@ import Database
 /// only; the tool's tables are named by the code (`Schema`) and bound as values.
 enum DoctorSQL {
     /// Every user table, its row estimate and, for a partition, the root of its tree.
-    static let relations = Statement("doctor_relations", """
+    static let relations = Statement(
+        "doctor_relations",
+        """
         SELECT c.relname AS name, c.relkind::text AS kind, c.reltuples::float8 AS reltuples,
                CASE WHEN c.relispartition THEN (SELECT r.relname FROM pg_class r WHERE r.oid = pg_partition_root(c.oid)) END AS partition_of
         FROM pg_class c
@@ -15,7 +17,9 @@ enum DoctorSQL {
         """)
 
     /// The first key column of every user index (NULL for an expression).
-    static let leadingColumns = Statement("doctor_index_leading_columns", """
+    static let leadingColumns = Statement(
+        "doctor_index_leading_columns",
+        """
         SELECT ic.relname AS index_name, a.attname AS leading_column
         FROM pg_index i
         JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -48,7 +52,9 @@ enum DoctorSQL {
     /// Per tool table: presence, partitions, rows, sizes, dead rows, maintenance and scans,
     /// summed over a partitioned table's leaves.
     static func tables(_ tables: [String]) -> Statement {
-        Statement("doctor_tables", """
+        Statement(
+            "doctor_tables",
+            """
             SELECT tool.name, c.oid IS NOT NULL AS present, coalesce(c.relkind = 'p', false) AS partitioned,
                    leaves.partitions, leaves.reltuples, leaves.rows_known, leaves.total_bytes, leaves.index_bytes,
                    leaves.live_rows, leaves.dead_rows, leaves.modified_rows,
@@ -79,7 +85,9 @@ enum DoctorSQL {
     /// Each expected index: found on its table or not, valid and ready, its scans and size
     /// (summed over the partitions of a partitioned index).
     static func expectedIndexes(_ indexes: [IndexDefinition]) -> Statement {
-        Statement("doctor_expected_indexes", """
+        Statement(
+            "doctor_expected_indexes",
+            """
             SELECT expected.name, to_regclass(expected.table_name) IS NOT NULL AS table_present,
                    i.indexrelid IS NOT NULL AS present, coalesce(i.indisvalid, false) AS valid,
                    coalesce(i.indisready, false) AS ready, parts.scans, parts.bytes
@@ -98,7 +106,9 @@ enum DoctorSQL {
     /// Indexes of the tool's tables never scanned since the statistics were reset; those that
     /// enforce a constraint (primary key, unique, exclusion) are needed whether scanned or not.
     static func unusedIndexes(_ tables: [String]) -> Statement {
-        Statement("doctor_unused_indexes", """
+        Statement(
+            "doctor_unused_indexes",
+            """
             SELECT s.indexrelname AS name, s.relname AS table_name, pg_relation_size(s.indexrelid)::bigint AS bytes
             FROM pg_stat_user_indexes s
             JOIN pg_index i ON i.indexrelid = s.indexrelid
@@ -109,14 +119,18 @@ enum DoctorSQL {
     }
 
     /// When this database's statistics were last reset (NULL: never).
-    static let statisticsReset = Statement("doctor_statistics_reset", """
+    static let statisticsReset = Statement(
+        "doctor_statistics_reset",
+        """
         SELECT stats_reset FROM pg_stat_database WHERE datname = current_database()
         """)
 
     /// Indexes of one table that are the same index: access method, key and included columns,
     /// operator classes, collations, orderings (DESC, NULLS FIRST), expressions and predicate. Constraint-backed ones first.
     static func duplicateIndexes(_ tables: [String]) -> Statement {
-        Statement("doctor_duplicate_indexes", """
+        Statement(
+            "doctor_duplicate_indexes",
+            """
             WITH candidates AS (
               SELECT i.indrelid, tc.relname AS table_name, ic.relname AS index_name, ic.relam,
                      i.indkey::text AS keys, i.indclass::text AS classes, i.indcollation::text AS collations, i.indoption::text AS options,
@@ -143,7 +157,9 @@ enum DoctorSQL {
 
     /// The schema an extension is installed in, or no row when it is not in this database.
     static func extensionSchema(_ name: String) -> Statement {
-        Statement("doctor_extension_\(name)", """
+        Statement(
+            "doctor_extension_\(name)",
+            """
             SELECT n.nspname AS schema_name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
             WHERE e.extname = \(name)
             """)
@@ -151,11 +167,15 @@ enum DoctorSQL {
 
     /// `pg_stat_statements` of this database: those slower than `slowMilliseconds` on average
     /// and the top `top` by total time. Columns named `mean_exec_time` from PostgreSQL 13 on.
-    static func slowStatements(schema quotedSchema: String, serverVersion: Int, slowMilliseconds: Double,
-                               top: Int, limit: Int) -> Statement {
+    static func slowStatements(
+        schema quotedSchema: String, serverVersion: Int, slowMilliseconds: Double,
+        top: Int, limit: Int
+    ) -> Statement {
         let mean = serverVersion >= 130000 ? "mean_exec_time" : "mean_time"
         let total = serverVersion >= 130000 ? "total_exec_time" : "total_time"
-        return Statement("doctor_slow_statements", """
+        return Statement(
+            "doctor_slow_statements",
+            """
             WITH tracked AS (
               SELECT query, calls, \(raw: mean) AS mean_ms, \(raw: total) AS total_ms, rows,
                      row_number() OVER (ORDER BY \(raw: total) DESC, queryid) AS total_rank
@@ -181,7 +201,9 @@ enum DoctorSQL {
 
     /// A hypothetical index (hypopg): seen by plain EXPLAIN in this session only.
     static func createHypotheticalIndex(schema quotedSchema: String, definition: String) -> Statement {
-        Statement("doctor_hypopg_create_index", """
+        Statement(
+            "doctor_hypopg_create_index",
+            """
             SELECT indexname FROM \(raw: quotedSchema).hypopg_create_index(\(definition))
             """)
     }

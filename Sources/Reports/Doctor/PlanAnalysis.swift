@@ -160,11 +160,14 @@ public struct PlanAnalysis: Sendable, Equatable {
                 let size = (tableRows ?? group.compactMap(\.tableRows).max()).map { " (≈ \(Self.rows($0)) rows)" } ?? ""
                 if large, let alternative = indexAlternatives.first(where: { $0.relation == scan.relation }) {
                     let costs = alternative.cost.map { String(format: " (cost %.0f against %.0f)", totalCost, $0) } ?? ""
-                    clauses.append("reads all of \(table)\(size) by sequential scan, cheaper here than through \(alternative.index)\(costs): most of its rows qualify\(partitionNote)\(times)")
+                    clauses.append(
+                        "reads all of \(table)\(size) by sequential scan, cheaper here than through \(alternative.index)\(costs): most of its rows qualify\(partitionNote)\(times)"
+                    )
                 } else {
-                    clauses.append(large
-                        ? "reads all of \(table)\(size) by sequential scan\(partitionNote)\(times)"
-                        : "reads small \(table)\(size) by sequential scan\(partitionNote)\(times)")
+                    clauses.append(
+                        large
+                            ? "reads all of \(table)\(size) by sequential scan\(partitionNote)\(times)"
+                            : "reads small \(table)\(size) by sequential scan\(partitionNote)\(times)")
                 }
             } else {
                 clauses.append("reads \(table) by \(scan.nodeType.lowercased())\(partitionNote)\(times)")
@@ -218,9 +221,10 @@ extension PlanAnalysis {
     /// - Throws: `MalformedPlan` when the text is not a plan.
     public init(json text: String, catalog: PlanCatalog) throws {
         guard let data = text.data(using: .utf8),
-              let top = try? JSONSerialization.jsonObject(with: data),
-              let entries = top as? [Any], let entry = entries.first as? [String: Any],
-              let plan = entry["Plan"] as? [String: Any] else {
+            let top = try? JSONSerialization.jsonObject(with: data),
+            let entries = top as? [Any], let entry = entries.first as? [String: Any],
+            let plan = entry["Plan"] as? [String: Any]
+        else {
             throw MalformedPlan(description: "EXPLAIN returned no plan")
         }
         totalCost = Self.double(plan["Total Cost"]) ?? 0
@@ -246,13 +250,16 @@ extension PlanAnalysis {
             if !(scanned[parent] ?? []).contains(scan.relation) { scanned[parent, default: []].append(scan.relation) }
         }
         partitions = order.map { parent in
-            PartitionRead(table: parent, scanned: scanned[parent] ?? [], total: catalog.partitionCounts[parent],
-                          removedAtRunTime: runTimeRemoved[parent] ?? 0)
+            PartitionRead(
+                table: parent, scanned: scanned[parent] ?? [], total: catalog.partitionCounts[parent],
+                removedAtRunTime: runTimeRemoved[parent] ?? 0)
         }
     }
 
-    private mutating func walk(_ node: [String: Any], catalog: PlanCatalog, underLimit: Bool,
-                               runTimeRemoved: inout [String: Int]) {
+    private mutating func walk(
+        _ node: [String: Any], catalog: PlanCatalog, underLimit: Bool,
+        runTimeRemoved: inout [String: Int]
+    ) {
         let type = node["Node Type"] as? String ?? ""
         let children = node["Plans"] as? [[String: Any]] ?? []
         if let relation = node["Relation Name"] as? String, type != "ModifyTable" {
@@ -274,9 +281,11 @@ extension PlanAnalysis {
             let leading = index.flatMap { catalog.leadingColumns[$0] }
             let boundsLeading = condition.map { text in leading.map { Self.columns(in: text).contains($0) } ?? true } ?? false
             let whole = type.hasSuffix("Seq Scan") || (index != nil && !boundsLeading && !underLimit)
-            scans.append(Scan(nodeType: type, relation: relation, index: index, condition: condition,
-                              estimatedRows: rows, tableRows: tableRows, partitionOf: facts?.partitionOf,
-                              isLarge: isLarge, readsWholeTable: whole))
+            scans.append(
+                Scan(
+                    nodeType: type, relation: relation, index: index, condition: condition,
+                    estimatedRows: rows, tableRows: tableRows, partitionOf: facts?.partitionOf,
+                    isLarge: isLarge, readsWholeTable: whole))
         }
         if let removed = node["Subplans Removed"] as? Int ?? Self.double(node["Subplans Removed"]).map({ Int($0) }), removed > 0 {
             // Count them for the partitioned table the Append's children belong to.
@@ -285,7 +294,10 @@ extension PlanAnalysis {
         }
         // Bitmap Index Scans were folded into their heap scan above.
         let limited = underLimit || type == "Limit"
-        for child in children where child["Node Type"] as? String != "Bitmap Index Scan" && child["Node Type"] as? String != "BitmapAnd" && child["Node Type"] as? String != "BitmapOr" {
+        for child in children
+        where child["Node Type"] as? String != "Bitmap Index Scan" && child["Node Type"] as? String != "BitmapAnd"
+            && child["Node Type"] as? String != "BitmapOr"
+        {
             walk(child, catalog: catalog, underLimit: limited, runTimeRemoved: &runTimeRemoved)
         }
     }

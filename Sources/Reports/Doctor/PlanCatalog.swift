@@ -26,8 +26,10 @@ public struct PlanCatalog: Sendable, Equatable {
     /// The default threshold of a large table.
     public static let defaultLargeTableRows: Double = 10_000
 
-    public init(relations: [String: Relation] = [:], partitionCounts: [String: Int] = [:],
-                leadingColumns: [String: String] = [:], largeTableRows: Double = PlanCatalog.defaultLargeTableRows) {
+    public init(
+        relations: [String: Relation] = [:], partitionCounts: [String: Int] = [:],
+        leadingColumns: [String: String] = [:], largeTableRows: Double = PlanCatalog.defaultLargeTableRows
+    ) {
         self.relations = relations
         self.partitionCounts = partitionCounts
         self.leadingColumns = leadingColumns

@@ -14,7 +14,8 @@ public enum ExecSummaryDocument {
             let format = kpi.format
             let note: String
             if let change = kpi.change {
-                note = kpi.changeIsDifference
+                note =
+                    kpi.changeIsDifference
                     ? "\(kpi.format == .percent(places: 1) ? formatter.percent(change, places: 1, showsSign: true, points: true) : formatter.number(change, format: .decimal(places: 3), display: ColumnDisplay(showsSign: true))) vs \(previous)"
                     : "\(formatter.percent(change, places: 1, showsSign: true)) vs \(previous)"
             } else if kpi.previous != .empty {
@@ -26,28 +27,38 @@ public enum ExecSummaryDocument {
         }
         let experiments = readout.notableExperiments
         var sections = [
-            ReportSection(id: "kpis", title: "Key figures",
-                          paragraphs: ["\(readout.period.humanLabel), each figure beside the previous period (\(readout.period.previous.humanLabel))."],
-                          facts: facts, tables: [kpiTable(kpis, currency: currency)]),
-            ReportSection(id: "partners", title: "Top partners",
-                          paragraphs: ["The \(readout.topPartners.count) partners with the most revenue in the period."],
-                          tables: [partnerTable(readout, currency: currency)],
-                          charts: readout.topPartners.isEmpty ? [] : [
-                            ReportChart(id: "partner-revenue", title: "Revenue by partner", kind: .bar, table: "exec-summary-partners",
-                                        categoryColumn: "partner_name", valueColumns: ["revenue"], valueAxisTitle: "Revenue (\(currency))"),
-                          ]),
-            ReportSection(id: "experiments", title: "Experiments",
-                          paragraphs: [experimentsSentence(readout, experiments)],
-                          callouts: experiments.filter(\.isSRMFlagged).map {
-                              Callout(.danger, title: "\($0.test): sample-ratio mismatch",
-                                      text: "The split of users does not match the plan, so its results cannot be trusted; no winner is named.")
-                          },
-                          tables: [experimentTable(experiments)],
-                          isUntrustworthy: experiments.contains(where: \.isSRMFlagged)),
-            ReportSection(id: "real-time", title: "Real-time metrics",
-                          paragraphs: ["Current values from real_time_metrics; a value last updated more than 24 hours before \(formatter.timestamp(readout.asOf)) is marked stale."],
-                          callouts: staleCallouts(readout),
-                          tables: [realTimeTable(readout)]),
+            ReportSection(
+                id: "kpis", title: "Key figures",
+                paragraphs: ["\(readout.period.humanLabel), each figure beside the previous period (\(readout.period.previous.humanLabel))."],
+                facts: facts, tables: [kpiTable(kpis, currency: currency)]),
+            ReportSection(
+                id: "partners", title: "Top partners",
+                paragraphs: ["The \(readout.topPartners.count) partners with the most revenue in the period."],
+                tables: [partnerTable(readout, currency: currency)],
+                charts: readout.topPartners.isEmpty
+                    ? []
+                    : [
+                        ReportChart(
+                            id: "partner-revenue", title: "Revenue by partner", kind: .bar, table: "exec-summary-partners",
+                            categoryColumn: "partner_name", valueColumns: ["revenue"], valueAxisTitle: "Revenue (\(currency))")
+                    ]),
+            ReportSection(
+                id: "experiments", title: "Experiments",
+                paragraphs: [experimentsSentence(readout, experiments)],
+                callouts: experiments.filter(\.isSRMFlagged).map {
+                    Callout(
+                        .danger, title: "\($0.test): sample-ratio mismatch",
+                        text: "The split of users does not match the plan, so its results cannot be trusted; no winner is named.")
+                },
+                tables: [experimentTable(experiments)],
+                isUntrustworthy: experiments.contains(where: \.isSRMFlagged)),
+            ReportSection(
+                id: "real-time", title: "Real-time metrics",
+                paragraphs: [
+                    "Current values from real_time_metrics; a value last updated more than 24 hours before \(formatter.timestamp(readout.asOf)) is marked stale."
+                ],
+                callouts: staleCallouts(readout),
+                tables: [realTimeTable(readout)]),
         ]
         if readout.realTimeMetrics.isEmpty { sections[3].paragraphs.append("The table holds no metrics.") }
         return ReportDocument(
@@ -88,19 +99,25 @@ public enum ExecSummaryDocument {
         }()
         let sharesNow = shares(readout.viral.current), sharesBefore = shares(readout.viral.previous)
         return [
-            KPI(key: "new_customers", label: "New customers", value: .integer(total.current.customers),
+            KPI(
+                key: "new_customers", label: "New customers", value: .integer(total.current.customers),
                 previous: .integer(total.previous.customers), change: total.customersChange, changeIsDifference: false, format: .integer),
-            KPI(key: "partner_revenue", label: "Partner revenue", value: .money(total.current.revenue),
+            KPI(
+                key: "partner_revenue", label: "Partner revenue", value: .money(total.current.revenue),
                 previous: .money(total.previous.revenue), change: total.revenueChange, changeIsDifference: false,
                 format: .money(currency: currency)),
-            KPI(key: "blended_roi", label: "Blended ROI", value: .number(total.current.roi), previous: .number(total.previous.roi),
+            KPI(
+                key: "blended_roi", label: "Blended ROI", value: .number(total.current.roi), previous: .number(total.previous.roi),
                 change: roiChange, changeIsDifference: true, format: .percent(places: 1)),
-            KPI(key: "viral_conversions", label: "Viral conversions", value: .number(now.conversions),
+            KPI(
+                key: "viral_conversions", label: "Viral conversions", value: .number(now.conversions),
                 previous: .number(before.conversions), change: ViralReadout.change(now.conversions, from: before.conversions),
                 changeIsDifference: false, format: .decimal(places: 0)),
-            KPI(key: "k_factor", label: "K-factor", value: .number(now.kFactor), previous: .number(before.kFactor),
+            KPI(
+                key: "k_factor", label: "K-factor", value: .number(now.kFactor), previous: .number(before.kFactor),
                 change: kChange, changeIsDifference: true, format: .decimal(places: 3)),
-            KPI(key: "shares", label: "Shares", value: .integer(sharesNow), previous: .integer(sharesBefore),
+            KPI(
+                key: "shares", label: "Shares", value: .integer(sharesNow), previous: .integer(sharesBefore),
                 change: ViralReadout.change(Double(sharesNow), from: Double(sharesBefore)), changeIsDifference: false, format: .integer),
         ]
     }
@@ -111,30 +128,34 @@ public enum ExecSummaryDocument {
             if case .money(let amount) = cell { return .number(Double(amount.description)) }
             return cell
         }
-        return ReportTable(name: "exec-summary-kpis", title: "Key figures", rows: kpis, columns: [
-            TableColumn("kpi", "KPI", .text) { .text($0.key) },
-            TableColumn("label", "Label", .text) { .text($0.label) },
-            TableColumn("value", "Value", .decimal(places: 3)) { plain($0.value) },
-            TableColumn("previous_value", "Previous period", .decimal(places: 3)) { plain($0.previous) },
-            TableColumn("change", "Change", .decimal(places: 3), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
-                .number($0.change)
-            },
-            TableColumn("change_type", "Change type", .text) { .text($0.changeIsDifference ? "difference" : "relative") },
-        ], isShownInHTML: false, sheetTitle: "KPIs")
+        return ReportTable(
+            name: "exec-summary-kpis", title: "Key figures", rows: kpis,
+            columns: [
+                TableColumn("kpi", "KPI", .text) { .text($0.key) },
+                TableColumn("label", "Label", .text) { .text($0.label) },
+                TableColumn("value", "Value", .decimal(places: 3)) { plain($0.value) },
+                TableColumn("previous_value", "Previous period", .decimal(places: 3)) { plain($0.previous) },
+                TableColumn("change", "Change", .decimal(places: 3), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
+                    .number($0.change)
+                },
+                TableColumn("change_type", "Change type", .text) { .text($0.changeIsDifference ? "difference" : "relative") },
+            ], isShownInHTML: false, sheetTitle: "KPIs")
     }
 
     static func partnerTable(_ readout: ExecSummaryReadout, currency: Currency) -> ReportTable {
-        ReportTable(name: "exec-summary-partners", title: "Top partners", rows: readout.topPartners.enumerated(), columns: [
-            TableColumn("rank", "#", .integer) { .integer($0.offset + 1) },
-            TableColumn("partner_name", "Partner", .text) { $0.element.partnerName.map(ReportCell.text) ?? .empty },
-            TableColumn("partner_type", "Type", .text) { $0.element.partnerType.map(ReportCell.text) ?? .empty },
-            TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.element.current.revenue) },
-            TableColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
-                .number($0.element.revenueChange)
-            },
-            TableColumn("customers", "Customers", .integer) { .integer($0.element.current.customers) },
-            TableColumn("roi", "ROI", .percent(places: 1)) { .number($0.element.current.roi) },
-        ], sheetTitle: "Top partners")
+        ReportTable(
+            name: "exec-summary-partners", title: "Top partners", rows: readout.topPartners.enumerated(),
+            columns: [
+                TableColumn("rank", "#", .integer) { .integer($0.offset + 1) },
+                TableColumn("partner_name", "Partner", .text) { $0.element.partnerName.map(ReportCell.text) ?? .empty },
+                TableColumn("partner_type", "Type", .text) { $0.element.partnerType.map(ReportCell.text) ?? .empty },
+                TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.element.current.revenue) },
+                TableColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
+                    .number($0.element.revenueChange)
+                },
+                TableColumn("customers", "Customers", .integer) { .integer($0.element.current.customers) },
+                TableColumn("roi", "ROI", .percent(places: 1)) { .number($0.element.current.roi) },
+            ], sheetTitle: "Top partners")
     }
 
     static func experimentsSentence(_ readout: ExecSummaryReadout, _ experiments: [ExecSummaryReadout.Experiment]) -> String {
@@ -143,44 +164,52 @@ public enum ExecSummaryDocument {
         let unhealthy = experiments.filter { $0.health != "ok" }.count
         let ran = all.tests.count == 1 ? "1 test ran" : "\(all.tests.count) tests ran"
         let health = unhealthy == 1 ? "1 shows a health problem" : "\(unhealthy) show a health problem"
-        return "\(ran); \(significant) reached significance and \(health). " +
-            "A test with a sample-ratio mismatch is never shown as a winner."
+        return "\(ran); \(significant) reached significance and \(health). " + "A test with a sample-ratio mismatch is never shown as a winner."
     }
 
     static func experimentTable(_ experiments: [ExecSummaryReadout.Experiment]) -> ReportTable {
-        ReportTable(name: "exec-summary-experiments", title: "Experiments to note", rows: experiments, columns: [
-            TableColumn("test_name", "Test", .text) { .text($0.test) },
-            TableColumn("verdict", "Verdict", .text) { .text($0.verdict) },
-            TableColumn("users", "Users", .integer) { .integer($0.users) },
-            TableColumn("uplift_relative", "Uplift", .percent(places: 1),
-                        display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")) {
-                .number($0.upliftRelative)
-            },
-            TableColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.pValue) },
-            TableColumn("is_significant", "Significant", .boolean) { .boolean($0.isSignificant) },
-            TableColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML) { .boolean($0.isSRMFlagged) },
-            TableColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
-                .text($0.health)
-            },
-        ], sheetTitle: "Experiments")
+        ReportTable(
+            name: "exec-summary-experiments", title: "Experiments to note", rows: experiments,
+            columns: [
+                TableColumn("test_name", "Test", .text) { .text($0.test) },
+                TableColumn("verdict", "Verdict", .text) { .text($0.verdict) },
+                TableColumn("users", "Users", .integer) { .integer($0.users) },
+                TableColumn(
+                    "uplift_relative", "Uplift", .percent(places: 1),
+                    display: ColumnDisplay(showsSign: true, emphasis: .signWhen(column: "is_significant"), emptyText: "—")
+                ) {
+                    .number($0.upliftRelative)
+                },
+                TableColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.pValue) },
+                TableColumn("is_significant", "Significant", .boolean) { .boolean($0.isSignificant) },
+                TableColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML) { .boolean($0.isSRMFlagged) },
+                TableColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {
+                    .text($0.health)
+                },
+            ], sheetTitle: "Experiments")
     }
 
     static func realTimeTable(_ readout: ExecSummaryReadout) -> ReportTable {
-        ReportTable(name: "exec-summary-real-time", title: "Real-time metrics", rows: readout.realTimeMetrics, columns: [
-            TableColumn("metric_name", "Metric", .text) { .text($0.name) },
-            TableColumn("metric_value", "Value", .decimal(places: 2)) { .number($0.value.flatMap { Double($0.description) }) },
-            TableColumn("last_updated", "Last updated", .timestamp) { $0.lastUpdated.map(ReportCell.timestamp) ?? .empty },
-            TableColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))) {
-                .boolean($0.isStale(asOf: readout.asOf))
-            },
-        ], sheetTitle: "Real-time")
+        ReportTable(
+            name: "exec-summary-real-time", title: "Real-time metrics", rows: readout.realTimeMetrics,
+            columns: [
+                TableColumn("metric_name", "Metric", .text) { .text($0.name) },
+                TableColumn("metric_value", "Value", .decimal(places: 2)) { .number($0.value.flatMap { Double($0.description) }) },
+                TableColumn("last_updated", "Last updated", .timestamp) { $0.lastUpdated.map(ReportCell.timestamp) ?? .empty },
+                TableColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))) {
+                    .boolean($0.isStale(asOf: readout.asOf))
+                },
+            ], sheetTitle: "Real-time")
     }
 
     static func staleCallouts(_ readout: ExecSummaryReadout) -> [Callout] {
         let stale = readout.realTimeMetrics.filter { $0.isStale(asOf: readout.asOf) }
         guard !stale.isEmpty else { return [] }
-        return [Callout(.warning, title: "\(stale.count) stale metric\(stale.count == 1 ? "" : "s")",
-                        text: "Not updated in the 24 hours before the as-of time: \(stale.map(\.name).joined(separator: ", ")).")]
+        return [
+            Callout(
+                .warning, title: "\(stale.count) stale metric\(stale.count == 1 ? "" : "s")",
+                text: "Not updated in the 24 hours before the as-of time: \(stale.map(\.name).joined(separator: ", ")).")
+        ]
     }
 
     static func dataQuality(_ readout: ExecSummaryReadout) -> ReportTable {

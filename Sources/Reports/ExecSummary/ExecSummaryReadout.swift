@@ -11,8 +11,10 @@ public struct ExecSummaryReadout: Sendable {
     public var realTimeMetrics: [RealTimeMetric]
     public var topPartnerCount: Int
 
-    public init(period: ReportPeriod, asOf: Date, partners: PartnerROIResults, viral: ViralReadout,
-                experiments: ABTestReadout?, realTimeMetrics: [RealTimeMetric], topPartnerCount: Int) {
+    public init(
+        period: ReportPeriod, asOf: Date, partners: PartnerROIResults, viral: ViralReadout,
+        experiments: ABTestReadout?, realTimeMetrics: [RealTimeMetric], topPartnerCount: Int
+    ) {
         self.period = period
         self.asOf = asOf
         self.partners = partners
@@ -57,10 +59,11 @@ public struct ExecSummaryReadout: Sendable {
             var problems: [String] = []
             if test.isSRMFlagged { problems.append("sample-ratio mismatch") }
             if test.hasExposureWarning { problems.append("users in several variants") }
-            let named: String? = switch test.verdict {
-            case .ship(let variant), .doNotShip(let variant): variant
-            case .sampleRatioMismatch, .keepRunning, .noEffect: nil
-            }
+            let named: String? =
+                switch test.verdict {
+                case .ship(let variant), .doNotShip(let variant): variant
+                case .sampleRatioMismatch, .keepRunning, .noEffect: nil
+                }
             let best = named.flatMap { name in significant.first { $0.name == name } }
             return Experiment(
                 test: test.name,

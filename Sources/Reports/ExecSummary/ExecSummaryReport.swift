@@ -70,21 +70,26 @@ public struct ExecSummaryReport: Report {
 
     /// The summary from models another report of the same run has read already (the weekly
     /// pack), so their statements do not run twice; only `real_time_metrics` is read here.
-    public func readout(partners: PartnerROIResults, viral: ViralReadout, experiments: ABTestReadout?,
-                        on connection: PostgresConnection) throws -> ExecSummaryReadout {
+    public func readout(
+        partners: PartnerROIResults, viral: ViralReadout, experiments: ABTestReadout?,
+        on connection: PostgresConnection
+    ) throws -> ExecSummaryReadout {
         let metrics = try connection.transaction(.snapshot) {
             try connection.realTimeMetrics()
         }
-        return ExecSummaryReadout(period: period, asOf: asOf, partners: partners, viral: viral, experiments: experiments,
-                                  realTimeMetrics: metrics, topPartnerCount: topPartnerCount)
+        return ExecSummaryReadout(
+            period: period, asOf: asOf, partners: partners, viral: viral, experiments: experiments,
+            realTimeMetrics: metrics, topPartnerCount: topPartnerCount)
     }
 
     /// The options that shaped the output, for the reproducibility record.
     public var recordedOptions: [Reproducibility.Setting] {
-        [.init("previous_period", period.previous.label),
-         .init("top_partners", String(topPartnerCount)),
-         .init("stale_after", "24 h before the as-of time"),
-         .init("experiments", "A/B readout with the default alpha and correction")]
+        [
+            .init("previous_period", period.previous.label),
+            .init("top_partners", String(topPartnerCount)),
+            .init("stale_after", "24 h before the as-of time"),
+            .init("experiments", "A/B readout with the default alpha and correction"),
+        ]
     }
 }
 
@@ -113,7 +118,9 @@ public struct RealTimeMetric: Sendable, Equatable {
 }
 
 enum ExecSummarySQL {
-    static let realTimeMetrics = Statement("real_time_metrics", """
+    static let realTimeMetrics = Statement(
+        "real_time_metrics",
+        """
         SELECT metric_name,
                CASE WHEN metric_value <> 'NaN' AND abs(metric_value) < 1e27 THEN round(metric_value, 10) END AS metric_value,
                metric_value = 'NaN' OR abs(metric_value) >= 1e27 AS unusable_value,
@@ -127,9 +134,10 @@ extension PostgresConnection {
     /// Every row of `real_time_metrics` (a small table of current values), by name.
     public func realTimeMetrics() throws -> [RealTimeMetric] {
         try query(ExecSummarySQL.realTimeMetrics).map { row in
-            RealTimeMetric(name: try row.string("metric_name"), value: try row.decodeIfPresent("metric_value"),
-                           isValueUnusable: try row.decodeIfPresent("unusable_value") ?? false,
-                           lastUpdated: try row.decodeIfPresent("last_updated"))
+            RealTimeMetric(
+                name: try row.string("metric_name"), value: try row.decodeIfPresent("metric_value"),
+                isValueUnusable: try row.decodeIfPresent("unusable_value") ?? false,
+                lastUpdated: try row.decodeIfPresent("last_updated"))
         }
     }
 }

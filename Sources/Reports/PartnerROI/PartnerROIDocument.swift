@@ -20,32 +20,43 @@ public enum PartnerROIDocument {
         var typeCharts: [ReportChart] = []
         if !results.isEmpty {
             partnerCharts = [
-                ReportChart(id: "revenue-by-partner", title: "Revenue by partner\(topNote)", kind: .bar, table: partnerTable.name,
-                            rows: charted, categoryColumn: "partner_name", valueColumns: ["revenue", "prev_revenue"],
-                            valueAxisTitle: "Revenue (\(currency))"),
-                ReportChart(id: "roi-by-partner", title: "ROI by partner\(topNote)", kind: .bar, table: partnerTable.name,
-                            rows: charted, categoryColumn: "partner_name", valueColumns: ["roi"],
-                            valueAxisTitle: "ROI ((revenue − cost) / cost)"),
+                ReportChart(
+                    id: "revenue-by-partner", title: "Revenue by partner\(topNote)", kind: .bar, table: partnerTable.name,
+                    rows: charted, categoryColumn: "partner_name", valueColumns: ["revenue", "prev_revenue"],
+                    valueAxisTitle: "Revenue (\(currency))"),
+                ReportChart(
+                    id: "roi-by-partner", title: "ROI by partner\(topNote)", kind: .bar, table: partnerTable.name,
+                    rows: charted, categoryColumn: "partner_name", valueColumns: ["roi"],
+                    valueAxisTitle: "ROI ((revenue − cost) / cost)"),
             ]
             typeCharts = [
-                ReportChart(id: "revenue-by-type", title: "Revenue by partner type", kind: .bar, table: typeTable.name,
-                            rows: typeRows, categoryColumn: "partner_type", valueColumns: ["revenue"],
-                            valueAxisTitle: "Revenue (\(currency))"),
-                ReportChart(id: "roi-by-type", title: "ROI by partner type", kind: .bar, table: typeTable.name,
-                            rows: typeRows, categoryColumn: "partner_type", valueColumns: ["roi"],
-                            valueAxisTitle: "ROI (partners with cost)"),
+                ReportChart(
+                    id: "revenue-by-type", title: "Revenue by partner type", kind: .bar, table: typeTable.name,
+                    rows: typeRows, categoryColumn: "partner_type", valueColumns: ["revenue"],
+                    valueAxisTitle: "Revenue (\(currency))"),
+                ReportChart(
+                    id: "roi-by-type", title: "ROI by partner type", kind: .bar, table: typeTable.name,
+                    rows: typeRows, categoryColumn: "partner_type", valueColumns: ["roi"],
+                    valueAxisTitle: "ROI (partners with cost)"),
             ]
         }
         let sections = [
-            ReportSection(id: "summary", title: "This period at a glance",
-                          paragraphs: [summarySentence(results)],
-                          facts: facts(results, currency: currency), charts: partnerCharts),
-            ReportSection(id: "partners", title: "Partners",
-                          paragraphs: ["Ranked by revenue in the period. Conversion rates are re-derived from customers and implied visitors, never averaged; ROI and CAC are n/a where the cost is unknown or zero. Changes compare with \(previousLabel)."],
-                          tables: [partnerTable]),
-            ReportSection(id: "types", title: "By partner type",
-                          paragraphs: ["A partner’s type is that of its latest row in the period. Cost, ROI and CAC count only the partners with cost rows; (all) is every partner."],
-                          tables: [typeTable], charts: typeCharts),
+            ReportSection(
+                id: "summary", title: "This period at a glance",
+                paragraphs: [summarySentence(results)],
+                facts: facts(results, currency: currency), charts: partnerCharts),
+            ReportSection(
+                id: "partners", title: "Partners",
+                paragraphs: [
+                    "Ranked by revenue in the period. Conversion rates are re-derived from customers and implied visitors, never averaged; ROI and CAC are n/a where the cost is unknown or zero. Changes compare with \(previousLabel)."
+                ],
+                tables: [partnerTable]),
+            ReportSection(
+                id: "types", title: "By partner type",
+                paragraphs: [
+                    "A partner’s type is that of its latest row in the period. Cost, ROI and CAC count only the partners with cost rows; (all) is every partner."
+                ],
+                tables: [typeTable], charts: typeCharts),
         ]
         return ReportDocument(
             report: "partner-roi", title: "Partner ROI",
@@ -84,28 +95,33 @@ public enum PartnerROIDocument {
                 .number($0.customersChange)
             },
             TableColumn("revenue_change", "Revenue change", .percent(places: 1), display: change) { .number($0.revenueChange) },
-            TableColumn("roi_change", "ROI change", .percent(places: 1),
-                        display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—")) {
+            TableColumn(
+                "roi_change", "ROI change", .percent(places: 1),
+                display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—")
+            ) {
                 .number($0.roiChange)
             },
         ]
     }
 
     static func partnersTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
-        ReportTable(name: "partner-roi", title: "Partners by revenue", rows: results.partners, columns: [
-            TableColumn("rank", "#", .integer) { .integer($0.rank ?? 0) },
-            TableColumn("partner_name", "Partner", .text) { .text($0.partnerName ?? "") },
-            TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) },
-        ] + figureColumns(currency: currency), sheetTitle: "Partners")
+        ReportTable(
+            name: "partner-roi", title: "Partners by revenue", rows: results.partners,
+            columns: [
+                TableColumn("rank", "#", .integer) { .integer($0.rank ?? 0) },
+                TableColumn("partner_name", "Partner", .text) { .text($0.partnerName ?? "") },
+                TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) },
+            ] + figureColumns(currency: currency), sheetTitle: "Partners")
     }
 
     static func typesTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
         var total = results.total
         total.partnerType = "(all)"
-        return ReportTable(name: "partner-roi-by-type", title: "Per partner type and in total", rows: results.types + [total],
-                           columns: [TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) }]
-                               + figureColumns(currency: currency),
-                           sheetTitle: "By type")
+        return ReportTable(
+            name: "partner-roi-by-type", title: "Per partner type and in total", rows: results.types + [total],
+            columns: [TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) }]
+                + figureColumns(currency: currency),
+            sheetTitle: "By type")
     }
 
     static func dataQuality(_ results: PartnerROIResults) -> ReportTable {
@@ -151,12 +167,15 @@ public enum PartnerROIDocument {
             roiNote = now.cost == nil ? "no cost data" : "partners with cost only"
         }
         return [
-            Fact("Revenue", .money(now.revenue), format: money,
-                 note: changeNote(total.revenueChange, was: formatter.text(.money(before.revenue), format: money))),
-            Fact("Customers", .integer(now.customers), format: .integer,
-                 note: changeNote(total.customersChange, was: formatter.text(.integer(before.customers), format: .integer))),
-            Fact("Cost", now.cost.map(ReportCell.money) ?? .empty, format: money,
-                 note: "\(results.partners.filter { $0.current.cost != nil }.count) partners with cost"),
+            Fact(
+                "Revenue", .money(now.revenue), format: money,
+                note: changeNote(total.revenueChange, was: formatter.text(.money(before.revenue), format: money))),
+            Fact(
+                "Customers", .integer(now.customers), format: .integer,
+                note: changeNote(total.customersChange, was: formatter.text(.integer(before.customers), format: .integer))),
+            Fact(
+                "Cost", now.cost.map(ReportCell.money) ?? .empty, format: money,
+                note: "\(results.partners.filter { $0.current.cost != nil }.count) partners with cost"),
             Fact("ROI", .number(now.roi), format: .percent(places: 1), note: roiNote),
             Fact("CAC", .number(now.cac), format: money, note: "partners with cost only"),
         ]
@@ -169,14 +188,16 @@ public enum PartnerROIDocument {
         var sentence = "\(results.period.humanLabel), beside the previous period \(results.previousPeriod.humanLabel)."
         if let rate = now.conversionRate {
             let visitors = Int((PartnerROIFigures.double(now.visitors) ?? 0).rounded())
-            sentence += " Conversion rate \(formatter.percent(rate, places: 2)): \(formatter.text(.integer(now.ratedCustomers), format: .integer)) customers of about \(formatter.text(.integer(visitors), format: .integer)) referred visitors."
+            sentence +=
+                " Conversion rate \(formatter.percent(rate, places: 2)): \(formatter.text(.integer(now.ratedCustomers), format: .integer)) customers of about \(formatter.text(.integer(visitors), format: .integer)) referred visitors."
         }
         return sentence
     }
 
     static func callouts(_ results: PartnerROIResults, currency: Currency) -> [Callout] {
         if results.currentIsEmpty {
-            let text = results.isEmpty
+            let text =
+                results.isEmpty
                 ? "Neither this period nor the previous one has partner rows or cost rows; the report is empty."
                 : "The period has no partner rows or cost rows; partners of \(results.previousPeriod.label) are shown with their previous values."
             return [Callout(.warning, title: "No partner data in \(results.period.label)", text: text)]
@@ -184,17 +205,24 @@ public enum PartnerROIDocument {
         var callouts: [Callout] = []
         let formatter = DisplayFormatter()
         if let leader = results.partners.first, leader.current.revenue > 0 {
-            let share = results.total.current.revenue > 0
+            let share =
+                results.total.current.revenue > 0
                 ? PartnerROIFigures.double(leader.current.revenue / results.total.current.revenue) : nil
             let shareText = share.map { " (\(formatter.percent($0, places: 1)) of all revenue)" } ?? ""
             let revenue = formatter.text(.money(leader.current.revenue), format: .money(currency: currency))
-            callouts.append(Callout(.neutral, title: "Top partner: \(leader.partnerName ?? "")",
-                                    text: "\(revenue) revenue from \(leader.current.customers) customers\(shareText)."))
+            callouts.append(
+                Callout(
+                    .neutral, title: "Top partner: \(leader.partnerName ?? "")",
+                    text: "\(revenue) revenue from \(leader.current.customers) customers\(shareText)."))
         }
         let missing = results.partnersWithoutCost.count + results.partnersWithZeroCost.count
         if missing > 0 {
-            callouts.append(Callout(.warning, title: "ROI unknown for \(missing) partner\(missing == 1 ? "" : "s")",
-                                    text: "They have no cost rows (or a zero cost) in the period: their ROI and CAC are n/a, and rollup cost, ROI and CAC leave them out. See data quality."))
+            callouts.append(
+                Callout(
+                    .warning, title: "ROI unknown for \(missing) partner\(missing == 1 ? "" : "s")",
+                    text:
+                        "They have no cost rows (or a zero cost) in the period: their ROI and CAC are n/a, and rollup cost, ROI and CAC leave them out. See data quality."
+                ))
         }
         return callouts
     }

@@ -20,8 +20,10 @@ public struct PartnerROIFigures: Sendable, Equatable {
     /// Σ customers_acquired / (conversion_rate / 100) over those rows.
     public var visitors: Decimal
 
-    public init(customers: Int = 0, revenue: Decimal = 0, cost: Decimal? = nil, costedRevenue: Decimal = 0,
-                costedCustomers: Int = 0, ratedCustomers: Int = 0, visitors: Decimal = 0) {
+    public init(
+        customers: Int = 0, revenue: Decimal = 0, cost: Decimal? = nil, costedRevenue: Decimal = 0,
+        costedCustomers: Int = 0, ratedCustomers: Int = 0, visitors: Decimal = 0
+    ) {
         self.customers = customers
         self.revenue = revenue
         self.cost = cost

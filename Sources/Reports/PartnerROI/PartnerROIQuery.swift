@@ -18,9 +18,11 @@ public struct PartnerROILine: Sendable, Equatable {
     public var quality: PartnerROIQuality
     public var previousQuality: PartnerROIQuality
 
-    public init(kind: Kind, rank: Int? = nil, partnerName: String? = nil, partnerType: String? = nil,
-                current: PartnerROIFigures, previous: PartnerROIFigures = .zero,
-                quality: PartnerROIQuality = PartnerROIQuality(), previousQuality: PartnerROIQuality = PartnerROIQuality()) {
+    public init(
+        kind: Kind, rank: Int? = nil, partnerName: String? = nil, partnerType: String? = nil,
+        current: PartnerROIFigures, previous: PartnerROIFigures = .zero,
+        quality: PartnerROIQuality = PartnerROIQuality(), previousQuality: PartnerROIQuality = PartnerROIQuality()
+    ) {
         self.kind = kind
         self.rank = rank
         self.partnerName = partnerName
@@ -140,53 +142,55 @@ enum PartnerROISQL {
     /// total. A partner's type is that of its latest day with a type; on a day with several
     /// types, the first alphabetically.
     static func lines(period: ReportPeriod, previous: ReportPeriod) -> Statement {
-        Statement("partner_roi", """
-        WITH days AS (
-          SELECT partner_name, analytics_period AS day,
-                 count(*) AS rows_read,
-                 count(*) FILTER (WHERE partner_type IS NULL) AS null_type_rows,
-                 count(*) FILTER (WHERE NOT (conversion_rate > 0 AND conversion_rate <> 'NaN') OR conversion_rate IS NULL) AS unrated_rows,
-                 count(*) FILTER (WHERE customers_acquired IS NULL) AS null_customers_rows,
-                 count(*) FILTER (WHERE revenue_generated IS NULL) AS null_revenue_rows,
-                 count(*) FILTER (WHERE revenue_generated = 'NaN') AS nan_revenue_rows,
-                 sum(customers_acquired) AS customers,
-                 sum(revenue_generated) FILTER (WHERE revenue_generated <> 'NaN') AS revenue,
-                 sum(customers_acquired) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN') AS rated_customers,
-                 round(sum(customers_acquired::numeric(38, 20) * 100 / conversion_rate) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN'), 18) AS visitors,
-                 min(partner_type COLLATE "C") AS day_type
-          FROM partnership_analytics
-          WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
-          GROUP BY partner_name, analytics_period
-        ),
-        costs AS (
-          SELECT partner_name, analytics_period AS day, nullif(cost, 'NaN') AS cost, cost = 'NaN' AS nan_cost
-          FROM partner_costs
-          WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
-        ),
-        joined AS (
-          SELECT coalesce(d.partner_name, c.partner_name) AS partner_name, coalesce(d.day, c.day) AS day,
-                 coalesce(d.day, c.day) >= \(period.first) AS is_current,
-                 d.partner_name IS NOT NULL AS has_rows, c.cost IS NOT NULL AS has_cost, coalesce(c.nan_cost, false) AS nan_cost,
-                 d.customers, d.revenue, d.rated_customers, d.visitors, d.day_type, c.cost,
-                 d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows, d.nan_revenue_rows
-          FROM days d FULL JOIN costs c ON c.partner_name = d.partner_name AND c.day = d.day
-        ),
-        partners AS (
-          SELECT partner_name,
-                 (array_agg(day_type ORDER BY day DESC) FILTER (WHERE day_type IS NOT NULL))[1] AS partner_type,
-                 \(raw: perPartnerMeasures)
-          FROM joined
-          GROUP BY partner_name
-        )
-        SELECT 'partner' AS kind, row_number() OVER (ORDER BY revenue DESC, partner_name COLLATE "C") AS rank,
-               partner_name, partner_type, \(raw: outputColumns(rollup: false))
-        FROM partners
-        UNION ALL
-        SELECT CASE WHEN grouping(partner_type) = 1 THEN 'total' ELSE 'type' END, NULL, NULL, partner_type,
-               \(raw: outputColumns(rollup: true))
-        FROM partners
-        GROUP BY GROUPING SETS ((partner_type), ())
-        ORDER BY kind, rank, revenue DESC, partner_type
-        """)
+        Statement(
+            "partner_roi",
+            """
+            WITH days AS (
+              SELECT partner_name, analytics_period AS day,
+                     count(*) AS rows_read,
+                     count(*) FILTER (WHERE partner_type IS NULL) AS null_type_rows,
+                     count(*) FILTER (WHERE NOT (conversion_rate > 0 AND conversion_rate <> 'NaN') OR conversion_rate IS NULL) AS unrated_rows,
+                     count(*) FILTER (WHERE customers_acquired IS NULL) AS null_customers_rows,
+                     count(*) FILTER (WHERE revenue_generated IS NULL) AS null_revenue_rows,
+                     count(*) FILTER (WHERE revenue_generated = 'NaN') AS nan_revenue_rows,
+                     sum(customers_acquired) AS customers,
+                     sum(revenue_generated) FILTER (WHERE revenue_generated <> 'NaN') AS revenue,
+                     sum(customers_acquired) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN') AS rated_customers,
+                     round(sum(customers_acquired::numeric(38, 20) * 100 / conversion_rate) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN'), 18) AS visitors,
+                     min(partner_type COLLATE "C") AS day_type
+              FROM partnership_analytics
+              WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
+              GROUP BY partner_name, analytics_period
+            ),
+            costs AS (
+              SELECT partner_name, analytics_period AS day, nullif(cost, 'NaN') AS cost, cost = 'NaN' AS nan_cost
+              FROM partner_costs
+              WHERE analytics_period BETWEEN \(previous.first) AND \(period.last)
+            ),
+            joined AS (
+              SELECT coalesce(d.partner_name, c.partner_name) AS partner_name, coalesce(d.day, c.day) AS day,
+                     coalesce(d.day, c.day) >= \(period.first) AS is_current,
+                     d.partner_name IS NOT NULL AS has_rows, c.cost IS NOT NULL AS has_cost, coalesce(c.nan_cost, false) AS nan_cost,
+                     d.customers, d.revenue, d.rated_customers, d.visitors, d.day_type, c.cost,
+                     d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows, d.nan_revenue_rows
+              FROM days d FULL JOIN costs c ON c.partner_name = d.partner_name AND c.day = d.day
+            ),
+            partners AS (
+              SELECT partner_name,
+                     (array_agg(day_type ORDER BY day DESC) FILTER (WHERE day_type IS NOT NULL))[1] AS partner_type,
+                     \(raw: perPartnerMeasures)
+              FROM joined
+              GROUP BY partner_name
+            )
+            SELECT 'partner' AS kind, row_number() OVER (ORDER BY revenue DESC, partner_name COLLATE "C") AS rank,
+                   partner_name, partner_type, \(raw: outputColumns(rollup: false))
+            FROM partners
+            UNION ALL
+            SELECT CASE WHEN grouping(partner_type) = 1 THEN 'total' ELSE 'type' END, NULL, NULL, partner_type,
+                   \(raw: outputColumns(rollup: true))
+            FROM partners
+            GROUP BY GROUPING SETS ((partner_type), ())
+            ORDER BY kind, rank, revenue DESC, partner_type
+            """)
     }
 }

@@ -36,9 +36,11 @@ public struct PartnerROIReport: Report, Sendable {
 
     /// The options that shaped the numbers, for the reproducibility record.
     public var recordedOptions: [Reproducibility.Setting] {
-        [.init("previous_period", previousPeriod.label),
-         .init("conversion_rate", "re-derived: Σ customers / Σ (customers / rate) over rows with a rate above 0"),
-         .init("rollup_cost", "roi and cac over partners with cost rows only")]
+        [
+            .init("previous_period", previousPeriod.label),
+            .init("conversion_rate", "re-derived: Σ customers / Σ (customers / rate) over rows with a rate above 0"),
+            .init("rollup_cost", "roi and cac over partners with cost rows only"),
+        ]
     }
 }
 
@@ -58,7 +60,8 @@ public struct PartnerROIResults: Sendable {
         self.previousPeriod = previousPeriod
         partners = lines.filter { $0.kind == .partner }.sorted { ($0.rank ?? 0) < ($1.rank ?? 0) }
         types = lines.filter { $0.kind == .type }.sorted {
-            $0.current.revenue != $1.current.revenue ? $0.current.revenue > $1.current.revenue
+            $0.current.revenue != $1.current.revenue
+                ? $0.current.revenue > $1.current.revenue
                 : ($0.partnerType ?? "").unicodeScalars.lexicographicallyPrecedes(($1.partnerType ?? "").unicodeScalars)
         }
         total = lines.first { $0.kind == .total } ?? PartnerROILine(kind: .total, current: .zero)

@@ -28,10 +28,12 @@ public struct RunConfiguration: Sendable {
     /// Benchmarks: each query also under EXPLAIN ANALYZE, PostgreSQL's own time printed.
     public var measuresServerTime: Bool
 
-    public init(period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,
-                formats: [OutputFormat] = OutputFormat.reportFormats, output: URL, templates: URL? = nil,
-                csvByteOrderMark: Bool = false, lockTimeout: Duration = .seconds(120), connection: ConnectionSettings,
-                measuresServerTime: Bool = false, outputFolder: URL? = nil) {
+    public init(
+        period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,
+        formats: [OutputFormat] = OutputFormat.reportFormats, output: URL, templates: URL? = nil,
+        csvByteOrderMark: Bool = false, lockTimeout: Duration = .seconds(120), connection: ConnectionSettings,
+        measuresServerTime: Bool = false, outputFolder: URL? = nil
+    ) {
         self.period = period
         self.asOf = asOf
         self.generatedAt = generatedAt

@@ -36,9 +36,10 @@ public struct ViralTally: Sendable, Equatable {
     }
 
     init(row: PostgresRow) throws {
-        self.init(actions: try row.int("actions"), users: try row.int("users"),
-                  impressions: try row.decode("impressions"), clicks: try row.decode("clicks"),
-                  conversions: try row.decode("conversions"))
+        self.init(
+            actions: try row.int("actions"), users: try row.int("users"),
+            impressions: try row.decode("impressions"), clicks: try row.decode("clicks"),
+            conversions: try row.decode("conversions"))
     }
 }
 
@@ -141,7 +142,7 @@ extension ViralDataQuality.KeyProblems {
         case "string": string += rows
         case "boolean": boolean += rows
         case "out of range": outOfRange += rows
-        default: nested += rows   // object or array
+        default: nested += rows // object or array
         }
     }
 }
@@ -221,8 +222,9 @@ extension PostgresConnection {
         var groups = Array(repeating: [ViralGroup](), count: ranges.count)
         for row in try query(ViralSQL.breakdown(ranges)) {
             groups[try row.int("range_index") - 1].append(
-                ViralGroup(platform: try row.decodeIfPresent("source_platform"), actionType: try row.decodeIfPresent("action_type"),
-                           tally: try ViralTally(row: row)))
+                ViralGroup(
+                    platform: try row.decodeIfPresent("source_platform"), actionType: try row.decodeIfPresent("action_type"),
+                    tally: try ViralTally(row: row)))
         }
         return groups
     }
@@ -240,8 +242,9 @@ extension PostgresConnection {
     /// The `limit` users with the most actions in `[start, end)` (ties: more conversions, then e-mail).
     public func viralTopUsers(start: Date, end: Date, limit: Int) throws -> [ViralTopUser] {
         try query(ViralSQL.topUsers(start: start, end: end, limit: limit)) { row in
-            ViralTopUser(email: try row.string("user_email"), actions: try row.int("actions"),
-                         conversions: try row.decode("conversions"))
+            ViralTopUser(
+                email: try row.string("user_email"), actions: try row.int("actions"),
+                conversions: try row.decode("conversions"))
         }
     }
 }

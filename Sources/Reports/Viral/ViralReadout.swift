@@ -11,8 +11,10 @@ public struct ViralReadout: Sendable, Equatable {
     /// nil unless e-mails were asked for.
     public var topUsers: [ViralTopUser]?
 
-    public init(period: ReportPeriod, previousPeriod: ReportPeriod, current: ViralPeriodCounts, previous: ViralPeriodCounts,
-                trend: [ViralTrendWeek], topUsers: [ViralTopUser]?) {
+    public init(
+        period: ReportPeriod, previousPeriod: ReportPeriod, current: ViralPeriodCounts, previous: ViralPeriodCounts,
+        trend: [ViralTrendWeek], topUsers: [ViralTopUser]?
+    ) {
         self.period = period
         self.previousPeriod = previousPeriod
         self.current = current
@@ -32,7 +34,10 @@ public struct ViralReadout: Sendable, Equatable {
     /// Every platform × action seen in the period or the previous one (zero counts where it
     /// was not seen), in the order of the period's table, those seen only before at the end.
     public var comparisons: [Comparison] {
-        struct Key: Hashable { var platform: String?; var actionType: String? }
+        struct Key: Hashable {
+            var platform: String?
+            var actionType: String?
+        }
         var before: [Key: ViralTally] = [:]
         for group in previous.groups { before[Key(platform: group.platform, actionType: group.actionType)] = group.tally }
         var rows: [Comparison] = []
@@ -40,14 +45,18 @@ public struct ViralReadout: Sendable, Equatable {
         for group in rankedGroups {
             let key = Key(platform: group.platform, actionType: group.actionType)
             seen.insert(key)
-            rows.append(Comparison(platform: group.platform, actionType: group.actionType, current: group.tally,
-                                   previous: before[key] ?? ViralTally()))
+            rows.append(
+                Comparison(
+                    platform: group.platform, actionType: group.actionType, current: group.tally,
+                    previous: before[key] ?? ViralTally()))
         }
         for group in previous.groups.sorted(by: Self.ranking) {
             let key = Key(platform: group.platform, actionType: group.actionType)
             guard !seen.contains(key) else { continue }
-            rows.append(Comparison(platform: group.platform, actionType: group.actionType, current: ViralTally(),
-                                   previous: group.tally))
+            rows.append(
+                Comparison(
+                    platform: group.platform, actionType: group.actionType, current: ViralTally(),
+                    previous: group.tally))
         }
         return rows
     }

@@ -30,9 +30,11 @@ public struct ViralReport: Report, Sendable {
         return (0..<Self.trendWeekCount).reversed().map { back in
             let monday = lastMonday.adding(days: -7 * back)
             let (year, week) = ReportPeriod.isoWeek(of: monday)
-            return (String(format: "%04d-W%02d", year, week),
-                    ReportPeriod.startOfDay(monday, in: period.timeZone),
-                    ReportPeriod.startOfDay(monday.adding(days: 7), in: period.timeZone))
+            return (
+                String(format: "%04d-W%02d", year, week),
+                ReportPeriod.startOfDay(monday, in: period.timeZone),
+                ReportPeriod.startOfDay(monday.adding(days: 7), in: period.timeZone)
+            )
         }
     }
 
@@ -59,10 +61,12 @@ public struct ViralReport: Report, Sendable {
             let trend = weeks.enumerated().map { index, week in
                 ViralTrendWeek(label: week.label, start: week.start, end: week.end, tally: tallies[index])
             }
-            let topUsers = showsEmails
+            let topUsers =
+                showsEmails
                 ? try connection.viralTopUsers(start: period.start, end: period.end, limit: topUserLimit) : nil
-            return ViralReadout(period: period, previousPeriod: previousPeriod, current: counts[0], previous: counts[1],
-                                trend: trend, topUsers: topUsers)
+            return ViralReadout(
+                period: period, previousPeriod: previousPeriod, current: counts[0], previous: counts[1],
+                trend: trend, topUsers: topUsers)
         }
     }
 

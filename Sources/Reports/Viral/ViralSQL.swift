@@ -64,28 +64,32 @@ enum ViralSQL {
     /// Per range: actions, distinct users and the three sums, one row each even when empty.
     /// Parameters: start and end of each of the `count` ranges.
     static func tallies(_ ranges: [ViralRange]) -> Statement {
-        Statement("viral_trend", perRange(ranges, orderBy: "range_index") { index, range in
-            """
-            SELECT \(raw: String(index)) AS range_index, count(*) AS actions, \(raw: users),
-                   \(raw: sums)
-            FROM viral_metrics
-            WHERE \(range)
-            """
-        })
+        Statement(
+            "viral_trend",
+            perRange(ranges, orderBy: "range_index") { index, range in
+                """
+                SELECT \(raw: String(index)) AS range_index, count(*) AS actions, \(raw: users),
+                       \(raw: sums)
+                FROM viral_metrics
+                WHERE \(range)
+                """
+            })
     }
 
     /// Per range and `source_platform` × `action_type`: actions, distinct users and the three
     /// sums. Parameters: start and end of each of the `count` ranges.
     static func breakdown(_ ranges: [ViralRange]) -> Statement {
-        Statement("viral_breakdown", perRange(ranges, orderBy: "range_index, source_platform NULLS LAST, action_type NULLS LAST") { index, range in
-            """
-            SELECT \(raw: String(index)) AS range_index, source_platform, action_type, count(*) AS actions, \(raw: users),
-                   \(raw: sums)
-            FROM viral_metrics
-            WHERE \(range)
-            GROUP BY source_platform, action_type
-            """
-        })
+        Statement(
+            "viral_breakdown",
+            perRange(ranges, orderBy: "range_index, source_platform NULLS LAST, action_type NULLS LAST") { index, range in
+                """
+                SELECT \(raw: String(index)) AS range_index, source_platform, action_type, count(*) AS actions, \(raw: users),
+                       \(raw: sums)
+                FROM viral_metrics
+                WHERE \(range)
+                GROUP BY source_platform, action_type
+                """
+            })
     }
 
     /// Per range, rows per combination of JSON types (of `reach_metrics` and of each key's
@@ -94,25 +98,29 @@ enum ViralSQL {
     /// `jsonb_typeof` once per row, where a FILTER per key and kind would compute it fifteen
     /// times. Parameters: start and end of each of the `count` ranges.
     static func quality(_ ranges: [ViralRange]) -> Statement {
-        Statement("viral_quality", perRange(ranges, orderBy: "1, 2, 3, 4, 5") { index, range in
-            """
-            SELECT \(raw: String(index)) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
-                   \(raw: keys.map { "\(type($0)) AS \($0)_type" }.joined(separator: ",\n       ")),
-                   count(*) AS row_count,
-                   count(*) FILTER (WHERE \(raw: unusualNumber)) AS unusual_numbers,
-                   count(*) FILTER (WHERE user_email IS NULL) AS without_email,
-                   count(*) FILTER (WHERE source_platform IS NULL) AS without_platform,
-                   count(*) FILTER (WHERE action_type IS NULL) AS without_action
-            FROM viral_metrics
-            WHERE \(range)
-            GROUP BY 2, 3, 4, 5
-            """
-        })
+        Statement(
+            "viral_quality",
+            perRange(ranges, orderBy: "1, 2, 3, 4, 5") { index, range in
+                """
+                SELECT \(raw: String(index)) AS range_index, jsonb_typeof(reach_metrics) AS reach_type,
+                       \(raw: keys.map { "\(type($0)) AS \($0)_type" }.joined(separator: ",\n       ")),
+                       count(*) AS row_count,
+                       count(*) FILTER (WHERE \(raw: unusualNumber)) AS unusual_numbers,
+                       count(*) FILTER (WHERE user_email IS NULL) AS without_email,
+                       count(*) FILTER (WHERE source_platform IS NULL) AS without_platform,
+                       count(*) FILTER (WHERE action_type IS NULL) AS without_action
+                FROM viral_metrics
+                WHERE \(range)
+                GROUP BY 2, 3, 4, 5
+                """
+            })
     }
 
     /// The `limit` users with the most actions in `[start, end)`, for `--show-emails` only.
     static func topUsers(start: Date, end: Date, limit: Int) -> Statement {
-        Statement("viral_top_users", """
+        Statement(
+            "viral_top_users",
+            """
             SELECT user_email, count(*) AS actions,
                    coalesce(sum(\(raw: value("conversions"))), 0) AS conversions
             FROM viral_metrics

@@ -29,7 +29,8 @@ public func chiSquareGoodnessOfFit(observed: [Int], weights: [Double]? = nil) ->
     guard observed.count >= 2 else { return .undefined(.tooFewGroups) }
     let weights = weights ?? Array(repeating: 1, count: observed.count)
     guard weights.count == observed.count, weights.allSatisfy({ $0 > 0 && $0.isFinite }),
-          observed.allSatisfy({ $0 >= 0 }) else { return .undefined(.invalidWeights) }
+        observed.allSatisfy({ $0 >= 0 })
+    else { return .undefined(.invalidWeights) }
     let total = Double(observed.reduce(0, +))
     guard total > 0 else { return .undefined(.emptyArm) }
     let weightSum = weights.reduce(0, +)

@@ -45,8 +45,10 @@ public func smallestExpectedCount(control: Proportion, treatment: Proportion) ->
 /// p = 1 (scipy `fisher_exact` gives the same). Such a comparison is not missing — it says the
 /// data show no difference, and it stays in the multiple-testing family.
 /// - Returns: `.undefined(.emptyArm)` when an arm has no users.
-public func compareConversionRates(control: Proportion, treatment: Proportion,
-                                   fisherBelow minimumExpectedCount: Double = 5) -> Estimate<ConversionComparison> {
+public func compareConversionRates(
+    control: Proportion, treatment: Proportion,
+    fisherBelow minimumExpectedCount: Double = 5
+) -> Estimate<ConversionComparison> {
     guard control.trials > 0, treatment.trials > 0 else { return .undefined(.emptyArm) }
     let zTest = twoProportionZTest(control: control, treatment: treatment).definedValue
     if let zTest, smallestExpectedCount(control: control, treatment: treatment) >= minimumExpectedCount {

@@ -28,8 +28,10 @@ public func fisherExactTest(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double? {
     let ratioUp = { (k: Int) -> Double in
         (Double(white - k) * Double(drawn - k)) / (Double(k + 1) * Double(black - drawn + k + 1))
     }
-    let mode = min(max(Int((Double(drawn + 1) * Double(white + 1) / Double(total + 2)).rounded(.down)),
-                       lowest), highest)
+    let mode = min(
+        max(
+            Int((Double(drawn + 1) * Double(white + 1) / Double(total + 2)).rounded(.down)),
+            lowest), highest)
     let threshold = logDensity(a) + log1p(1e-7)
     if logDensity(mode) <= threshold { return 1 }
 
@@ -65,8 +67,9 @@ public func fisherExactTest(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> Double? {
 ///   p-value of `fisherExactTest(_:_:_:_:)` (1 when nobody or everybody converted).
 public func fisherExactTest(control: Proportion, treatment: Proportion) -> Estimate<Double> {
     guard control.trials > 0, treatment.trials > 0 else { return .undefined(.emptyArm) }
-    let p = fisherExactTest(treatment.successes, treatment.trials - treatment.successes,
-                            control.successes, control.trials - control.successes)
+    let p = fisherExactTest(
+        treatment.successes, treatment.trials - treatment.successes,
+        control.successes, control.trials - control.successes)
     return p.map { .value($0) } ?? .undefined(.invalidProbability)
 }
 

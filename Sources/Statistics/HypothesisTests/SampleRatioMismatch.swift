@@ -24,10 +24,13 @@ public struct SampleRatioMismatch: Sendable, Hashable {
 ///   - threshold: flag below this p-value (SPEC: 0.001).
 ///   - minimumUsers: flag only when every variant has at least this many users (SPEC: 8).
 /// - Returns: as `chiSquareGoodnessOfFit(observed:weights:)`.
-public func sampleRatioMismatch(users: [Int], weights: [Double]? = nil, threshold: Double = 0.001,
-                                minimumUsers: Int = 8) -> Estimate<SampleRatioMismatch> {
+public func sampleRatioMismatch(
+    users: [Int], weights: [Double]? = nil, threshold: Double = 0.001,
+    minimumUsers: Int = 8
+) -> Estimate<SampleRatioMismatch> {
     chiSquareGoodnessOfFit(observed: users, weights: weights).map { test in
-        SampleRatioMismatch(test: test,
-                            isFlagged: test.pValue < threshold && users.allSatisfy { $0 >= minimumUsers })
+        SampleRatioMismatch(
+            test: test,
+            isFlagged: test.pValue < threshold && users.allSatisfy { $0 >= minimumUsers })
     }
 }

@@ -27,7 +27,8 @@ public func sequentialPValue(control: Proportion, treatment: Proportion, tau: Do
     let variance = pt * (1 - pt) / Double(treatment.trials) + pc * (1 - pc) / Double(control.trials)
     guard variance > 0 else { return .value(theta == 0 ? 1 : 0) }
     let tau2 = tau * tau
-    let logLikelihoodRatio = 0.5 * log(variance / (variance + tau2))
+    let logLikelihoodRatio =
+        0.5 * log(variance / (variance + tau2))
         + tau2 * theta * theta / (2 * variance * (variance + tau2))
     return .value(exp(min(0, -logLikelihoodRatio)))
 }

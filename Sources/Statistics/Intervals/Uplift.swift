@@ -17,8 +17,9 @@ public struct Uplift: Sendable, Hashable {
     /// formula is defined there and its half-width is 0.
     init(estimate: Double, variance: Double, criticalValue z: Double) {
         let halfWidth = z * max(0, variance).squareRoot()
-        self.init(estimate: estimate,
-                  interval: ConfidenceInterval(lower: estimate - halfWidth, upper: estimate + halfWidth))
+        self.init(
+            estimate: estimate,
+            interval: ConfidenceInterval(lower: estimate - halfWidth, upper: estimate + halfWidth))
     }
 }
 
@@ -52,7 +53,8 @@ public func relativeUplift(control: Proportion, treatment: Proportion, alpha: Do
     guard control.successes > 0 else { return .undefined(.zeroBaseline) }
     let pc = control.rate, pt = treatment.rate
     let pc2 = pc * pc
-    let variance = pt * (1 - pt) / (Double(treatment.trials) * pc2)
+    let variance =
+        pt * (1 - pt) / (Double(treatment.trials) * pc2)
         + pt * pt * pc * (1 - pc) / (Double(control.trials) * (pc2 * pc2))
     return .value(Uplift(estimate: pt / pc - 1, variance: variance, criticalValue: z))
 }

@@ -12,8 +12,10 @@ import Foundation
 /// - Returns: `.undefined(.identicalRates)` when p_t = p_c, `.undefined(.invalidProbability)`
 ///   for a rate outside [0, 1], `.undefined(.invalidAlpha)` for alpha or power outside (0, 1),
 ///   `.undefined(.effectTooSmall)` when n would exceed 10¹⁵.
-public func sampleSizePerVariant(baseline pc: Double, treatment pt: Double, alpha: Double = 0.05,
-                                 power: Double = 0.8) -> Estimate<Int> {
+public func sampleSizePerVariant(
+    baseline pc: Double, treatment pt: Double, alpha: Double = 0.05,
+    power: Double = 0.8
+) -> Estimate<Int> {
     guard let zAlpha = twoSidedCriticalValue(alpha: alpha), power > 0, power < 1 else {
         return .undefined(.invalidAlpha)
     }
@@ -21,7 +23,8 @@ public func sampleSizePerVariant(baseline pc: Double, treatment pt: Double, alph
     guard pt != pc else { return .undefined(.identicalRates) }
     let zPower = StandardNormal.quantile(power)
     let mean = (pc + pt) / 2
-    let root = zAlpha * (2 * mean * (1 - mean)).squareRoot()
+    let root =
+        zAlpha * (2 * mean * (1 - mean)).squareRoot()
         + zPower * (pc * (1 - pc) + pt * (1 - pt)).squareRoot()
     let difference = pt - pc
     let users = (root * root / (difference * difference)).rounded(.up)
@@ -34,7 +37,9 @@ public func sampleSizePerVariant(baseline pc: Double, treatment pt: Double, alph
 ///
 /// - Returns: as `sampleSizePerVariant(baseline:treatment:alpha:power:)`; `.undefined(.identicalRates)`
 ///   when mde = 0 or p_c = 0.
-public func sampleSizePerVariant(baseline pc: Double, minimumDetectableEffect mde: Double,
-                                 alpha: Double = 0.05, power: Double = 0.8) -> Estimate<Int> {
+public func sampleSizePerVariant(
+    baseline pc: Double, minimumDetectableEffect mde: Double,
+    alpha: Double = 0.05, power: Double = 0.8
+) -> Estimate<Int> {
     sampleSizePerVariant(baseline: pc, treatment: pc * (1 + mde), alpha: alpha, power: power)
 }

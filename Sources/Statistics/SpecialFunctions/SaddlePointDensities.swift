@@ -37,7 +37,8 @@ func binomialLogDensity(_ x: Double, trials n: Double, p: Double, q: Double) -> 
         return q < 0.1 ? -binomialDeviance(n, n * p) - n * q : n * log(p)
     }
     if x < 0 || x > n { return -.infinity }
-    let lc = stirlingError(n) - stirlingError(x) - stirlingError(n - x)
+    let lc =
+        stirlingError(n) - stirlingError(x) - stirlingError(n - x)
         - binomialDeviance(x, n * p) - binomialDeviance(n - x, n * q)
     let lf = log2Pi + log(x) + log1p(-x / n)
     return lc - 0.5 * lf

@@ -20,7 +20,12 @@ enum CSVParser {
                 while true {
                     guard let inner = next() else { throw Malformed(offset: offset) }
                     if inner == "\"" {
-                        if scalars.first == "\"" { _ = next(); field.unicodeScalars.append("\"") } else { break }
+                        if scalars.first == "\"" {
+                            _ = next()
+                            field.unicodeScalars.append("\"")
+                        } else {
+                            break
+                        }
                     } else {
                         field.unicodeScalars.append(inner)
                     }
@@ -50,7 +55,10 @@ enum CSVParser {
                 atFieldStart = false
             }
         }
-        if !field.isEmpty || !record.isEmpty { record.append(field); records.append(record) }
+        if !field.isEmpty || !record.isEmpty {
+            record.append(field)
+            records.append(record)
+        }
         return records
     }
 }

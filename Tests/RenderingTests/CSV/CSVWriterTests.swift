@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+
 @testable import Rendering
 
 @Suite struct CSVWriterTests {
@@ -93,7 +94,7 @@ import Testing
         #expect(writer.field(.boolean(true)) == "true")
         #expect(writer.field(.boolean(false)) == "false")
         #expect(writer.field(.date(ReportDate(year: 2026, month: 11, day: 16))) == "2026-11-16")
-        let moment = Date(timeIntervalSince1970: 1_794_823_200)  // 2026-11-16T10:00:00Z
+        let moment = Date(timeIntervalSince1970: 1_794_823_200) // 2026-11-16T10:00:00Z
         #expect(writer.field(.timestamp(moment)) == "2026-11-16T10:00:00Z")
         #expect(writer.field(.timestamp(moment.addingTimeInterval(0.25))) == "2026-11-16T10:00:00.25Z")
         let berlin = CSVWriter(options: CSVOptions(timeZone: TimeZone(identifier: "Europe/Berlin")!))
@@ -165,8 +166,10 @@ import Testing
     }
 
     @Test func randomTextSurvivesQuotingAndIsGuarded() throws {
-        let alphabet: [String] = ["a", "Z", "0", ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@", "\t", " ", "é",
-                                  "🚀", "＝", "'", ";", "\u{301}"]
+        let alphabet: [String] = [
+            "a", "Z", "0", ",", "\"", "\r", "\n", "\r\n", "=", "+", "-", "@", "\t", " ", "é",
+            "🚀", "＝", "'", ";", "\u{301}",
+        ]
         var generator = SplitMix64(seed: 2026)
         let rows: [[ReportCell]] = (0..<500).map { _ in
             (0..<3).map { _ in
@@ -174,9 +177,11 @@ import Testing
                 return .text((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] }.joined())
             }
         }
-        let table = ReportTable(name: "random", title: "Random", columns: [
-            ReportColumn("a", "A", .text), ReportColumn("b", "B", .text), ReportColumn("c", "C", .text),
-        ], rows: rows)
+        let table = ReportTable(
+            name: "random", title: "Random",
+            columns: [
+                ReportColumn("a", "A", .text), ReportColumn("b", "B", .text), ReportColumn("c", "C", .text),
+            ], rows: rows)
         let records = try CSVParser.parse(String(decoding: CSVWriter().encode(table), as: UTF8.self))
         #expect(records.count == rows.count + 1)
         for (record, row) in zip(records.dropFirst(), rows) {
@@ -192,4 +197,3 @@ import Testing
         }
     }
 }
-

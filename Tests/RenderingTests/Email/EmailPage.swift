@@ -115,8 +115,9 @@ struct EmailPage {
             for attribute in (match.output.attributes ?? "").matches(of: #/(?<name>[a-zA-Z-]+)="(?<value>[^"]*)"/#) {
                 attributes[String(attribute.output.name).lowercased()] = String(attribute.output.value)
             }
-            let element = Element(tag: tag, classes: (attributes["class"] ?? "").split(separator: " ").map(String.init),
-                                  style: declarations(attributes["style"] ?? ""), attributes: attributes)
+            let element = Element(
+                tag: tag, classes: (attributes["class"] ?? "").split(separator: " ").map(String.init),
+                style: declarations(attributes["style"] ?? ""), attributes: attributes)
             tokens.append(.open(element))
             if voidTags.contains(tag) { tokens.append(.close(tag)) }
         }
@@ -136,11 +137,12 @@ struct EmailPage {
     func colors(in scheme: Scheme) -> (texts: [Text], bars: [Bar], unreadable: [String]) {
         // A client honouring `color-scheme: light dark` paints its own canvas dark and its
         // default text light; anything left uncoloured shows them.
-        let canvas = switch scheme {
-        case .light: (color: RGB(0x000000), background: RGB(0xffffff))
-        case .dark: (color: RGB(0xf0f0f0), background: RGB(0x121212))
-        case .inverted: (color: RGB(0xffffff), background: RGB(0x000000))
-        }
+        let canvas =
+            switch scheme {
+            case .light: (color: RGB(0x000000), background: RGB(0xffffff))
+            case .dark: (color: RGB(0xf0f0f0), background: RGB(0x121212))
+            case .inverted: (color: RGB(0xffffff), background: RGB(0x000000))
+            }
         var stack: [(tag: String, color: RGB, background: RGB)] = [("", canvas.color, canvas.background)]
         var texts: [Text] = [], bars: [Bar] = [], unreadable: [String] = []
         func color(_ value: String?) -> RGB? {

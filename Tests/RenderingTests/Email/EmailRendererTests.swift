@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 /// The e-mail HTML: what mail clients keep, and readable light, dark and inverted (WCAG AA).
@@ -46,7 +47,8 @@ struct EmailRendererTests {
         for element in page.elements {
             for colors in element.classes.compactMap({ byName[$0] }) {
                 for (property, light) in colors.declarations(\.light) {
-                    let inline = property == "border-color"
+                    let inline =
+                        property == "border-color"
                         ? element.style.filter { $0.key.hasPrefix("border") }.map(\.value)
                         : [element.style[property]].compactMap { $0 }
                     #expect(inline.contains { $0.contains(light) }, "\(element) has no inline \(property) \(light)")
@@ -102,7 +104,9 @@ struct EmailRendererTests {
         #expect(texts.count > 50)
         for text in texts {
             let ratio = text.color.contrast(with: text.background)
-            #expect(ratio >= 4.5, """
+            #expect(
+                ratio >= 4.5,
+                """
                 \(scheme): “\(text.text)” in <\(text.element)> is \(text.color) on \(text.background), \
                 \(String(format: "%.2f", ratio)):1
                 """)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite("E-mail message")
@@ -39,7 +40,8 @@ struct MailMessageTests {
         let quoted = try MailAddress.list(["\"Doe, Jane\" <jane@example.com>, ops@example.com"], field: "--mail-to")
         #expect(quoted.map(\.address) == ["jane@example.com", "ops@example.com"])
         #expect(quoted.first?.headerText == "\"Doe, Jane\" <jane@example.com>")
-        #expect(MailHeaderError(field: "--mail-from", value: "", reason: "an .eml needs a sender").description
+        #expect(
+            MailHeaderError(field: "--mail-from", value: "", reason: "an .eml needs a sender").description
                 == "--mail-from is needed: an .eml needs a sender.")
         let named = try MailAddress(parsing: "Zoë Ops <ops@example.com>", field: "--mail-to")
         #expect(named.headerText.hasPrefix("=?UTF-8?B?") && named.headerText.hasSuffix(" <ops@example.com>"))

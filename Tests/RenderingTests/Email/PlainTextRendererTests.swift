@@ -1,6 +1,7 @@
 import Foundation
-@testable import Rendering
 import Testing
+
+@testable import Rendering
 
 /// The e-mail's plain-text part: tables as aligned columns, numbers right-aligned, within 78
 /// characters; wider tables as one "column: value" block per row.
@@ -9,26 +10,30 @@ import Testing
     let formatter = DisplayFormatter(timeZone: TimeZone(identifier: "UTC")!)
 
     func table(_ nameWidth: Int) -> ReportTable {
-        ReportTable(name: "t", title: "T", columns: [
-            ReportColumn("name", "Partner", .text), ReportColumn("revenue", "Revenue", .money(currency: "USD")),
-        ], rows: [
-            [.text(String(repeating: "a", count: nameWidth)), .money(Decimal(string: "36123.24")!)],
-            [.text("B"), .money(Decimal(string: "5")!)],
-        ])
+        ReportTable(
+            name: "t", title: "T",
+            columns: [
+                ReportColumn("name", "Partner", .text), ReportColumn("revenue", "Revenue", .money(currency: "USD")),
+            ],
+            rows: [
+                [.text(String(repeating: "a", count: nameWidth)), .money(Decimal(string: "36123.24")!)],
+                [.text("B"), .money(Decimal(string: "5")!)],
+            ])
     }
 
     @Test func numbersAreRightAlignedAndTextLeftAligned() {
         let lines = renderer.table(table(5), formatter: formatter)
-        #expect(lines == [
-            "  Partner     Revenue",
-            "  -------  ----------",
-            "  aaaaa    $36,123.24",
-            "  B             $5.00",
-        ])
+        #expect(
+            lines == [
+                "  Partner     Revenue",
+                "  -------  ----------",
+                "  aaaaa    $36,123.24",
+                "  B             $5.00",
+            ])
     }
 
     @Test func aTableThatFitsOnlyFlushLeftLosesItsIndent() {
-        let lines = renderer.table(table(66), formatter: formatter)   // 66 + 2 + 10 = 78
+        let lines = renderer.table(table(66), formatter: formatter) // 66 + 2 + 10 = 78
         #expect(lines.allSatisfy { $0.count <= 78 })
         #expect(lines.first?.hasPrefix("Partner") == true)
     }

@@ -1,6 +1,7 @@
 import Digest
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite struct OutputRunTests {
@@ -22,8 +23,9 @@ import Testing
         let output = try TabularGolden.temporaryDirectory("output-nocsv")
         defer { try? FileManager.default.removeItem(at: output) }
         var document = SampleDocument.document
-        let pivot = ReportTable(name: "ab-test-pivot", title: "Pivot", columns: [ReportColumn("k", "K", .text)],
-                                rows: [[.text("v")]], isWrittenAsCSV: false)
+        let pivot = ReportTable(
+            name: "ab-test-pivot", title: "Pivot", columns: [ReportColumn("k", "K", .text)],
+            rows: [[.text("v")]], isWrittenAsCSV: false)
         document.sections[0].tables.append(pivot)
         let run = try OutputRun(outputDirectory: output.appendingPathComponent("Output"), period: "2026-W47")
         #expect(try run.addCSV(for: document) == ["ab-test.csv", "ab-test-tests.csv", "ab-test-data-quality.csv"])

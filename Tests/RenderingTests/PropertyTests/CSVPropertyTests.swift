@@ -1,6 +1,7 @@
-import TestSupport
 import Foundation
+import TestSupport
 import Testing
+
 @testable import Rendering
 
 /// The CSV writer and the formula guard over thousands of random tables and cells (seeded):
@@ -74,8 +75,9 @@ struct CSVPropertyTests {
     }
 
     @Test func aRecordOfOneEmptyFieldIsNotAnEmptyLine() {
-        let table = ReportTable(name: "one", title: "One", columns: [ReportColumn("name", "Name", .text)],
-                                rows: [[.text("a")], [.empty], [.text("")], [.text("b")]])
+        let table = ReportTable(
+            name: "one", title: "One", columns: [ReportColumn("name", "Name", .text)],
+            rows: [[.text("a")], [.empty], [.text("")], [.text("b")]])
         #expect(String(decoding: CSVWriter().encode(table), as: UTF8.self) == "name\r\na\r\n\"\"\r\n\"\"\r\nb\r\n")
     }
 
@@ -122,7 +124,9 @@ struct CSVPropertyTests {
             var text = random.string()
             // Half the cases start with a trigger, sometimes followed by what a formula holds.
             if random.chance(50) {
-                text = String(random.element(Self.triggers)) + random.element(["", "HYPERLINK(\"http://x\",\"y\")", "1+1", "2+3", "SUM(A1)", "\u{301}", "=1"]) + text
+                text =
+                    String(random.element(Self.triggers)) + random.element(["", "HYPERLINK(\"http://x\",\"y\")", "1+1", "2+3", "SUM(A1)", "\u{301}", "=1"])
+                    + text
             }
             let field = CSVWriter().field(.text(text))
             let first = text.unicodeScalars.first

@@ -1,6 +1,7 @@
 import Foundation
 import Mustache
 import Testing
+
 @testable import Rendering
 
 /// The escaping of report values in HTML pages, e-mail HTML and SVG charts, over random text
@@ -56,8 +57,9 @@ struct HTMLEscapingPropertyTests {
             let text = random.string()
             let escaped = HTMLEscaping.escape(text)
             let output = library.render(["x": text, "list": [text, text]], withTemplate: "page")
-            #expect(output == "<p title=\"\(escaped)\">\(escaped)</p><i data-x='\(escaped)'>\(escaped)\(escaped)</i>",
-                    "\(text.debugDescription)")
+            #expect(
+                output == "<p title=\"\(escaped)\">\(escaped)</p><i data-x='\(escaped)'>\(escaped)\(escaped)</i>",
+                "\(text.debugDescription)")
         }
     }
 
@@ -69,21 +71,28 @@ struct HTMLEscapingPropertyTests {
         return ReportDocument(
             report: "random", title: text(), subtitle: text(), periodLabel: text(),
             callouts: [Callout(.warning, title: text(), text: text()), Callout(.positive, title: text(), text: text())],
-            sections: [ReportSection(
-                id: "random", title: text(), paragraphs: [text(), text()],
-                callouts: [Callout(.danger, title: text(), text: text())],
-                facts: [Fact(text(), .text(text()), format: .text, note: text())],
-                tables: [table],
-                charts: [ReportChart(id: "bars", title: text(), kind: .bar, table: "random", categoryColumn: "name",
-                                     valueColumns: ["value"], valueAxisTitle: text(), referenceLabel: text())])],
-            dataQuality: ReportTable(name: "random-data-quality", title: "Data quality",
-                                     columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-                                     rows: [[.text(text()), .integer(1)]]),
-            reproducibility: Reproducibility(toolVersion: "0", generatedAt: Date(timeIntervalSince1970: 0),
-                                             dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
-                                             periodStart: ReportDate(year: 2026, month: 11, day: 16),
-                                             periodEnd: ReportDate(year: 2026, month: 11, day: 22),
-                                             options: [.init(text(), text())], statements: []), timeZone: TimeZone(identifier: "UTC")!)
+            sections: [
+                ReportSection(
+                    id: "random", title: text(), paragraphs: [text(), text()],
+                    callouts: [Callout(.danger, title: text(), text: text())],
+                    facts: [Fact(text(), .text(text()), format: .text, note: text())],
+                    tables: [table],
+                    charts: [
+                        ReportChart(
+                            id: "bars", title: text(), kind: .bar, table: "random", categoryColumn: "name",
+                            valueColumns: ["value"], valueAxisTitle: text(), referenceLabel: text())
+                    ])
+            ],
+            dataQuality: ReportTable(
+                name: "random-data-quality", title: "Data quality",
+                columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
+                rows: [[.text(text()), .integer(1)]]),
+            reproducibility: Reproducibility(
+                toolVersion: "0", generatedAt: Date(timeIntervalSince1970: 0),
+                dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
+                periodStart: ReportDate(year: 2026, month: 11, day: 16),
+                periodEnd: ReportDate(year: 2026, month: 11, day: 22),
+                options: [.init(text(), text())], statements: []), timeZone: TimeZone(identifier: "UTC")!)
     }
 
     /// The random page and the same page with each text replaced by as many letters have the
@@ -94,11 +103,12 @@ struct HTMLEscapingPropertyTests {
         var random = RandomText(seed: 1998)
         for round in 0..<40 {
             var texts: [String] = []
-            let page = try renderer.render(Self.document {
-                let text = random.string(pieces: 1...12)
-                texts.append(text)
-                return text
-            })
+            let page = try renderer.render(
+                Self.document {
+                    let text = random.string(pieces: 1...12)
+                    texts.append(text)
+                    return text
+                })
             var plain = texts.makeIterator()
             let letters = try renderer.render(Self.document { String(repeating: "x", count: plain.next()!.count) })
             #expect(Self.rawMarkup(in: page) == Self.rawMarkup(in: letters), "round \(round): \(texts.map(\.debugDescription))")
@@ -114,11 +124,14 @@ struct HTMLEscapingPropertyTests {
             let text = random.string()
             let escaped = SVGWriter.escape(text)
             #expect(Self.rawMarkup(in: escaped).isEmpty, "\(text.debugDescription) → \(escaped.debugDescription)")
-            #expect(!escaped.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0xFFFE || $0.value == 0xFFFF },
-                    "\(text.debugDescription) → \(escaped.debugDescription)")
-            let expected = String(String.UnicodeScalarView(text.unicodeScalars.map {
-                $0.value < 0x20 || $0.value == 0xFFFE || $0.value == 0xFFFF ? " " : $0
-            }))
+            #expect(
+                !escaped.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0xFFFE || $0.value == 0xFFFF },
+                "\(text.debugDescription) → \(escaped.debugDescription)")
+            let expected = String(
+                String.UnicodeScalarView(
+                    text.unicodeScalars.map {
+                        $0.value < 0x20 || $0.value == 0xFFFE || $0.value == 0xFFFF ? " " : $0
+                    }))
             #expect(Self.unescape(escaped) == expected, "\(text.debugDescription) → \(escaped.debugDescription)")
         }
         #expect(SVGWriter.escape("\"\u{301}\u{1}\u{301}\r\n") == "&quot;\u{301} \u{301}  ")

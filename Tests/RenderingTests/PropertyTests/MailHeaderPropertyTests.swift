@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 /// The e-mail's header over random subjects and display names (seeded): only the headers the
@@ -42,10 +43,11 @@ struct MailHeaderPropertyTests {
         var bytes: [UInt8] = []
         for word in value.split(separator: " ") {
             guard word.hasPrefix("=?UTF-8?B?"), word.hasSuffix("?="),
-                  let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2))) else { return nil }
+                let data = Data(base64Encoded: String(word.dropFirst(10).dropLast(2)))
+            else { return nil }
             bytes += data
         }
-        return String(validating: bytes, as: UTF8.self)  // keeps a leading U+FEFF, which Foundation drops
+        return String(validating: bytes, as: UTF8.self) // keeps a leading U+FEFF, which Foundation drops
     }
 
     /// A mailbox as written: (display name, address).
@@ -84,7 +86,8 @@ struct MailHeaderPropertyTests {
             var subject = random.printable(pieces: 1...14)
             // Long ones too: plain ASCII words, one long ASCII run, or anything.
             switch round % 10 {
-            case 0: subject = (0..<random.int(10...120)).map { _ in random.element(["weekly", "report", "Bcc:", "=", "a", "partner-roi"]) }.joined(separator: " ")
+            case 0:
+                subject = (0..<random.int(10...120)).map { _ in random.element(["weekly", "report", "Bcc:", "=", "a", "partner-roi"]) }.joined(separator: " ")
             case 1: subject = String(repeating: "x", count: random.int(70...400))
             case 2: subject = (0..<random.int(5...40)).map { _ in random.printable(pieces: 4...12) }.joined()
             default: break
@@ -126,7 +129,8 @@ struct MailHeaderPropertyTests {
         let from = try MailAddress(parsing: "reports@example.com", field: "--mail-from")
         let breaks: [String] = ["\r", "\n", "\r\n", "\u{85}", "\u{2028}", "\u{2029}", "\u{0}", "\u{1}", "\u{7F}", "\u{1B}", "\t", "\u{9F}"]
         for _ in 0..<3_000 {
-            let text = random.printable(pieces: 0...6) + random.element(breaks) + random.element(["Bcc: victim@example.net", "", " x"])
+            let text =
+                random.printable(pieces: 0...6) + random.element(breaks) + random.element(["Bcc: victim@example.net", "", " x"])
                 + random.printable(pieces: 0...6)
             #expect(throws: MailHeaderError.self, "\(text.debugDescription)") {
                 _ = try MailMessage(from: from, to: [from], subject: text, date: Self.date, text: "", html: "")
@@ -167,7 +171,9 @@ struct MailHeaderPropertyTests {
         }
         var expected: [Expected] = []
         for index in 0..<80 {
-            let subject = index % 5 == 0 ? String(repeating: "Weekly partner report ", count: random.int(1...12)) + "Zoë"
+            let subject =
+                index % 5 == 0
+                ? String(repeating: "Weekly partner report ", count: random.int(1...12)) + "Zoë"
                 : random.printable(pieces: 1...14)
             let names = (0..<3).map { _ in random.printable(pieces: 1...8, excluding: ["\"", "\\"]).trimmingCharacters(in: .whitespaces) }
             let mailboxes = try zip(names, Self.addresses).map { name, address in

@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// Random text made to break writers: separators, quotes, line breaks, markup, formula
 /// triggers (ASCII and full-width), combining marks, emoji sequences, bidi controls and any
@@ -51,9 +51,11 @@ struct RandomText {
     /// A string with no control character, no U+2028/U+2029 line separators and none of
     /// `excluded`: what a header accepts.
     mutating func printable(pieces count: ClosedRange<Int> = 0...12, excluding excluded: Set<Unicode.Scalar> = []) -> String {
-        String(String.UnicodeScalarView(string(pieces: count).unicodeScalars.filter {
-            $0.properties.generalCategory != .control && $0 != "\u{2028}" && $0 != "\u{2029}" && !excluded.contains($0)
-        }))
+        String(
+            String.UnicodeScalarView(
+                string(pieces: count).unicodeScalars.filter {
+                    $0.properties.generalCategory != .control && $0 != "\u{2028}" && $0 != "\u{2029}" && !excluded.contains($0)
+                }))
     }
 
     mutating func element<T>(_ values: [T]) -> T { values[int(0...values.count - 1)] }

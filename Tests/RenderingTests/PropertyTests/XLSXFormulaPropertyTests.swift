@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 /// Random text cells, formula payloads among them, come back from openpyxl as text cells with
@@ -10,13 +11,15 @@ struct XLSXFormulaPropertyTests {
         ReportDocument(
             report: "random", title: "Random", periodLabel: "2026-W47",
             sections: [ReportSection(id: "random", title: "Random", tables: tables)],
-            dataQuality: ReportTable(name: "random-data-quality", title: "Data quality",
-                                     columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
-                                     rows: [[.text("rows read"), .integer(1)]]),
-            reproducibility: Reproducibility(toolVersion: "0", generatedAt: Date(timeIntervalSince1970: 0),
-                                             dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
-                                             periodStart: ReportDate(year: 2026, month: 11, day: 16),
-                                             periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []), timeZone: TimeZone(identifier: "UTC")!)
+            dataQuality: ReportTable(
+                name: "random-data-quality", title: "Data quality",
+                columns: [ReportColumn("check", "Check", .text), ReportColumn("rows", "Rows", .integer)],
+                rows: [[.text("rows read"), .integer(1)]]),
+            reproducibility: Reproducibility(
+                toolVersion: "0", generatedAt: Date(timeIntervalSince1970: 0),
+                dataAsOf: Date(timeIntervalSince1970: 0), timeZone: "UTC", period: "2026-W47",
+                periodStart: ReportDate(year: 2026, month: 11, day: 16),
+                periodEnd: ReportDate(year: 2026, month: 11, day: 22), options: [], statements: []), timeZone: TimeZone(identifier: "UTC")!)
     }
 
     /// How the text reads back: NUL, U+FFFE and U+FFFF, which XML cannot hold, as U+FFFD.
@@ -33,8 +36,9 @@ struct XLSXFormulaPropertyTests {
         var index = 0
         while index < scalars.count {
             if scalars[index] == "_", index + 6 < scalars.count, scalars[index + 1] == "x", scalars[index + 6] == "_",
-               let value = UInt32(String(String.UnicodeScalarView(scalars[index + 2...index + 5])), radix: 16),
-               let scalar = Unicode.Scalar(value) {
+                let value = UInt32(String(String.UnicodeScalarView(scalars[index + 2...index + 5])), radix: 16),
+                let scalar = Unicode.Scalar(value)
+            {
                 result.append(scalar)
                 index += 7
             } else {
@@ -67,10 +71,12 @@ struct XLSXFormulaPropertyTests {
             rows.append([.text(text), .number(number), .integer(-index)])
             expected.append((text, number))
         }
-        let table = ReportTable(name: "random", title: "Random", columns: [
-            ReportColumn("text", "Text", .text), ReportColumn("change", "Change", .percent(places: 1)),
-            ReportColumn("net", "Net", .integer),
-        ], rows: rows)
+        let table = ReportTable(
+            name: "random", title: "Random",
+            columns: [
+                ReportColumn("text", "Text", .text), ReportColumn("change", "Change", .percent(places: 1)),
+                ReportColumn("net", "Net", .integer),
+            ], rows: rows)
         let folder = try TabularGolden.temporaryDirectory("xlsx-formula")
         defer { try? FileManager.default.removeItem(at: folder) }
         let url = folder.appendingPathComponent("random.xlsx")

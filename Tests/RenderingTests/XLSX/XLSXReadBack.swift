@@ -13,12 +13,18 @@ struct XLSXReadBack: Decodable {
     }
 
     enum Value: Decodable, Equatable {
-        case string(String), number(Double), boolean(Bool)
+        case string(String)
+        case number(Double)
+        case boolean(Bool)
         init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let value = try? container.decode(Bool.self) { self = .boolean(value) }
-            else if let value = try? container.decode(Double.self) { self = .number(value) }
-            else { self = .string(try container.decode(String.self)) }
+            if let value = try? container.decode(Bool.self) {
+                self = .boolean(value)
+            } else if let value = try? container.decode(Double.self) {
+                self = .number(value)
+            } else {
+                self = .string(try container.decode(String.self))
+            }
         }
         var string: String? { if case .string(let value) = self { value } else { nil } }
         var number: Double? { if case .number(let value) = self { value } else { nil } }
@@ -71,7 +77,10 @@ struct XLSXReadBack: Decodable {
         return try decoder.decode(XLSXReadBack.self, from: GoldenFile.xlsxReadBack(url))
     }
 
-    struct ReadFailure: Error, CustomStringConvertible { var message: String; var description: String { message } }
+    struct ReadFailure: Error, CustomStringConvertible {
+        var message: String
+        var description: String { message }
+    }
 }
 
 /// The XML parts of an XLSX file, unzipped with `/usr/bin/unzip`.

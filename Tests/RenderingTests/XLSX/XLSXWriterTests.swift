@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Rendering
 
 @Suite struct XLSXWriterTests {
@@ -20,8 +21,9 @@ import Testing
         for name in try XLSXParts.names(url) where name != "xl/theme/theme1.xml" {
             var xml = try XLSXParts.part(name, of: url)
             for element in ["dcterms:created", "dcterms:modified"] {
-                xml = xml.replacingOccurrences(of: "<\(element)[^>]*>[^<]*</\(element)>", with: "<\(element)/>",
-                                               options: .regularExpression)
+                xml = xml.replacingOccurrences(
+                    of: "<\(element)[^>]*>[^<]*</\(element)>", with: "<\(element)/>",
+                    options: .regularExpression)
             }
             text += "=== \(name)\n" + xml.replacingOccurrences(of: "><", with: ">\n<") + "\n"
         }
@@ -41,7 +43,10 @@ import Testing
     @Test func theSameDocumentGivesTheSameBytes() throws {
         let (first, _, folderA) = try written(document)
         let (second, _, folderB) = try written(document)
-        defer { try? FileManager.default.removeItem(at: folderA); try? FileManager.default.removeItem(at: folderB) }
+        defer {
+            try? FileManager.default.removeItem(at: folderA)
+            try? FileManager.default.removeItem(at: folderB)
+        }
         #expect(FileManager.default.contents(atPath: first.path) == FileManager.default.contents(atPath: second.path))
     }
 
@@ -110,10 +115,11 @@ import Testing
         #expect(quality["A4"]?.value == .string("-multiple exposures") && quality["A4"]?.type == "s")
 
         let about = try #require(book.sheet("About"))
-        let pairs = Dictionary(about.cells.filter { $0.ref.hasPrefix("A") }.compactMap { label -> (String, String)? in
-            guard let text = label.value.string, let value = about["B" + label.ref.dropFirst()]?.value.string else { return nil }
-            return (text, value)
-        }, uniquingKeysWith: { first, _ in first })
+        let pairs = Dictionary(
+            about.cells.filter { $0.ref.hasPrefix("A") }.compactMap { label -> (String, String)? in
+                guard let text = label.value.string, let value = about["B" + label.ref.dropFirst()]?.value.string else { return nil }
+                return (text, value)
+            }, uniquingKeysWith: { first, _ in first })
         #expect(pairs["Report"] == "A/B test readout")
         #expect(pairs["Tool version"] == "0.1.0")
         #expect(pairs["Generated at"] == "2026-11-23T08:00:00Z")
@@ -129,9 +135,11 @@ import Testing
     }
 
     @Test func nonFiniteNumbersAndEmptyCellsAreBlank() throws {
-        let table = ReportTable(name: "odd", title: "Odd", columns: [
-            ReportColumn("a", "A", .decimal(places: 2)), ReportColumn("b", "B", .percent(places: 0)), ReportColumn("c", "C", .text),
-        ], rows: [[.number(Double.nan), .number(Double.infinity), .empty], [.number(-Double.infinity), .number(0.5), .text("")]])
+        let table = ReportTable(
+            name: "odd", title: "Odd",
+            columns: [
+                ReportColumn("a", "A", .decimal(places: 2)), ReportColumn("b", "B", .percent(places: 0)), ReportColumn("c", "C", .text),
+            ], rows: [[.number(Double.nan), .number(Double.infinity), .empty], [.number(-Double.infinity), .number(0.5), .text("")]])
         let odd = Self.document(with: [table])
         let (url, _, folder) = try written(odd)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -156,9 +164,11 @@ import Testing
 
     @Test func largeTablesWithoutChartsUseConstantMemory() throws {
         let rows: [[ReportCell]] = (0..<50).map { [.integer($0), .text("=row \($0)"), .number(Double($0) / 8)] }
-        let table = ReportTable(name: "raw", title: "Raw export", columns: [
-            ReportColumn("id", "Id", .integer), ReportColumn("label", "Label", .text), ReportColumn("share", "Share", .percent(places: 1)),
-        ], rows: rows)
+        let table = ReportTable(
+            name: "raw", title: "Raw export",
+            columns: [
+                ReportColumn("id", "Id", .integer), ReportColumn("label", "Label", .text), ReportColumn("share", "Share", .percent(places: 1)),
+            ], rows: rows)
         let options = XLSXOptions(constantMemoryThreshold: 10)
         let (url, summary, folder) = try written(Self.document(with: [table]), options: options)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -179,17 +189,22 @@ import Testing
     }
 
     @Test func lineChartsAndChartsWithMissingColumns() throws {
-        let table = ReportTable(name: "trend", title: "Weekly trend", columns: [
-            ReportColumn("week", "Week", .date), ReportColumn("k_factor", "K-factor", .decimal(places: 2)),
-        ], rows: (1...8).map { [.date(ReportDate(year: 2026, month: 10, day: $0 * 3)), .number(Double($0) / 10)] })
+        let table = ReportTable(
+            name: "trend", title: "Weekly trend",
+            columns: [
+                ReportColumn("week", "Week", .date), ReportColumn("k_factor", "K-factor", .decimal(places: 2)),
+            ], rows: (1...8).map { [.date(ReportDate(year: 2026, month: 10, day: $0 * 3)), .number(Double($0) / 10)] })
         var doc = Self.document(with: [table])
         doc.sections[0].charts = [
-            ReportChart(id: "k", title: "=K-factor by week", kind: .line, table: "trend", categoryColumn: "week",
-                        valueColumns: ["k_factor"], referenceValue: 1),
+            ReportChart(
+                id: "k", title: "=K-factor by week", kind: .line, table: "trend", categoryColumn: "week",
+                valueColumns: ["k_factor"], referenceValue: 1)
         ]
         // A chart naming a column or table the document lacks: refused, as HTML and e-mail refuse it.
-        for broken in [ReportChart(id: "missing", title: "Broken", kind: .bar, table: "trend", categoryColumn: "week", valueColumns: ["nope"]),
-                       ReportChart(id: "elsewhere", title: "Not here", kind: .bar, table: "absent", categoryColumn: "a", valueColumns: ["b"])] {
+        for broken in [
+            ReportChart(id: "missing", title: "Broken", kind: .bar, table: "trend", categoryColumn: "week", valueColumns: ["nope"]),
+            ReportChart(id: "elsewhere", title: "Not here", kind: .bar, table: "absent", categoryColumn: "a", valueColumns: ["b"]),
+        ] {
             var bad = doc
             bad.sections[0].charts.append(broken)
             let folder = try TabularGolden.temporaryDirectory("xlsx-bad-chart")
