@@ -31,9 +31,8 @@ struct ABTestAssignmentsGenerator: TableGenerator {
     private let testNames: [[UInt8]]
     private let variantNames: [[[UInt8]]]
 
-    init(rowCount: Int, testCount: Int, seed: UInt64, calendar: SeedCalendar, dailyWeights: [Int], users: UserPool) {
+    init(rowCount: Int, tests: [ABTestSpec], seed: UInt64, calendar: SeedCalendar, dailyWeights: [Int], users: UserPool) {
         self.rowCount = rowCount
-        let tests = Array(ABTestSpec.catalog.prefix(testCount))
         self.tests = tests
         key = seedKey(seed, salt: "ab_test_assignments")
         testKeys = tests.map { seedKey(seed, salt: "ab_test:" + $0.name) }
@@ -115,7 +114,7 @@ struct ABTestAssignmentsGenerator: TableGenerator {
             writer.tab()
             let convertedSecond = day * SeedCalendar.secondsPerDay + second + delay
             if hasVariant && kind != .repeated
-                && convertedSecond < SeedCalendar.dayCount * SeedCalendar.secondsPerDay,
+                && convertedSecond < calendar.dayCount * SeedCalendar.secondsPerDay,
                 let event = conversion(ofUser: user, test: test, variant: variant)
             {
                 writer.raw(event)

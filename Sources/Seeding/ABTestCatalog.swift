@@ -88,6 +88,31 @@ struct ABTestSpec: Sendable {
             baseRate: 0.03, effects: [0, 14, 0], event: .purchase, days: 147...181, traffic: 2),
     ]
 
+    /// The tests of a history of `dayCount` days: the first `baseCount` of the catalog on the
+    /// last 26 weeks under their own names, then the same again on each earlier 26 weeks under
+    /// names of their own (`checkout_button_color_r1` one span back, `_r2` two), so that on a
+    /// long history most tests have ended and no name is reused. A shorter history keeps the
+    /// tests that reach into it, cut at its first day.
+    static func schedule(baseCount: Int, dayCount: Int) -> [ABTestSpec] {
+        let base = Array(catalog.prefix(baseCount))
+        let span = SeedCalendar.baseDayCount
+        guard dayCount != span else { return base }
+        var tests: [ABTestSpec] = []
+        var back = 0
+        while true {
+            let offset = dayCount - span * (back + 1)
+            tests += base.compactMap { spec in
+                guard spec.days.upperBound + offset >= 0 else { return nil }
+                var shifted = spec
+                shifted.days = max(0, spec.days.lowerBound + offset)...(spec.days.upperBound + offset)
+                if back > 0 { shifted.name += "_r\(back)" }
+                return shifted
+            }
+            guard offset > 0 else { return tests }
+            back += 1
+        }
+    }
+
     /// True conversion rate of variant `index`.
     func rate(ofVariant index: Int) -> Double {
         baseRate * Double(100 + effects[index]) / 100

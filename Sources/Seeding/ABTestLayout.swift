@@ -15,7 +15,7 @@ struct ABTestLayout: Sendable {
         var days: [Int] = []
         var testOfCell: [Int] = []
         var weights: [Int] = []
-        for day in 0..<SeedCalendar.dayCount {
+        for day in dailyWeights.indices {
             for (index, test) in tests.enumerated() where test.days.contains(day) {
                 days.append(day)
                 testOfCell.append(index)

@@ -44,17 +44,25 @@ struct PartnerRoster: Sendable {
     static let missingCostPerMillion = 40_000
 
     let partners: [Partner]
+    /// Days of the history; each partner's activity is laid out on the last 26 weeks, and a
+    /// partner active from the first of them is active from the history's first day.
+    let dayCount: Int
     private let dayKey: UInt64
     private let costKey: UInt64
 
-    init(seed: UInt64, count: Int) {
+    init(seed: UInt64, count: Int, dayCount: Int = SeedCalendar.baseDayCount) {
+        self.dayCount = dayCount
         dayKey = seedKey(seed, salt: "partnership_analytics")
         costKey = seedKey(seed, salt: "partner_costs")
         let key = seedKey(seed, salt: "partners")
         var names = PartnerNames()
         partners = (0..<count).map { index in
             var random = RowRandom(key: key, index: index)
-            return Self.partner(index: index, count: count, random: &random, names: &names)
+            var partner = Self.partner(index: index, count: count, random: &random, names: &names)
+            let offset = dayCount - SeedCalendar.baseDayCount
+            let days = partner.activeDays
+            partner.activeDays = (days.lowerBound == 0 ? 0 : days.lowerBound + offset)...(days.upperBound + offset)
+            return partner
         }
     }
 
@@ -67,7 +75,7 @@ struct PartnerRoster: Sendable {
             default: .tech
             }
         let name = names.next(kind: kind, index: index, random: &random)
-        let last = SeedCalendar.dayCount - 1
+        let last = SeedCalendar.baseDayCount - 1
         var activeDays = 0...last
         let window = random.below(100)
         if index == count - 1 || window >= 96 {
@@ -125,7 +133,7 @@ struct PartnerRoster: Sendable {
     /// Every active partner-day, by day then partner.
     func activePartnerDays() -> [PartnerDay] {
         var cells: [PartnerDay] = []
-        for day in 0..<SeedCalendar.dayCount {
+        for day in 0..<dayCount {
             for (index, partner) in partners.enumerated() where partner.activeDays.contains(day) {
                 cells.append(PartnerDay(day: day, partner: index))
             }
@@ -147,7 +155,7 @@ struct PartnerRoster: Sendable {
         let partner = partners[index]
         var random = RowRandom(key: dayKey, index: PartnerDay(day: day, partner: index).key)
         let weekday = [100, 104, 106, 103, 96, 72, 66][day % 7]
-        let growth = 1.0 + 0.3 * Double(day) / Double(SeedCalendar.dayCount - 1)
+        let growth = 1.0 + 0.3 * Double(day) / Double(dayCount - 1)
         var mean = partner.customersPerDay * Double(weekday) / 100 * growth
         if partner.kind == .celebrity && random.chance(perMillion: 40_000) {
             mean *= 3 + 4 * random.unit() // a post that took off

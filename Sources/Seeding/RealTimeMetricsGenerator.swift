@@ -18,7 +18,7 @@ struct RealTimeMetricsGenerator: TableGenerator {
     private let calendar: SeedCalendar
 
     init(dailySignups: Int, linkedinShares: Int, partnerConversions: Int, calendar: SeedCalendar) {
-        let lastDay = SeedCalendar.dayCount - 1
+        let lastDay = calendar.dayCount - 1
         metrics = [
             Metric(
                 name: "daily_signups", value: dailySignups, unit: "signups",

@@ -1,12 +1,16 @@
 import Database
 
-/// The seeded stretch of time: 182 days (26 ISO weeks, Monday to Sunday) ending on `lastDay`.
+/// The seeded stretch of time: whole ISO weeks (Monday to Sunday, 26 by default) ending on `lastDay`.
 ///
-/// Generators work with day indexes 0..<182 relative to `firstDay`, so a different `lastDay`
+/// Generators work with day indexes 0..<dayCount relative to `firstDay`, so a different `lastDay`
 /// only shifts the dates written; the weekday of index `d` is `d % 7` (0 = Monday) because
 /// `lastDay` is a Sunday.
 struct SeedCalendar: Sendable {
-    static let dayCount = 182
+    /// The days of the default history, 26 weeks: the span the test catalog and the partner
+    /// roster are laid out on.
+    static let baseDayCount = 182
+    /// Days seeded: 7 × weeks.
+    let dayCount: Int
     static let secondsPerDay = 86_400
     /// Days before the first and after the last day whose text is precomputed.
     private static let margin = 16
@@ -15,10 +19,11 @@ struct SeedCalendar: Sendable {
     let firstDay: Int
     private let dateText: [UInt8]
 
-    init(lastDay: Int) {
-        firstDay = lastDay - (Self.dayCount - 1)
+    init(lastDay: Int, weeks: Int = SeedPlan.defaultWeeks) {
+        dayCount = 7 * weeks
+        firstDay = lastDay - (dayCount - 1)
         var text: [UInt8] = []
-        text.reserveCapacity((Self.dayCount + 2 * Self.margin) * 10)
+        text.reserveCapacity((dayCount + 2 * Self.margin) * 10)
         for day in (firstDay - Self.margin)..<(lastDay + 1 + Self.margin) {
             text.append(contentsOf: CalendarDate(daysSinceEpoch: day).description.utf8)
         }
@@ -50,13 +55,13 @@ struct SeedCalendar: Sendable {
 
 }
 
-/// Relative daily traffic: weekdays heavier than weekends, about 30 % growth over the 26
-/// weeks, and a few percent of day-to-day noise from the seed.
-func dailyTrafficWeights(seed: UInt64) -> [Int] {
+/// Relative daily traffic: weekdays heavier than weekends, about 30 % growth over the history,
+/// and a few percent of day-to-day noise from the seed.
+func dailyTrafficWeights(seed: UInt64, dayCount: Int) -> [Int] {
     let weekday = [100, 104, 106, 103, 96, 72, 66] // Monday … Sunday
     let key = seedKey(seed, salt: "daily_traffic")
-    let last = SeedCalendar.dayCount - 1
-    return (0..<SeedCalendar.dayCount).map { day in
+    let last = dayCount - 1
+    return (0..<dayCount).map { day in
         let growth = 1000 + 300 * day / last
         let noise = 950 + scaled(mix64(key, day), below: 101)
         return weekday[day % 7] * growth * noise / 1000

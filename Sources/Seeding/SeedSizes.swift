@@ -5,8 +5,21 @@ public struct SeedSizes: Sendable, Equatable {
     public var abTests: Int
     public var conversionEvents: Int
     public var partners: Int
-    /// Days of history, ending on the plan's last day: always 26 ISO weeks.
-    public var days: Int { SeedCalendar.dayCount }
+    /// Days of history, ending on the plan's last day: 7 × weeks.
+    public var days: Int = SeedCalendar.baseDayCount
+
+    /// The sizes of `scale` for 26 weeks, or for `weeks` with as many rows per day and as many
+    /// tests at a time: the time-based tables grow with the history, the partners do not.
+    public init(scale: SeedScale, weeks: Int) {
+        self.init(scale: scale)
+        guard weeks != SeedPlan.defaultWeeks else { return }
+        func scaled(_ rows: Int) -> Int { Int((Int64(rows) * Int64(weeks)) / Int64(SeedPlan.defaultWeeks)) }
+        viralMetrics = scaled(viralMetrics)
+        abTestAssignments = scaled(abTestAssignments)
+        conversionEvents = scaled(conversionEvents)
+        abTests = ABTestSpec.schedule(baseCount: abTests, dayCount: 7 * weeks).count
+        days = 7 * weeks
+    }
 
     public init(scale: SeedScale) {
         switch scale {

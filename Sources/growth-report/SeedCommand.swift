@@ -11,7 +11,7 @@ struct SeedCommand: ParsableCommand {
         commandName: "seed",
         abstract: "Load deterministic demo data into all six tables with COPY.",
         discussion:
-            "The data covers the 26 ISO weeks that end with the last complete week before --as-of (default: now). The same --scale, --seed and --as-of week give the same rows. All tables load in one transaction: an interrupted seed leaves the database as it was."
+            "The data covers the ISO weeks (26, or --weeks) that end with the last complete week before --as-of (default: now). The same --scale, --seed, --weeks and --as-of week give the same rows. A longer history keeps as many rows per day and as many tests at a time: its earlier tests have ended, each under a name of its own. All tables load in one transaction: an interrupted seed leaves the database as it was."
     )
 
     @OptionGroup var connection: ConnectionOptions
@@ -21,6 +21,9 @@ struct SeedCommand: ParsableCommand {
 
     @Option(help: "The random seed: the same seed gives the same rows.")
     var seed: UInt64 = 1
+
+    @Option(help: "Weeks of history, 1 to 520; the time-based tables grow with it.")
+    var weeks: Int = SeedPlan.defaultWeeks
 
     @Option(name: .customLong("as-of"), help: "The clock: data ends with the last complete ISO week before it.")
     var asOf: AsOfOption?
@@ -36,11 +39,14 @@ struct SeedCommand: ParsableCommand {
 
     func validate() throws {
         if append && replace { throw ValidationError("--append and --replace cannot be used together.") }
+        guard SeedPlan.weekRange.contains(weeks) else {
+            throw ValidationError("--weeks must be between \(SeedPlan.weekRange.lowerBound) and \(SeedPlan.weekRange.upperBound), not \(weeks).")
+        }
     }
 
     func run() throws {
         connection.bootstrap()
-        let plan = SeedPlan(scale: scale, seed: seed, lastDay: (asOf ?? .now).lastCompleteWeekSunday.daysSinceEpoch)
+        let plan = SeedPlan(scale: scale, seed: seed, lastDay: (asOf ?? .now).lastCompleteWeekSunday.daysSinceEpoch, weeks: weeks)
         if let copyFilesDirectory {
             try writeCopyFiles(plan, to: URL(fileURLWithPath: copyFilesDirectory))
             return
@@ -60,7 +66,7 @@ struct SeedCommand: ParsableCommand {
                 if !announced {
                     // Only once the checks have passed, so a refusal stays one line.
                     announced = true
-                    Console.progress("Seeding \(plan.scale.rawValue) demo data (seed \(plan.seed)) for the 26 weeks ending \(lastDay)…")
+                    Console.progress("Seeding \(plan.scale.rawValue) demo data (seed \(plan.seed)) for the \(plan.weeks) weeks ending \(lastDay)…")
                 }
                 let rate = Format.count(Int(elapsed > 0 ? Double(sent) / elapsed : 0))
                 if isFinished {
