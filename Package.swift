@@ -59,7 +59,7 @@ let package = Package(
 
         .testTarget(name: "DigestTests", dependencies: ["Digest"]),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Database", "Seeding", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "DatabaseTests", dependencies: ["Database", "TestSupport"]),
         .testTarget(name: "PrivateClusterTests", dependencies: ["PrivateCluster"]),
         .testTarget(name: "SeedingTests", dependencies: ["Seeding", "Database", "TestSupport"]),

@@ -150,7 +150,7 @@ enum ABTestSQL {
             scoped AS MATERIALIZED (
               SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
               FROM ab_test_assignments a
-              WHERE a.test_name IN (SELECT test_name FROM active) AND a.created_at < \(end) AND a.created_at >= \(raw: firstDay)
+              WHERE a.test_name = ANY (ARRAY(SELECT test_name FROM active)) AND a.created_at < \(end) AND a.created_at >= \(raw: firstDay)
             )
             """
     }
