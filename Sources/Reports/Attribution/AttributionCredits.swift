@@ -69,24 +69,30 @@ public struct AttributionConversionCounts: Sendable, Equatable {
 }
 
 extension PostgresConnection {
-    /// Credits every conversion of `[start, end)` to its touches under the five models, in one
-    /// statement: window functions per conversion, then one aggregate per channel.
-    public func attributionCredits(start: Date, end: Date, options: AttributionOptions) throws -> AttributionCredits {
-        let rows = try query(AttributionSQL.credits(start: start, end: end, options: options))
-        let channels = try rows.map { row in
+    /// Credits every conversion of `[previousStart, end)` to its touches under the five models,
+    /// in one statement — one pass over both periods' conversions and their touches: window
+    /// functions per conversion, then one aggregate per period and channel. The current period
+    /// is `[start, end)`, the previous one `[previousStart, start)`.
+    public func attributionCredits(previousStart: Date, start: Date, end: Date, options: AttributionOptions) throws
+        -> (current: AttributionCredits, previous: AttributionCredits)
+    {
+        let rows = try query(AttributionSQL.credits(previousStart: previousStart, start: start, end: end, options: options))
+        var current: [AttributionCredits.Channel] = [], previous: [AttributionCredits.Channel] = []
+        for row in rows {
             var conversions: [AttributionModel: Double] = [:]
             var revenue: [AttributionModel: Decimal] = [:]
             for model in AttributionModel.allCases {
                 conversions[model] = try row.decode("\(model.rawValue)_conversions", as: Double.self)
                 revenue[model] = try row.decimal("\(model.rawValue)_revenue")
             }
-            return AttributionCredits.Channel(
+            let channel = AttributionCredits.Channel(
                 name: try row.string("channel"), touches: try row.int("touches"),
                 nullPlatformTouches: try row.int("null_platform_touches"), tiedTouches: try row.int("tied_touches"),
                 firstTouches: try row.int("first_touches"), directConversions: try row.int("direct_conversions"),
                 conversions: conversions, revenue: revenue)
+            if try row.decode("is_current", as: Bool.self) { current.append(channel) } else { previous.append(channel) }
         }
-        return AttributionCredits(channels: channels)
+        return (AttributionCredits(channels: current), AttributionCredits(channels: previous))
     }
 
     /// Counts the period's conversions by what the report does with them.
@@ -113,18 +119,19 @@ enum AttributionSQL {
         event.map { "\(raw: column) = \($0)" } ?? "true"
     }
 
-    static func credits(start: Date, end: Date, options: AttributionOptions) -> Statement {
+    /// Both periods' credits: rows per period (`is_current`) and channel, the current period first.
+    static func credits(previousStart: Date, start: Date, end: Date, options: AttributionOptions) -> Statement {
         Statement(
             "attribution_credits",
             """
             WITH conversions AS (
-              SELECT c.id, c.user_email, c.revenue, c.occurred_at
+              SELECT c.id, c.user_email, c.revenue, c.occurred_at, c.occurred_at >= \(start) AS is_current
               FROM conversion_events c
-              WHERE c.occurred_at >= \(start) AND c.occurred_at < \(end) AND \(isEvent(options.event, column: "c.event_type"))
+              WHERE c.occurred_at >= \(previousStart) AND c.occurred_at < \(end) AND \(isEvent(options.event, column: "c.event_type"))
                 AND c.revenue <> 'NaN'
             ),
             touches AS (
-              SELECT c.id, c.user_email, c.revenue,
+              SELECT c.id, c.user_email, c.revenue, c.is_current,
                      v.id IS NOT NULL AS is_touch,
                      v.id IS NOT NULL AND v.source_platform IS NULL AS is_null_platform,
                      CASE WHEN v.id IS NULL THEN '(direct)' ELSE coalesce(v.source_platform, 'unknown') END AS channel,
@@ -135,9 +142,16 @@ enum AttributionSQL {
                      v.created_at IS NOT NULL AND (v.created_at = lag(v.created_at) OVER ordered
                                                   OR v.created_at = lead(v.created_at) OVER ordered) AS is_tied
               FROM conversions c
-              LEFT JOIN viral_metrics v
-                ON v.user_email = c.user_email
-               AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
+              -- Each conversion's touches through one range of (user_email, created_at); OFFSET 0
+              -- keeps it a lookup per conversion, so the cost follows the periods' conversions and
+              -- never the length of viral_metrics' history.
+              LEFT JOIN LATERAL (
+                SELECT v.id, v.source_platform, v.created_at
+                FROM viral_metrics v
+                WHERE v.user_email = c.user_email
+                  AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
+                OFFSET 0
+              ) v ON true
               WINDOW conversion AS (PARTITION BY c.user_email, c.id),
                      ordered AS (PARTITION BY c.user_email, c.id ORDER BY v.created_at, v.source_platform COLLATE "C", v.id)
             ),
@@ -150,7 +164,7 @@ enum AttributionSQL {
               FROM touches
             ),
             weighted AS (
-              SELECT channel, revenue, is_touch, is_null_platform, is_tied, position, touch_count,
+              SELECT is_current, channel, revenue, is_touch, is_null_platform, is_tied, position, touch_count,
                      CASE WHEN touch_count = 0 THEN 1::float8
                           ELSE raw_decay / sum(raw_decay) OVER (PARTITION BY user_email, id) END AS decay,
                      CASE WHEN touch_count <= 1 THEN 1::numeric
@@ -159,7 +173,9 @@ enum AttributionSQL {
                           ELSE 0.2 / (touch_count - 2) END AS position_share
               FROM decayed
             )
-            SELECT channel,
+            -- Fractional credits are summed as numeric and rounded to 12 decimals, so neither the
+            -- order rows arrive in nor the plan changes a digit of the output.
+            SELECT is_current, channel,
                    count(*) FILTER (WHERE is_touch) AS touches,
                    count(*) FILTER (WHERE is_null_platform) AS null_platform_touches,
                    count(*) FILTER (WHERE is_tied) AS tied_touches,
@@ -169,15 +185,15 @@ enum AttributionSQL {
                    coalesce(sum(revenue) FILTER (WHERE position = 1), 0) AS first_touch_revenue,
                    count(*) FILTER (WHERE position = greatest(touch_count, 1))::float8 AS last_touch_conversions,
                    coalesce(sum(revenue) FILTER (WHERE position = greatest(touch_count, 1)), 0) AS last_touch_revenue,
-                   sum(1::float8 / greatest(touch_count, 1)) AS linear_conversions,
+                   round(sum(1::numeric / greatest(touch_count, 1)), 12)::float8 AS linear_conversions,
                    round(sum(revenue / greatest(touch_count, 1)), 12) AS linear_revenue,
-                   sum(decay) AS time_decay_conversions,
+                   round(sum(decay::numeric), 12)::float8 AS time_decay_conversions,
                    round(sum(revenue * decay::numeric), 12) AS time_decay_revenue,
-                   sum(position_share::float8) AS position_based_conversions,
+                   round(sum(position_share), 12)::float8 AS position_based_conversions,
                    round(sum(revenue * position_share), 12) AS position_based_revenue
             FROM weighted
-            GROUP BY channel
-            ORDER BY channel COLLATE "C"
+            GROUP BY is_current, channel
+            ORDER BY is_current DESC, channel COLLATE "C"
             """)
     }
 

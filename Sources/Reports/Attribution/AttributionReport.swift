@@ -26,8 +26,7 @@ public struct AttributionReport: Report, Sendable {
     public var statements: [Statement] {
         let previous = period.previous
         return [
-            AttributionSQL.credits(start: period.start, end: period.end, options: options),
-            AttributionSQL.credits(start: previous.start, end: previous.end, options: options),
+            AttributionSQL.credits(previousStart: previous.start, start: period.start, end: period.end, options: options),
             AttributionSQL.conversionCounts(start: period.start, end: period.end, event: options.event),
         ]
     }
@@ -43,9 +42,10 @@ public struct AttributionReport: Report, Sendable {
     /// - Throws: `DatabaseError`.
     public func readout(on connection: PostgresConnection) throws -> Readout {
         try connection.transaction(.snapshot) {
-            let current = try connection.attributionCredits(start: period.start, end: period.end, options: options)
             let previousPeriod = period.previous
-            let previous = try connection.attributionCredits(start: previousPeriod.start, end: previousPeriod.end, options: options)
+            precondition(previousPeriod.end == period.start, "the previous period ends where the period starts")
+            let (current, previous) = try connection.attributionCredits(
+                previousStart: previousPeriod.start, start: period.start, end: period.end, options: options)
             let counts = try connection.attributionConversionCounts(start: period.start, end: period.end, event: options.event)
             return Readout(
                 current: AttributionResult(credits: current), previous: AttributionResult(credits: previous),
