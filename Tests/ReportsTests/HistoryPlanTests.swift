@@ -1,9 +1,10 @@
 import Database
 import Foundation
-@testable import Reports
 import Seeding
 import TestSupport
 import Testing
+
+@testable import Reports
 
 /// The plans of every report statement for one week read that week, however long the history:
 /// the same seed over 52 and over 104 weeks (most of its tests ended long before the week),
