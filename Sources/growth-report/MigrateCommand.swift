@@ -32,9 +32,16 @@ struct MigrateCommand: ParsableCommand {
         if outcome.applied.isEmpty && outcome.indexesBuilt.isEmpty {
             Console.progress("The schema is up to date.")
         } else {
-            Console.progress(
-                "Applied migrations \(outcome.applied.map(String.init).joined(separator: ", "))"
-                    + (outcome.indexesBuilt.isEmpty ? "" : "; built \(outcome.indexesBuilt.count) indexes") + ".")
+            var parts: [String] = []
+            if !outcome.applied.isEmpty { parts.append("Applied migrations \(outcome.applied.map(String.init).joined(separator: ", "))") }
+            if !outcome.indexesBuilt.isEmpty {
+                let names = outcome.indexesBuilt.joined(separator: ", ")
+                parts.append(
+                    outcome.applied.isEmpty
+                        ? "Built again \(outcome.indexesBuilt.count == 1 ? "the missing index" : "\(outcome.indexesBuilt.count) missing indexes"): \(names)"
+                        : "built \(outcome.indexesBuilt.count) \(outcome.indexesBuilt.count == 1 ? "index" : "indexes")")
+            }
+            Console.progress(parts.joined(separator: "; ") + ".")
         }
     }
 }

@@ -112,6 +112,22 @@ import Testing
         try SchemaCheck.verify(on: connection)
     }
 
+    @Test func anIndexDroppedAfterItsMigrationIsBuiltAgain() throws {
+        let (connection, _) = try TestDatabase.migrated("repair")
+        try connection.execute(
+            named: "insert", "INSERT INTO ab_test_assignments (user_email, test_name, variant) VALUES ($1, $2, $3)",
+            parameters: [.text("a@example.com"), .text("t"), .text("control")])
+        try connection.execute(named: "drop", "DROP INDEX ab_test_assignments_test_created_idx")
+        let dryRun = try Migrator().pendingSQL(on: connection)
+        #expect(dryRun.contains("CREATE INDEX CONCURRENTLY IF NOT EXISTS ab_test_assignments_test_created_idx"))
+        #expect(!dryRun.contains("nothing to do"))
+        let outcome = try Migrator().migrate(on: connection)
+        #expect(outcome.applied.isEmpty && outcome.indexesBuilt == ["ab_test_assignments_test_created_idx"])
+        let again = try Migrator().migrate(on: connection)
+        #expect(again.indexesBuilt.isEmpty)
+        #expect(try Migrator().pendingSQL(on: connection).contains("nothing to do"))
+    }
+
     @Test func everyReportIndexExistsAndIsValid() throws {
         let (connection, _) = try TestDatabase.migrated("indexes")
         let rows = try connection.query(

@@ -48,7 +48,17 @@ public struct Migrator {
                 }
             }
         }
-        if applied.count == migrations.count { script += "\n-- every migration is applied; nothing to do.\n" }
+        var repairs: [IndexDefinition] = []
+        for migration in migrations where applied[migration.version] != nil {
+            for index in migration.indexes where try tableExists(index.table, on: connection) {
+                if try !indexExists(index.name, on: connection) || !indexIsValid(index, on: connection) { repairs.append(index) }
+            }
+        }
+        if !repairs.isEmpty {
+            script += "\n-- indexes of applied migrations that are missing or invalid, built again\n"
+            for index in repairs { script += index.createStatement(concurrently: true) + "\n" }
+        }
+        if applied.count == migrations.count && repairs.isEmpty { script += "\n-- every migration is applied; nothing to do.\n" }
         return script
     }
 
@@ -88,6 +98,11 @@ public struct Migrator {
             for migration in migrations {
                 if let checksum = applied[migration.version] {
                     if checksum != migration.checksum { outcome.changedSinceApplied.append(migration.version) }
+                    // An index of an applied migration that was dropped since (or left invalid) is
+                    // built again, concurrently, so `db migrate` repairs what `db doctor` finds.
+                    for index in migration.indexes where try tableExists(index.table, on: connection) {
+                        deferredIndexes.append(index)
+                    }
                     continue
                 }
                 if migration.indexes.isEmpty {
@@ -155,11 +170,15 @@ public struct Migrator {
             parameters: [.int(migration.version), .text(migration.name), .text(migration.checksum)])
     }
 
-    private func tableHasRows(_ table: String, on connection: PostgresConnection) throws -> Bool {
+    private func tableExists(_ table: String, on connection: PostgresConnection) throws -> Bool {
         let exists = try connection.query(
             named: "migrate_table_exists", "SELECT to_regclass($1) IS NOT NULL AS present",
             parameters: [.text("public." + table)])
-        guard try exists.first?.decode("present", as: Bool.self) == true else { return false }
+        return try exists.first?.decode("present", as: Bool.self) == true
+    }
+
+    private func tableHasRows(_ table: String, on connection: PostgresConnection) throws -> Bool {
+        guard try tableExists(table, on: connection) else { return false }
         let rows = try connection.query(
             named: "migrate_table_has_rows",
             "SELECT EXISTS (SELECT 1 FROM \(try connection.quoteIdentifier(table))) AS has_rows")
@@ -173,9 +192,8 @@ public struct Migrator {
         return try rows.first?.decode("present", as: Bool.self) ?? false
     }
 
-    /// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that `IF NOT EXISTS`
-    /// would keep; drop it so it is built again.
-    private func dropIfInvalid(_ index: IndexDefinition, on connection: PostgresConnection, concurrently: Bool) throws {
+    /// False for an index left invalid by an interrupted build; true when valid or absent.
+    private func indexIsValid(_ index: IndexDefinition, on connection: PostgresConnection) throws -> Bool {
         let rows = try connection.query(
             named: "migrate_index_valid",
             """
@@ -183,7 +201,13 @@ public struct Migrator {
             JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname = $1 AND n.nspname = 'public'
             """, parameters: [.text(index.name)])
-        guard let valid = try rows.first?.decode("valid", as: Bool.self), !valid else { return }
+        return try rows.first?.decode("valid", as: Bool.self) ?? true
+    }
+
+    /// An interrupted `CREATE INDEX CONCURRENTLY` leaves an invalid index that `IF NOT EXISTS`
+    /// would keep; drop it so it is built again.
+    private func dropIfInvalid(_ index: IndexDefinition, on connection: PostgresConnection, concurrently: Bool) throws {
+        guard try !indexIsValid(index, on: connection) else { return }
         logger.warning("dropping an invalid index left by an interrupted build", metadata: ["index": "\(index.name)"])
         try connection.executeScript(
             named: "drop_invalid_\(index.name)",
