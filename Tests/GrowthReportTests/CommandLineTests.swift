@@ -105,6 +105,14 @@ import Testing
         #expect(result.stderr.contains("huge"))
     }
 
+    @Test(arguments: ["0", "521", "-3", "many"])
+    func aHistoryOutsideOneTo520WeeksIsBadUsage(_ weeks: String) throws {
+        let result = try CommandRunner.run(["db", "seed", "--weeks", weeks])
+        #expect(result.status == 64)
+        #expect(result.errorLines.count == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("--weeks") || result.stderr.contains("weeks"))
+    }
+
     @Test func appendAndReplaceTogetherIsBadUsage() throws {
         let result = try CommandRunner.run(["db", "seed", "--append", "--replace"])
         #expect(result.status == 64)
