@@ -164,9 +164,7 @@ public enum ReportCell: Sendable, Equatable {
         switch self {
         case .integer(let value): Double(value)
         case .number(let value): value
-        // Through the decimal text, which parses to the nearest double (NSDecimalNumber's
-        // `doubleValue` can be one unit off: 98765.4321 → 98765.43209999999).
-        case .money(let value): Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue
+        case .money(let value): value.nearestDouble
         default: nil
         }
     }

@@ -152,6 +152,7 @@ struct HTMLContextBuilder {
                     if let reason = row[index].undefinedReason {
                         if !notes.contains(reason) { notes.append(reason) }
                         context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
+                        context["plain"] = false
                     }
                     return context
                 }
@@ -199,6 +200,8 @@ struct HTMLContextBuilder {
             "class": classes.joined(separator: " "),
             "isLong": isLong,
             "note": false,
+            // No clamp, note or interval: the template's short path, four lookups instead of ten.
+            "plain": !isLong && detail is Bool,
         ]
     }
 

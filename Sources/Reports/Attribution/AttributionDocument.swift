@@ -245,5 +245,5 @@ public enum AttributionDocument {
         return (now - before) / abs(before)
     }
 
-    static func double(_ value: Decimal) -> Double { Double(value.description) ?? 0 }
+    static func double(_ value: Decimal) -> Double { value.nearestDouble ?? 0 }
 }

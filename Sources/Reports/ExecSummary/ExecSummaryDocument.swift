@@ -125,7 +125,7 @@ public enum ExecSummaryDocument {
     static func kpiTable(_ kpis: [KPI], currency: Currency) -> ReportTable {
         /// A money figure as a plain number: the CSV's value column holds every KPI.
         func plain(_ cell: ReportCell) -> ReportCell {
-            if case .money(let amount) = cell { return .number(Double(amount.description)) }
+            if case .money(let amount) = cell { return .number(amount.nearestDouble) }
             return cell
         }
         return ReportTable(
@@ -194,7 +194,7 @@ public enum ExecSummaryDocument {
             name: "exec-summary-real-time", title: "Real-time metrics", rows: readout.realTimeMetrics,
             columns: [
                 TableColumn("metric_name", "Metric", .text) { .text($0.name) },
-                TableColumn("metric_value", "Value", .decimal(places: 2)) { .number($0.value.flatMap { Double($0.description) }) },
+                TableColumn("metric_value", "Value", .decimal(places: 2)) { .number($0.value.flatMap(\.nearestDouble)) },
                 TableColumn("last_updated", "Last updated", .timestamp) { $0.lastUpdated.map(ReportCell.timestamp) ?? .empty },
                 TableColumn("is_stale", "Stale", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "is_stale"))) {
                     .boolean($0.isStale(asOf: readout.asOf))

@@ -207,7 +207,7 @@ public enum PartnerROIDocument {
         if let leader = results.partners.first, leader.current.revenue > 0 {
             let share =
                 results.total.current.revenue > 0
-                ? PartnerROIFigures.double(leader.current.revenue / results.total.current.revenue) : nil
+                ? Decimal.nearestQuotient(leader.current.revenue, results.total.current.revenue) : nil
             let shareText = share.map { " (\(formatter.percent($0, places: 1)) of all revenue)" } ?? ""
             let revenue = formatter.text(.money(leader.current.revenue), format: .money(currency: currency))
             callouts.append(

@@ -1,4 +1,5 @@
 import Foundation
+import Rendering
 
 /// One period's sums for a partner, a partner type or all partners, exact as PostgreSQL summed
 /// them, and the ratios SPEC §4.1 derives from them.
@@ -39,7 +40,7 @@ public struct PartnerROIFigures: Sendable, Equatable {
     /// (revenue − cost) / cost over the partners with cost; nil when the cost is unknown or zero.
     public var roi: Double? {
         guard let cost, cost > 0 else { return nil }
-        return Self.double((costedRevenue - cost) / cost)
+        return Decimal.nearestQuotient(costedRevenue - cost, cost)
     }
 
     /// cost / customers over the partners with cost; nil when the cost is unknown or zero, or
@@ -54,32 +55,28 @@ public struct PartnerROIFigures: Sendable, Equatable {
 
     public var cac: Double? {
         guard let cost, cost > 0, costedCustomers > 0 else { return nil }
-        return Self.double(cost / Decimal(costedCustomers))
+        return Decimal.nearestQuotient(cost, Decimal(costedCustomers))
     }
 
     public var revenuePerCustomer: Double? {
         guard customers > 0 else { return nil }
-        return Self.double(revenue / Decimal(customers))
+        return Decimal.nearestQuotient(revenue, Decimal(customers))
     }
 
     /// Re-derived from counts (SPEC §4.1), a fraction: Σ customers of rated rows / Σ visitors.
     public var conversionRate: Double? {
         guard visitors > 0 else { return nil }
-        return Self.double(Decimal(ratedCustomers) / visitors)
+        return Decimal.nearestQuotient(Decimal(ratedCustomers), visitors)
     }
 
     /// A relative change (x − previous) / previous; nil when previous is zero.
     public static func change(_ value: Decimal, from previous: Decimal) -> Double? {
         guard previous != 0 else { return nil }
-        return double((value - previous) / previous)
+        return Decimal.nearestQuotient(value - previous, previous)
     }
 
-    /// The nearest double, through the decimal text (NSDecimalNumber's `doubleValue` can be
-    /// one unit off).
-    static func double(_ value: Decimal) -> Double? {
-        guard !value.isNaN else { return nil }
-        return Double(value.description) ?? NSDecimalNumber(decimal: value).doubleValue
-    }
+    /// The nearest double; nil for NaN.
+    static func double(_ value: Decimal) -> Double? { value.nearestDouble }
 }
 
 /// Rows read and set aside in one period, summed over the partners in scope.
