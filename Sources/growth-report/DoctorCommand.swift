@@ -38,7 +38,12 @@ struct DoctorCommand: ParsableCommand {
         }
         if readout.isHealthy {
             let warnings = readout.warnings.count
-            Console.progress(warnings == 0 ? "doctor: every check passed" : "doctor: no check failed; \(warnings) warnings in the report")
+            let unchecked = readout.checks.filter { $0.status == .notChecked }.map { $0.title.lowercased() }
+            let notChecked = unchecked.isEmpty ? "" : "; not checked: \(unchecked.joined(separator: ", ")) (the report says why)"
+            Console.progress(
+                warnings == 0
+                    ? "doctor: every check passed\(notChecked)"
+                    : "doctor: no check failed; \(warnings) \(warnings == 1 ? "warning" : "warnings") in the report\(notChecked)")
         } else {
             throw ExitCode(ExitStatus.checkFailed)
         }

@@ -141,6 +141,26 @@ struct HTMLRendererTests {
         #expect(page.contains("Tests at a glance"))
     }
 
+    @Test("shows prose columns whole and an empty table's own message")
+    func proseAndEmptyMessage() throws {
+        var document = HTMLSampleDocument.document
+        let finding = String(repeating: "a finding the reader needs whole, ", count: 4) + "end"
+        let clamped = String(repeating: "a long label clamped to three lines, ", count: 3) + "end"
+        let findings = ReportTable(
+            name: "findings", title: "Findings",
+            columns: [ReportColumn("detail", "Finding", .text, display: .fullText), ReportColumn("label", "Label", .text)],
+            rows: [[.text(finding), .text(clamped)]])
+        let none = ReportTable(
+            name: "none", title: "Nothing", columns: [ReportColumn("name", "Name", .text)], rows: [],
+            emptyMessage: "None: every index has been scanned.")
+        document.sections[0].tables += [findings, none]
+        let page = try HTMLTestSupport.renderer().render(document)
+        #expect(page.contains("<td class=\"text prose\">\(HTMLTestSupport.escaped(finding))</td>"))
+        #expect(page.contains("<span class=\"clamp\">\(HTMLTestSupport.escaped(clamped))</span>"))
+        #expect(page.contains("<p class=\"empty-table\">None: every index has been scanned.</p>"))
+        #expect(!page.contains("<td class=\"text prose\" title="))
+    }
+
     @Test("says which chart column is missing")
     func invalidChart() throws {
         var document = HTMLSampleDocument.document

@@ -14,10 +14,13 @@ public struct ReportTable: Sendable {
     /// Written as `<name>.csv`. A view for people (a pivot, a comparison with the previous
     /// period) that would add a file SPEC §4 does not list sets it to false.
     public var isWrittenAsCSV: Bool
+    /// What the HTML report says in place of a table with no rows.
+    public var emptyMessage: String
 
     public init(
         name: String, title: String, columns: [ReportColumn], rows: [[ReportCell]],
-        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true
+        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true,
+        emptyMessage: String = "No rows for this period."
     ) {
         precondition(rows.allSatisfy { $0.count == columns.count }, "every row of \(name) needs \(columns.count) cells")
         self.name = name
@@ -27,6 +30,7 @@ public struct ReportTable: Sendable {
         self.isShownInHTML = isShownInHTML
         self.sheetTitle = sheetTitle
         self.isWrittenAsCSV = isWrittenAsCSV
+        self.emptyMessage = emptyMessage
     }
 
     public func columnIndex(_ key: String) -> Int? { columns.firstIndex { $0.key == key } }
@@ -74,11 +78,14 @@ public struct ColumnDisplay: Sendable, Equatable {
     public var emphasis: Emphasis
     /// Replaces the default text of an empty cell ("n/a" for numbers, "—" otherwise).
     public var emptyText: String?
+    /// Prose the reader needs whole (a finding, a verdict, a fix): shown in full in HTML,
+    /// wrapped between words, instead of clamped to a few lines.
+    public var showsFullText: Bool
 
     public init(
         isShownInHTML: Bool = true, showsSign: Bool = false, isPercentagePoints: Bool = false,
         intervalLowColumn: String? = nil, intervalHighColumn: String? = nil,
-        emphasis: Emphasis = .none, emptyText: String? = nil
+        emphasis: Emphasis = .none, emptyText: String? = nil, showsFullText: Bool = false
     ) {
         self.isShownInHTML = isShownInHTML
         self.showsSign = showsSign
@@ -87,10 +94,13 @@ public struct ColumnDisplay: Sendable, Equatable {
         self.intervalHighColumn = intervalHighColumn
         self.emphasis = emphasis
         self.emptyText = emptyText
+        self.showsFullText = showsFullText
     }
 
     /// Hidden from the HTML table.
     public static let hiddenInHTML = ColumnDisplay(isShownInHTML: false)
+    /// Shown in full, wrapped between words.
+    public static let fullText = ColumnDisplay(showsFullText: true)
 }
 
 /// How a value is shown (HTML), formatted (XLSX) and written (CSV).

@@ -32,11 +32,13 @@ extension ReportTable {
     /// A table whose every cell comes from its column's `cell` applied to one of `rows`.
     public init<Row>(
         name: String, title: String, rows: some Sequence<Row>, columns: [TableColumn<Row>],
-        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true
+        isShownInHTML: Bool = true, sheetTitle: String? = nil, isWrittenAsCSV: Bool = true,
+        emptyMessage: String = "No rows for this period."
     ) {
         self.init(
             name: name, title: title, columns: columns.map(\.column),
             rows: rows.map { row in columns.map { $0.cell(row) } },
-            isShownInHTML: isShownInHTML, sheetTitle: sheetTitle, isWrittenAsCSV: isWrittenAsCSV)
+            isShownInHTML: isShownInHTML, sheetTitle: sheetTitle, isWrittenAsCSV: isWrittenAsCSV,
+            emptyMessage: emptyMessage)
     }
 }

@@ -167,6 +167,7 @@ struct HTMLContextBuilder {
             "columns": columns,
             "rows": rowContexts,
             "hasRows": !rowContexts.isEmpty,
+            "emptyMessage": table.emptyMessage,
             "rowCount": rowContexts.count,
             "notes": notes.enumerated().map { ["mark": String($0.offset + 1), "reason": $0.element] },
             "hasNotes": !notes.isEmpty,
@@ -191,9 +192,11 @@ struct HTMLContextBuilder {
             detail = formatter.interval(low: low, high: high, format: column.format, display: display)
         }
         let text = formatter.text(value, format: column.format, display: display)
-        // Long text is clamped to a few lines on screen; the full text is its tooltip.
-        let isLong = text.count > Self.longText
+        // Long text is clamped to a few lines on screen, the full text its tooltip, unless
+        // the column is prose to be read whole.
+        let isLong = text.count > Self.longText && !display.showsFullText
         if isLong { classes.append("long") }
+        if display.showsFullText && text.count > Self.longText { classes.append("prose") }
         return [
             "text": text,
             "detail": detail,

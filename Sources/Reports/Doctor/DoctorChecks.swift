@@ -83,14 +83,14 @@ enum DoctorChecks {
                 DoctorCheck(
                     .indexes, .ok, title: "Expected indexes",
                     detail: "All \(readout.expectedIndexes.count) indexes the reports use are present and valid."))
-        } else if case .unavailable = readout.hypotheticalIndexes,
+        } else if case .unavailable(let packageInstalled) = readout.hypotheticalIndexes,
             readout.expectedIndexes.contains(where: { $0.state == .missing })
         {
             checks.append(
                 DoctorCheck(
-                    .indexes, .ok, title: "Hypothetical indexes",
+                    .indexes, .notChecked, title: "Hypothetical indexes",
                     detail: "hypopg is not installed in this database, so what a missing index would change is not measured; the recommendation stands alone.",
-                    fix: "apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg;"))
+                    fix: HypotheticalIndexes.setup(packageInstalled: packageInstalled, serverMajorVersion: readout.serverMajorVersion)))
         } else if case .failed(let message) = readout.hypotheticalIndexes {
             checks.append(DoctorCheck(.indexes, .warning, title: "Hypothetical indexes", detail: message))
         }
@@ -206,7 +206,7 @@ enum DoctorChecks {
                 DoctorCheck(
                     .scanRatio, .warning, title: "Index scan ratio",
                     detail:
-                        "\(percent) of scans use an index, below the \(minimum) % the seed plan asks for (\(counts)). Sequential scans of small tables count too."
+                        "\(percent) of scans use an index, below the \(minimum) % wanted (\(counts)): some workload reads these tables whole. Sequential scans of small tables count too."
                 )
             ]
         }
@@ -223,7 +223,7 @@ enum DoctorChecks {
         case .notInstalled:
             return [
                 DoctorCheck(
-                    .slowStatements, .ok, title: "Slow statements",
+                    .slowStatements, .notChecked, title: "Slow statements",
                     detail: "pg_stat_statements is not installed in this database, so slow statements are not tracked.",
                     fix: "To enable it: \(enablePgStatStatements)")
             ]

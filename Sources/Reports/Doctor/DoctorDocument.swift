@@ -53,7 +53,7 @@ public enum DoctorDocument {
         if warnings.count > calloutWarnings {
             callouts.append(
                 Callout(
-                    .warning, title: "\(warnings.count - calloutWarnings) more warnings",
+                    .warning, title: "\(warnings.count - calloutWarnings) more \(warnings.count - calloutWarnings == 1 ? "warning" : "warnings")",
                     text: "Listed in the checks table below."))
         }
         if callouts.isEmpty {
@@ -65,7 +65,7 @@ public enum DoctorDocument {
             callouts.insert(
                 Callout(
                     .neutral, title: "No check failed",
-                    text: "\(warnings.count) warnings: worth a look, none stops a report."), at: 0)
+                    text: "\(warnings.count) \(warnings.count == 1 ? "warning" : "warnings"): worth a look, none stops a report."), at: 0)
         }
         return callouts
     }
@@ -92,8 +92,10 @@ public enum DoctorDocument {
                 TableColumn("status", "Status", .text) { .text($0.status.description) },
                 TableColumn("area", "Area", .text) { .text($0.area.rawValue) },
                 TableColumn("check", "Check", .text) { .text($0.title) },
-                TableColumn("detail", "Finding", .text) { .text($0.detail) },
-                TableColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—")) { $0.fix.map { .text(withoutComments($0)) } ?? .empty },
+                TableColumn("detail", "Finding", .text, display: .fullText) { .text($0.detail) },
+                TableColumn("fix", "Fix", .text, display: ColumnDisplay(emptyText: "—", showsFullText: true)) {
+                    $0.fix.map { .text(withoutComments($0)) } ?? .empty
+                },
             ], sheetTitle: "Checks")
         return ReportSection(
             id: "checks", title: "Checks",
@@ -120,7 +122,7 @@ public enum DoctorDocument {
             TableColumn("report", "Report", .text) { .text($0.report) },
             TableColumn("statement", "Statement", .text) { .text($0.name) },
             TableColumn("status", "Status", .text) { .text($0.status.description) },
-            TableColumn("verdict", "Verdict", .text) { .text($0.verdict) },
+            TableColumn("verdict", "Verdict", .text, display: .fullText) { .text($0.verdict) },
             TableColumn("total_cost", "Cost", .decimal(places: 2)) { $0.analysis.map { .number($0.totalCost) } ?? .empty },
             TableColumn("estimated_rows", "Est. rows", .integer) {
                 $0.analysis.map { .integer(Int($0.estimatedRows.rounded())) } ?? .empty
@@ -169,7 +171,7 @@ public enum DoctorDocument {
             ?? "since the statistics began (never reset)"
         var paragraphs = [
             "The indexes the reports expect (growth-report db migrate creates them), each with the query it serves; a missing or invalid one is a failing check with the statement that creates it.",
-            "Unused: never scanned \(since), primary keys and unique indexes aside. Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
+            "Unused: never scanned \(since), primary keys and unique indexes aside. Planning counts as a scan: to estimate a range condition the planner reads an index's first and last entries, so an index the reports' statements could use is scanned by every doctor run and report. Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
         ]
         var tables = [expectedTable(readout), unusedTable(readout), duplicatesTable(readout)]
         switch readout.hypotheticalIndexes {
@@ -180,10 +182,10 @@ public enum DoctorDocument {
                 )
                 tables.append(hypotheticalTable(results))
             }
-        case .unavailable:
+        case .unavailable(let packageInstalled):
             if readout.expectedIndexes.contains(where: { $0.state == .missing }) {
                 paragraphs.append(
-                    "hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: apt-get install postgresql-\(readout.serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg."
+                    "hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: \(HypotheticalIndexes.setup(packageInstalled: packageInstalled, serverMajorVersion: readout.serverMajorVersion))"
                 )
             }
         case .failed(let message):
@@ -205,8 +207,8 @@ public enum DoctorDocument {
                     $0.bytes.map(ReportCell.integer) ?? .empty
                 },
                 TableColumn("size", "Size", .text, display: ColumnDisplay(emptyText: "—")) { $0.bytes.map { .text(ByteCount.text($0)) } ?? .empty },
-                TableColumn("serves", "Serves", .text) { .text($0.reason) },
-                TableColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—")) {
+                TableColumn("serves", "Serves", .text, display: .fullText) { .text($0.reason) },
+                TableColumn("create_statement", "Create with", .text, display: ColumnDisplay(emptyText: "—", showsFullText: true)) {
                     $0.isUsable ? .empty : .text(withoutComments($0.createStatement))
                 },
             ], sheetTitle: "Expected indexes")
@@ -221,7 +223,8 @@ public enum DoctorDocument {
                 TableColumn("expected", "Expected by the reports", .boolean) { .boolean($0.isExpected) },
                 TableColumn("bytes", "Bytes", .integer, display: ColumnDisplay(isShownInHTML: false)) { .integer($0.bytes) },
                 TableColumn("size", "Size", .text) { .text(ByteCount.text($0.bytes)) },
-            ], sheetTitle: "Unused indexes")
+            ], sheetTitle: "Unused indexes",
+            emptyMessage: "None: every index of the tool's tables has been scanned, or enforces a constraint.")
     }
 
     static func duplicatesTable(_ readout: DoctorReadout) -> ReportTable {
@@ -234,7 +237,7 @@ public enum DoctorDocument {
                 TableColumn("droppable", "Could go", .text, display: ColumnDisplay(emptyText: "— (each backs a constraint)")) {
                     $0.droppable.isEmpty ? .empty : .text($0.droppable.joined(separator: ", "))
                 },
-            ], sheetTitle: "Duplicate indexes")
+            ], sheetTitle: "Duplicate indexes", emptyMessage: "None: no two indexes of the tool's tables are the same.")
     }
 
     static func hypotheticalTable(_ results: [HypotheticalIndex]) -> ReportTable {
@@ -268,7 +271,7 @@ public enum DoctorDocument {
             ]
         case .available(let statements):
             paragraphs = [
-                "From pg_stat_statements, this database only: statements averaging over \(threshold) ms (the seed plan's threshold) and the \(DoctorReport.topStatementCount) with the most total time."
+                "From pg_stat_statements, this database only: statements averaging over \(threshold) ms and the \(DoctorReport.topStatementCount) with the most total time."
             ]
             tables = [
                 ReportTable(
@@ -290,7 +293,7 @@ public enum DoctorDocument {
         paragraphs.append(
             scans.ratio == nil
                 ? "Index scan ratio: no scans yet."
-                : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); the seed plan wants it above \(Int(DoctorReport.minimumIndexScanRatio * 100)) %."
+                : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); below \(Int(DoctorReport.minimumIndexScanRatio * 100)) %, some workload reads these tables whole."
         )
         return ReportSection(id: "slow-statements", title: "Slow statements", paragraphs: paragraphs, tables: tables)
     }

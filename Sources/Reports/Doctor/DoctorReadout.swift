@@ -62,10 +62,13 @@ public struct DoctorReadout: Sendable {
 /// One finding and how bad it is.
 public struct DoctorCheck: Sendable, Equatable {
     public enum Status: Int, Sendable, Comparable, CustomStringConvertible {
+        /// What could not be checked here (an extension the database does not have).
+        case notChecked
         case ok, warning, failing
         public static func < (a: Status, b: Status) -> Bool { a.rawValue < b.rawValue }
         public var description: String {
             switch self {
+            case .notChecked: "not checked"
             case .ok: "ok"
             case .warning: "warning"
             case .failing: "failing"
@@ -351,8 +354,16 @@ public struct TableHealth: Sendable, Equatable {
 public enum HypotheticalIndexes: Sendable {
     /// hypopg is in the database: each missing index tried on the statements over its table.
     case checked([HypotheticalIndex])
-    /// hypopg is not installed in this database: the recommendation stands alone.
-    case unavailable
+    /// hypopg is not in this database: the recommendation stands alone. Its package may be on
+    /// the server already (then `CREATE EXTENSION hypopg` adds it).
+    case unavailable(packageInstalled: Bool)
+
+    /// How to make hypopg available to the doctor, in one line.
+    static func setup(packageInstalled: Bool, serverMajorVersion: Int) -> String {
+        packageInstalled
+            ? "CREATE EXTENSION hypopg; (its package is installed on the server)"
+            : "apt-get install postgresql-\(serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg;"
+    }
     /// hypopg is installed but failed.
     case failed(String)
 }

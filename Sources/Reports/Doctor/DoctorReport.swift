@@ -204,10 +204,17 @@ public struct DoctorReport: Report, Sendable {
         return try? PlanAnalysis(json: text, catalog: catalog)
     }
 
+    /// The schema an extension was created in, if it was, and whether its package is
+    /// installed on the server (so `CREATE EXTENSION` alone would add it).
+    static func extensionSchema(_ name: String, on connection: PostgresConnection) throws -> (schema: String?, isAvailable: Bool) {
+        guard let row = try connection.query(DoctorSQL.extensionSchema(name)).first else { return (nil, false) }
+        return (try row.decodeIfPresent("schema_name", as: String.self), try row.decode("is_available"))
+    }
+
     // MARK: - pg_stat_statements
 
     func slowStatements(on connection: PostgresConnection, probe: Probe) throws -> SlowStatements {
-        guard let schema = try connection.query(DoctorSQL.extensionSchema("pg_stat_statements")).first?.string("schema_name") else {
+        guard let schema = try Self.extensionSchema("pg_stat_statements", on: connection).schema else {
             return .notInstalled
         }
         let statement = DoctorSQL.slowStatements(
@@ -242,8 +249,9 @@ public struct DoctorReport: Report, Sendable {
         missing expected: [ExpectedIndex], statements: [StatementPlan], reports: [ReportStatements],
         catalog: PlanCatalog, on connection: PostgresConnection, probe: Probe
     ) throws -> HypotheticalIndexes {
-        guard let schema = try connection.query(DoctorSQL.extensionSchema("hypopg")).first?.string("schema_name") else {
-            return .unavailable
+        let hypopg = try Self.extensionSchema("hypopg", on: connection)
+        guard let schema = hypopg.schema else {
+            return .unavailable(packageInstalled: hypopg.isAvailable)
         }
         let quoted = try connection.quoteIdentifier(schema)
         let byName = Dictionary(

@@ -160,8 +160,9 @@ enum DoctorSQL {
         Statement(
             "doctor_extension_\(name)",
             """
-            SELECT n.nspname AS schema_name FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
-            WHERE e.extname = \(name)
+            SELECT (SELECT n.nspname FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+                    WHERE e.extname = \(name)) AS schema_name,
+                   EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = \(name)) AS is_available
             """)
     }
 
