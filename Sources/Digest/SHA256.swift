@@ -14,8 +14,7 @@ public struct SHA256: Sendable {
             pending.append(byte)
             length &+= 1
             if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
+                compressPending()
             }
         }
     }
@@ -28,12 +27,11 @@ public struct SHA256: Sendable {
             pending.append(contentsOf: buffer[0..<take])
             offset = take
             if pending.count == 64 {
-                compress(pending)
-                pending.removeAll(keepingCapacity: true)
+                compressPending()
             }
         }
         while buffer.count - offset >= 64 {
-            compress(Array(buffer[offset..<offset + 64]))
+            compress(UnsafeRawBufferPointer(rebasing: buffer[offset..<offset + 64]))
             offset += 64
         }
         pending.append(contentsOf: buffer[offset...])
@@ -45,7 +43,9 @@ public struct SHA256: Sendable {
         var tail = pending + [0x80]
         while tail.count % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        for start in stride(from: 0, to: tail.count, by: 64) { compress(Array(tail[start..<start + 64])) }
+        tail.withUnsafeBytes { bytes in
+            for start in stride(from: 0, to: bytes.count, by: 64) { compress(UnsafeRawBufferPointer(rebasing: bytes[start..<start + 64])) }
+        }
         pending.removeAll()
         let hexDigits = Array("0123456789abcdef".utf8)
         var hex: [UInt8] = []
@@ -73,8 +73,23 @@ public struct SHA256: Sendable {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    private mutating func compress(_ block: [UInt8]) {
-        var w = [UInt32](repeating: 0, count: 64)
+    /// Compresses the 64 pending bytes and empties them.
+    private mutating func compressPending() {
+        let block = pending
+        block.withUnsafeBytes { compress($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// One 64-byte block into the state, the message schedule on the stack.
+    private mutating func compress(_ block: UnsafeRawBufferPointer) {
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+            Self.k.withUnsafeBufferPointer { k in compress(block, schedule: w, constants: k) }
+        }
+    }
+
+    private mutating func compress(
+        _ block: UnsafeRawBufferPointer, schedule w: UnsafeMutableBufferPointer<UInt32>, constants k: UnsafeBufferPointer<UInt32>
+    ) {
         for i in 0..<16 {
             w[i] = UInt32(block[4 * i]) << 24 | UInt32(block[4 * i + 1]) << 16 | UInt32(block[4 * i + 2]) << 8 | UInt32(block[4 * i + 3])
         }
@@ -89,7 +104,7 @@ public struct SHA256: Sendable {
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let choice = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ choice &+ Self.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let majority = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ majority

@@ -70,8 +70,12 @@ public final class OutputRun {
 
     /// Adds a file with these contents.
     public func add(fileNamed name: String, report: String, bytes: Data) throws {
-        try write(fileNamed: name, report: report) { url in
+        try stage(fileNamed: name, report: report) { url in
+            // Written and flushed once; its size and hash are those of the bytes in hand.
             try Self.writeFile(bytes, to: url)
+            var hasher = SHA256()
+            bytes.withUnsafeBytes { hasher.update($0) }
+            return (bytes.count, hasher.finalizeHex())
         }
     }
 
@@ -79,6 +83,15 @@ public final class OutputRun {
     /// path). Any error (an invalid or duplicate name, the body's own, a disk error) discards
     /// the run, then is rethrown as it is.
     public func write(fileNamed name: String, report: String, _ body: (URL) throws -> Void) throws {
+        try stage(fileNamed: name, report: report) { url in
+            try body(url)
+            return nil
+        }
+    }
+
+    /// Stages one file: `body` writes it and returns its size and SHA-256 when it knows them
+    /// (then the file is flushed already); otherwise the file is read back, hashed and flushed.
+    private func stage(fileNamed name: String, report: String, _ body: (URL) throws -> (Int, String)?) throws {
         guard state == .open else { throw OutputError(.runFinished, path: periodDirectory.path) }
         do {
             guard Self.isPlainFileName(name), name != OutputManifest.fileName else {
@@ -88,11 +101,11 @@ public final class OutputRun {
                 throw OutputError(.duplicateFile, path: periodDirectory.appendingPathComponent(name).path)
             }
             let url = stagingDirectory.appendingPathComponent(name)
-            try body(url)
+            let known = try body(url)
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw OutputError(.fileNotWritten, path: periodDirectory.appendingPathComponent(name).path)
             }
-            let (size, hash) = try Self.hashAndSync(url)
+            let (size, hash) = try known ?? Self.hashAndSync(url)
             files.append(OutputManifest.File(path: name, report: report, bytes: size, sha256: hash))
             if reports[report] == nil { reports[report] = OutputManifest.Report(report: report) }
         } catch var error as OutputError {
