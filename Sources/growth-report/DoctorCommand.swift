@@ -34,7 +34,10 @@ struct DoctorCommand: ParsableCommand {
         let outcome = try ReportPipeline(configuration).run([doctor])
         guard let readout = outcome.reading.storedModel(of: doctor) else { return }
         for check in readout.failures {
-            Console.error("doctor: failing: \(check.title): \(check.detail)")
+            // An index's finding begins with its name; a statement's needs its title.
+            let subject = check.area == .indexes ? "" : "\(check.title): "
+            let fix = check.fix.map { " Fix: \(DoctorDocument.withoutComments($0))" } ?? ""
+            Console.error("doctor: failing: \(subject)\(check.detail)\(fix)")
         }
         if readout.isHealthy {
             let warnings = readout.warnings.count

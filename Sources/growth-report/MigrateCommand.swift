@@ -38,7 +38,7 @@ struct MigrateCommand: ParsableCommand {
                 let names = outcome.indexesBuilt.joined(separator: ", ")
                 parts.append(
                     outcome.applied.isEmpty
-                        ? "Built again \(outcome.indexesBuilt.count == 1 ? "the missing index" : "\(outcome.indexesBuilt.count) missing indexes"): \(names)"
+                        ? "Rebuilt \(outcome.indexesBuilt.count == 1 ? "the missing index" : "\(outcome.indexesBuilt.count) missing indexes"): \(names)"
                         : "built \(outcome.indexesBuilt.count) \(outcome.indexesBuilt.count == 1 ? "index" : "indexes")")
             }
             Console.progress(parts.joined(separator: "; ") + ".")

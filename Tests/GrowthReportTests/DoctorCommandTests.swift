@@ -73,7 +73,11 @@ import Testing
 
         let result = try CommandRunner.run(["db", "doctor"] + Self.period + ["--quiet", "--output", output.path, "--database-url", conninfo])
         #expect(result.status == 1, "\(result.stderr)")
-        #expect(result.errorLines.contains { $0.hasPrefix("growth-report: doctor: failing: Index viral_metrics_created_at_idx: ") }, "\(result.stderr)")
+        #expect(
+            result.errorLines.contains {
+                $0.hasPrefix("growth-report: doctor: failing: viral_metrics_created_at_idx on viral_metrics (created_at) is missing.")
+                    && $0.hasSuffix("Fix: CREATE INDEX CONCURRENTLY IF NOT EXISTS viral_metrics_created_at_idx ON viral_metrics (created_at);")
+            }, "\(result.stderr)")
         // The report is written all the same, and says what to run.
         let folder = output.appendingPathComponent("doctor/2026-11-25")
         let checks = try Self.csvRows(folder.appendingPathComponent("doctor-checks.csv"))

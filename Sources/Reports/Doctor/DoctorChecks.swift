@@ -89,7 +89,8 @@ enum DoctorChecks {
             checks.append(
                 DoctorCheck(
                     .indexes, .notChecked, title: "Hypothetical indexes",
-                    detail: "hypopg is not installed in this database, so what a missing index would change is not measured; the recommendation stands alone.",
+                    detail:
+                        "hypopg is not installed in this database, so what a missing index would change is not measured: the index is recommended on the plans alone\(packageInstalled ? " (its package is on the server)" : "").",
                     fix: HypotheticalIndexes.setup(packageInstalled: packageInstalled, serverMajorVersion: readout.serverMajorVersion)))
         } else if case .failed(let message) = readout.hypotheticalIndexes {
             checks.append(DoctorCheck(.indexes, .warning, title: "Hypothetical indexes", detail: message))
@@ -104,21 +105,26 @@ enum DoctorChecks {
                     .indexes, .ok, title: "Unused indexes",
                     detail: "Every index of the tool's tables has been scanned \(since), or enforces a constraint."))
         } else {
+            // An index the reports expect is kept even before its first scan (just built, or
+            // no report has run since): only the others are candidates to drop.
             let unused = readout.unusedIndexes
             let expected = unused.filter(\.isExpected).map(\.name)
-            let others = unused.filter { !$0.isExpected }.map { "\($0.name) on \($0.table) (\(ByteCount.text($0.bytes)))" }
+            let others = unused.filter { !$0.isExpected }
             var parts: [String] = []
-            if !others.isEmpty { parts.append("not used \(since) and not one the reports expect, a candidate to drop: \(others.joined(separator: ", "))") }
-            if !expected.isEmpty {
-                parts.append("expected by the reports, keep: \(expected.joined(separator: ", ")) (no scan \(since); the reports have not read them yet)")
+            if !others.isEmpty {
+                let list = others.map { "\($0.name) on \($0.table) (\(ByteCount.text($0.bytes)))" }.joined(separator: ", ")
+                parts.append("never scanned \(since) and not one the reports use, a candidate to drop: \(list)")
             }
-            let bytes = unused.reduce(0) { $0 + $1.bytes }
+            if !expected.isEmpty {
+                parts.append(
+                    "\(expected.joined(separator: ", ")) \(expected.count == 1 ? "has" : "have") no scan yet \(since); the reports use \(expected.count == 1 ? "it" : "them"), so keep \(expected.count == 1 ? "it" : "them")"
+                )
+            }
             checks.append(
                 DoctorCheck(
-                    .indexes, .warning, title: "Unused indexes",
-                    detail: "\(unused.count) \(unused.count == 1 ? "index" : "indexes") (\(ByteCount.text(bytes))) never scanned: "
-                        + parts.joined(separator: "; ") + ".",
-                    fix: others.isEmpty ? nil : unused.filter { !$0.isExpected }.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
+                    .indexes, others.isEmpty ? .ok : .warning, title: "Unused indexes",
+                    detail: parts.joined(separator: "; ").prefix(1).uppercased() + parts.joined(separator: "; ").dropFirst() + ".",
+                    fix: others.isEmpty ? nil : others.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
         }
         for group in readout.duplicateIndexes {
             let fix = group.droppable.isEmpty ? nil : group.droppable.map { "DROP INDEX CONCURRENTLY \($0);" }.joined(separator: "\n")
@@ -177,11 +183,15 @@ enum DoctorChecks {
             }
         }
         let explained = readout.statements.compactMap(\.analysis)
+        let justified = explained.filter { !$0.largeSequentialReads.isEmpty && $0.wholeHistoryReads.isEmpty }.count
         if checks.isEmpty {
             let detail =
                 readout.statements.isEmpty
                 ? "No report statements were given to explain."
-                : "\(explained.count) statements explained: none reads a large table's whole history."
+                : "\(explained.count) statements explained: none reads a large table's whole history"
+                    + (justified == 0
+                        ? "."
+                        : "; \(justified) \(justified == 1 ? "reads a large table" : "read large tables") by sequential scan because most of its rows qualify, cheaper than any index (see the verdicts).")
             checks.append(DoctorCheck(.statements, .ok, title: "Report statements", detail: detail))
         }
         return checks

@@ -28,7 +28,7 @@ public enum DoctorDocument {
         return ReportDocument(
             report: report, title: "Database doctor",
             subtitle:
-                "PostgreSQL \(readout.serverMajorVersion): \(explained) report statements explained\(readout.analyzes ? " with ANALYZE" : ""), the indexes the reports use, slow statements and table health.",
+                "PostgreSQL \(readout.serverMajorVersion): \(explained) report statements explained\(readout.analyzes ? " with ANALYZE" : ""), the indexes the reports use, \(readout.slowStatements.isReadable ? "slow statements, " : "")index use and table health.",
             periodLabel: context.period.humanLabel,
             callouts: callouts(readout),
             sections: sections,
@@ -40,7 +40,7 @@ public enum DoctorDocument {
 
     /// A fix without its `--` comment lines (the query an index serves, shown beside it
     /// already), its statements on one line.
-    static func withoutComments(_ fix: String) -> String {
+    public static func withoutComments(_ fix: String) -> String {
         fix.split(separator: "\n").filter { !$0.hasPrefix("--") }.joined(separator: " ")
     }
 
@@ -56,11 +56,15 @@ public enum DoctorDocument {
                     .warning, title: "\(warnings.count - calloutWarnings) more \(warnings.count - calloutWarnings == 1 ? "warning" : "warnings")",
                     text: "Listed in the checks table below."))
         }
+        let unchecked = readout.checks.filter { $0.status == .notChecked }.map { $0.title.lowercased() }
+        let notChecked = unchecked.isEmpty ? "" : " Not checked here: \(unchecked.joined(separator: ", ")) (see below)."
         if callouts.isEmpty {
             callouts.append(
                 Callout(
                     .positive, title: "Healthy",
-                    text: "Every check passed: the expected indexes are present and no report statement reads a large table's whole history."))
+                    text:
+                        "\(unchecked.isEmpty ? "Every check passed" : "Every check that could run passed"): the expected indexes are present and no report statement reads a large table's whole history.\(notChecked)"
+                ))
         } else if readout.isHealthy {
             callouts.insert(
                 Callout(
@@ -141,7 +145,9 @@ public enum DoctorDocument {
             ]
         }
         columns += [
-            TableColumn("indexes_used", "Indexes used", .text, display: ColumnDisplay(emptyText: "none")) { text($0.analysis?.indexesUsed) },
+            TableColumn("indexes_used", "Indexes used", .text, display: ColumnDisplay(emptyText: "none", showsFullText: true)) {
+                text($0.analysis?.indexesUsed)
+            },
             TableColumn("seq_scans", "Sequential scans", .text, display: ColumnDisplay(emptyText: "none")) {
                 text($0.analysis?.sequentialScans.map(\.tableLabel))
             },
@@ -171,7 +177,7 @@ public enum DoctorDocument {
             ?? "since the statistics began (never reset)"
         var paragraphs = [
             "The indexes the reports expect (growth-report db migrate creates them), each with the query it serves; a missing or invalid one is a failing check with the statement that creates it.",
-            "Unused: never scanned \(since), primary keys and unique indexes aside. Planning counts as a scan: to estimate a range condition the planner reads an index's first and last entries, so an index the reports' statements could use is scanned by every doctor run and report. Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
+            "Unused: never scanned \(since), primary keys and unique indexes aside. An index the reports' statements could use counts a scan on every report and doctor run, even one whose plan did not choose it (the planner looks at its first and last entries to estimate a date range). Duplicates: the same columns, operator classes, orderings, expressions and predicate on one table.",
         ]
         var tables = [expectedTable(readout), unusedTable(readout), duplicatesTable(readout)]
         switch readout.hypotheticalIndexes {
@@ -185,7 +191,7 @@ public enum DoctorDocument {
         case .unavailable(let packageInstalled):
             if readout.expectedIndexes.contains(where: { $0.state == .missing }) {
                 paragraphs.append(
-                    "hypopg is not installed in this database, so the recommendation stands alone. To see what a missing index would change: \(HypotheticalIndexes.setup(packageInstalled: packageInstalled, serverMajorVersion: readout.serverMajorVersion))"
+                    "hypopg is not installed in this database, so a missing index is recommended on the plans alone. To see what it would change: \(HypotheticalIndexes.setup(packageInstalled: packageInstalled, serverMajorVersion: readout.serverMajorVersion))"
                 )
             }
         case .failed(let message):
@@ -293,7 +299,7 @@ public enum DoctorDocument {
         paragraphs.append(
             scans.ratio == nil
                 ? "Index scan ratio: no scans yet."
-                : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); below \(Int(DoctorReport.minimumIndexScanRatio * 100)) %, some workload reads these tables whole."
+                : "Index scan ratio over the tool's tables: \(String(format: "%.1f", (scans.ratio ?? 0) * 100)) % (\(scans.indexScans) index scans, \(scans.sequentialScans) sequential scans); at least \(Int(DoctorReport.minimumIndexScanRatio * 100)) % wanted\((scans.ratio ?? 1) < DoctorReport.minimumIndexScanRatio ? ": below it, some workload reads these tables whole" : "")."
         )
         return ReportSection(id: "slow-statements", title: "Slow statements", paragraphs: paragraphs, tables: tables)
     }

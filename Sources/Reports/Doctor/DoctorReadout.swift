@@ -240,6 +240,11 @@ public enum SlowStatements: Sendable {
     /// The extension exists but its library is not loaded (SQLSTATE 55000), or the view failed.
     case notLoaded(String)
 
+    /// The view could be read (it may list nothing).
+    public var isReadable: Bool {
+        if case .available = self { true } else { false }
+    }
+
     public var statements: [SlowStatement] {
         if case .available(let statements) = self { return statements }
         return []
@@ -361,7 +366,7 @@ public enum HypotheticalIndexes: Sendable {
     /// How to make hypopg available to the doctor, in one line.
     static func setup(packageInstalled: Bool, serverMajorVersion: Int) -> String {
         packageInstalled
-            ? "CREATE EXTENSION hypopg; (its package is installed on the server)"
+            ? "CREATE EXTENSION hypopg;"
             : "apt-get install postgresql-\(serverMajorVersion)-hypopg, then CREATE EXTENSION hypopg;"
     }
     /// hypopg is installed but failed.

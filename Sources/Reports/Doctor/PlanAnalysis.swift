@@ -233,7 +233,8 @@ extension PlanAnalysis {
             actualRows = actual * (Self.double(plan["Actual Loops"]) ?? 1)
         }
         if let execution = Self.double(entry["Execution Time"]) {
-            actualMilliseconds = execution + (Self.double(entry["Planning Time"]) ?? 0)
+            // EXPLAIN prints both to the microsecond: so is their sum.
+            actualMilliseconds = ((execution + (Self.double(entry["Planning Time"]) ?? 0)) * 1000).rounded() / 1000
         }
         sharedHitBlocks = Self.double(plan["Shared Hit Blocks"]).map { Int($0) }
         sharedReadBlocks = Self.double(plan["Shared Read Blocks"]).map { Int($0) }
