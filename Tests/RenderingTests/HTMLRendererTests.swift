@@ -161,6 +161,34 @@ struct HTMLRendererTests {
         #expect(!page.contains("<td class=\"text prose\" title="))
     }
 
+    @Test("writes a row's cells from Swift exactly as the cells[] template section would")
+    func rowMarkupMatchesTheCellsTemplate() throws {
+        // The bundled table.mustache writes {{{html}}}; a copy that writes the cells one by one
+        // from their documented keys must give the same page, byte for byte.
+        let bundled = try String(contentsOf: HTMLTestSupport.bundledTemplates.appendingPathComponent("table.mustache"), encoding: .utf8)
+        let cells =
+            #"{{#cells}}<td class="{{class}}"{{#isLong}} title="{{text}}"{{/isLong}}{{#note}} title="{{reason}}"{{/note}}>"#
+            + #"{{#isLong}}<span class="clamp">{{text}}</span>{{/isLong}}{{^isLong}}{{text}}{{/isLong}}"#
+            + #"{{#note}}<sup class="note-mark">{{mark}}</sup>{{/note}}{{#detail}}<span class="ci">{{.}}</span>{{/detail}}</td>{{/cells}}"#
+        #expect(bundled.contains("<tr>{{{html}}}</tr>"))
+        let folder = try HTMLTestSupport.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try HTMLTestSupport.write(bundled.replacingOccurrences(of: "{{{html}}}", with: cells), to: folder, as: "table.mustache")
+        var document = HTMLSampleDocument.document
+        let awkward = ReportTable(
+            name: "awkward", title: "Awkward text",
+            columns: [ReportColumn("a", "A", .text), ReportColumn("b", "B", .text, display: .fullText), ReportColumn("n", "N", .decimal(places: 1))],
+            rows: [
+                [.text(#"<b>&"quoted" 'single'</b>"#), .text(String(repeating: "<&>\"' ", count: 12)), .undefined("no <rows> & \"nothing\" to divide by")],
+                [.text(String(repeating: "é<ü>&🚀 ", count: 10)), .text(""), .number(1.5)],
+            ])
+        document.sections[0].tables.append(awkward)
+        let fromSwift = try HTMLTestSupport.renderer().render(document)
+        let fromTemplate = try HTMLTestSupport.renderer(override: folder).render(document)
+        #expect(fromSwift == fromTemplate)
+        #expect(fromSwift.contains("&lt;b&gt;&amp;&quot;quoted&quot; &#39;single&#39;&lt;/b&gt;"))
+    }
+
     @Test("says which chart column is missing")
     func invalidChart() throws {
         var document = HTMLSampleDocument.document

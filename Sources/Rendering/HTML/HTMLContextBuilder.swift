@@ -146,17 +146,18 @@ struct HTMLContextBuilder {
         // Each distinct reason a shown value is undefined gets a number, in reading order.
         var notes: [String] = []
         let rowContexts: [[String: Any]] = rows.map { row in
-            [
-                "cells": shown.map { index -> [String: Any] in
-                    var context = cell(row: row, index: index, table: table, muted: muted)
-                    if let reason = row[index].undefinedReason {
-                        if !notes.contains(reason) { notes.append(reason) }
-                        context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
-                        context["plain"] = false
-                    }
-                    return context
+            var markup = ""
+            let cells = shown.map { index -> [String: Any] in
+                var context = cell(row: row, index: index, table: table, muted: muted)
+                if let reason = row[index].undefinedReason {
+                    if !notes.contains(reason) { notes.append(reason) }
+                    context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
+                    context["plain"] = false
                 }
-            ]
+                HTMLCellMarkup.append(context, to: &markup)
+                return context
+            }
+            return ["cells": cells, "html": markup]
         }
         return [
             "id": uniqueID("table-" + Self.slug(table.name)),
