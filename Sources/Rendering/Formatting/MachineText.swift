@@ -12,6 +12,15 @@ public enum MachineText {
     public static func number(_ value: Double) -> String? {
         guard value.isFinite else { return nil }
         if value == 0 { return "0" }
+        // Between 1e-4 and 2^53 Swift writes the shortest digits positionally already
+        // ("1234.5", "0.0125", "3.0"): only an integral value's ".0" goes.
+        let magnitude = value.magnitude
+        if magnitude >= 1e-4 && magnitude < 9_007_199_254_740_992 {
+            let text = value.description
+            if !text.utf8.contains(UInt8(ascii: "e")) {
+                return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+            }
+        }
         // Swift's `description` is the shortest round-trip digit string (Steele–White/Grisu
         // style); only its layout changes here, never its digits.
         var text = Substring(value.magnitude.description)

@@ -210,7 +210,7 @@ public struct DisplayFormatter: Sendable {
     /// A number with thousands separators, a fixed number of decimals and a typographic minus.
     public func grouped(_ value: Double, places: Int, showsSign: Bool = false) -> String {
         guard value.isFinite else { return "n/a" }
-        var text = String(format: "%.*f", max(0, places), value)
+        var text = Self.fixed(value, places: max(0, places))
         var isNegative = false
         if text.hasPrefix("-") {
             text.removeFirst()
@@ -229,6 +229,17 @@ public struct DisplayFormatter: Sendable {
         let isZero = !text.contains { $0 != "0" && $0 != "." }
         let signText = isNegative ? Self.minus : (showsSign && !isZero ? "+" : "")
         return signText + Self.group(String(integerPart)) + fractionPart
+    }
+
+    /// `value` with `places` decimals as C's `%.*f` writes it (correctly rounded, no
+    /// grouping), through `vsnprintf` on the stack: what `String(format:)` gives, without
+    /// Foundation's format parsing per call.
+    static func fixed(_ value: Double, places: Int) -> String {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 80) { buffer in
+            let written = withVaList([Int32(places), value]) { vsnprintf(buffer.baseAddress!, buffer.count, "%.*f", $0) }
+            guard written >= 0, Int(written) < buffer.count else { return String(format: "%.*f", places, value) }
+            return String(decoding: UnsafeRawBufferPointer(start: buffer.baseAddress!, count: Int(written)), as: UTF8.self)
+        }
     }
 
     /// Inserts a comma every three digits from the right: `1234567` → `1,234,567`.
