@@ -6,7 +6,10 @@ import Logging
 ///
 /// Every value travels as a `$n` parameter (`PQexecParams`); statements carry a name that
 /// errors and logs use instead of their SQL. Session settings: `DateStyle=ISO`, the report's
-/// `TimeZone`, `statement_timeout` when given, `application_name=growth-report`.
+/// `TimeZone`, `statement_timeout` when given, `application_name=growth-report`, and `jit`
+/// off: the reports' statements aggregate 10⁵–10⁶ rows, where compiling them with LLVM costs
+/// more than it saves (0.3–0.6 s for the A/B counts, more as cost estimates grow with
+/// history; benchmarks/results/reports-large.md has the figures).
 public final class PostgresConnection {
     let handle: OpaquePointer
     let masker: SecretMasker
@@ -72,7 +75,7 @@ public final class PostgresConnection {
         var sql =
             "SELECT set_config('DateStyle', 'ISO, MDY', false), set_config('IntervalStyle', 'postgres', false), "
             + "set_config('extra_float_digits', '3', false), set_config('client_min_messages', 'warning', false), "
-            + "set_config('TimeZone', $1, false)"
+            + "set_config('TimeZone', $1, false), set_config('jit', 'off', false)"
         // A run stopped by a signal (or killed) ends its query within seconds: the server checks
         // that the client is still there instead of finishing a statement nobody will read.
         if serverVersion >= 140000 { sql += ", set_config('client_connection_check_interval', '5s', false)" }

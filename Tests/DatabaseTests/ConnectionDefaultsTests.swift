@@ -14,6 +14,13 @@ import Testing
         #expect(connection.option("application_name") == "growth-report")
     }
 
+    @Test func theSessionRunsWithoutJIT() throws {
+        // LLVM compilation costs the reports' statements more than it saves (see PostgresConnection).
+        let (connection, _) = try TestDatabase.connect("defaults_jit")
+        let row = try #require(try connection.query(Statement("jit", "SELECT current_setting('jit') AS jit")).first)
+        #expect(try row.string("jit") == "off")
+    }
+
     @Test func theConnectionStringsOwnValuesWin() throws {
         let conninfo = try TestDatabase.create("defaults_own")
         let connection = try PostgresConnection(

@@ -16,8 +16,11 @@ import Testing
     static let period = ReportPeriod.week(year: 2026, week: 47, timeZone: utc)!
     static let largeTables: Set<String> = ["viral_metrics", "ab_test_assignments", "conversion_events"]
 
-    /// The doctor's readout of every report's statements on a database seeded with `weeks` of history.
-    static func plans(weeks: Int) throws -> [StatementPlan] {
+    /// The doctor's readout of every report's statements on a database seeded with `weeks` of
+    /// history; then the same with random reads priced ten times higher (`random_page_cost =
+    /// 40`): what a planner sees when the rows wanted are a large share of the table, or on
+    /// storage where random reads are slow. An index plan must not hinge on that price.
+    static func plans(weeks: Int) throws -> (plans: [StatementPlan], costlyRandomReads: [StatementPlan]) {
         let (connection, _) = try TestDatabase.migrated("history_\(weeks)")
         let plan = SeedPlan(scale: .small, seed: 42, lastDay: period.last.daysSinceEpoch, weeks: weeks)
         _ = try SeedLoader(plan: plan, mode: .emptyOnly).load(into: connection)
@@ -29,11 +32,15 @@ import Testing
             ExecSummaryReport(period: period, asOf: asOf),
         ]
         let doctor = DoctorReport(period: period, explaining: reports)
-        return try doctor.readout(of: doctor.reports, on: connection).statements
+        let plans = try doctor.readout(of: doctor.reports, on: connection).statements
+        try connection.execute(Statement("costly_random_reads", "SET random_page_cost = 40"))
+        defer { _ = try? connection.execute(Statement("reset_random_page_cost", "RESET random_page_cost")) }
+        return (plans, try doctor.readout(of: doctor.reports, on: connection).statements)
     }
 
-    static let short = Result { try plans(weeks: 52) }
-    static let long = Result { try plans(weeks: 104) }
+    static let short = Result { try plans(weeks: 52).plans }
+    static let longHistory = Result { try plans(weeks: 104) }
+    static let long = Result { try longHistory.get().plans }
 
     /// Rows each statement's plan expects to read from each large table.
     static func rowsRead(_ plans: [StatementPlan]) -> [String: [String: Double]] {
@@ -53,6 +60,17 @@ import Testing
             #expect(sequential.isEmpty, "\(plan.report)/\(plan.name) reads \(sequential.map(\.relation)) by sequential scan: \(plan.verdict)")
             #expect(plan.analysis?.wholeHistoryReads.isEmpty ?? true, "\(plan.report)/\(plan.name): \(plan.verdict)")
         }
+    }
+
+    @Test func theRunningTestsAreReadThroughTheirIndexHoweverRandomReadsArePriced() throws {
+        // With the running tests' names as an array (test_name = ANY (…)) the planner switched
+        // to a sequential scan of the whole table at random_page_cost 10 on a large seed.
+        let plans = try Self.longHistory.get().costlyRandomReads
+        let counts = try #require(plans.first { $0.name == "ab_test_counts" })
+        let scans = (counts.analysis?.scans ?? []).filter { ($0.partitionOf ?? $0.relation) == "ab_test_assignments" }
+        #expect(!scans.isEmpty, "\(counts.verdict)")
+        #expect(!scans.contains { $0.isSequential }, "\(counts.verdict)")
+        #expect(counts.analysis?.indexesUsed.contains("ab_test_assignments_test_created_idx") == true, "\(counts.verdict)")
     }
 
     @Test func theRowsAStatementReadsDoNotGrowWithHistory() throws {

@@ -136,6 +136,12 @@ enum ABTestSQL {
     static let firstDay = "'0001-01-01 00:00:00+00'::timestamptz"
 
     /// The tests in scope and their rows before the end; shared by both statements.
+    ///
+    /// Each test's rows are read through `(test_name, created_at)` one test at a time (a
+    /// lateral subquery kept apart by `OFFSET 0`). With `test_name = ANY (array of the running
+    /// tests)` the planner cannot see which tests those are: where the running tests hold a
+    /// large share of the table it scanned the whole table instead (measured: 104 weeks of
+    /// history, 8 M rows, 1.2 M of them the running tests'), and that cost grows with history.
     private static func scope(start: Date, end: Date, test: String?) -> SQL {
         let active: SQL =
             if let test {
@@ -148,9 +154,13 @@ enum ABTestSQL {
               \(active)
             ),
             scoped AS MATERIALIZED (
-              SELECT a.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
-              FROM ab_test_assignments a
-              WHERE a.test_name = ANY (ARRAY(SELECT test_name FROM active)) AND a.created_at < \(end) AND a.created_at >= \(raw: firstDay)
+              SELECT t.test_name, a.user_email, a.variant, a.conversion_event, a.converted_at, a.created_at
+              FROM active t CROSS JOIN LATERAL (
+                SELECT x.user_email, x.variant, x.conversion_event, x.converted_at, x.created_at
+                FROM ab_test_assignments x
+                WHERE x.test_name = t.test_name AND x.created_at < \(end) AND x.created_at >= \(raw: firstDay)
+                OFFSET 0
+              ) a
             )
             """
     }
