@@ -21,6 +21,11 @@ public enum MachineText {
                 return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
             }
         }
+        return laidOut(value)
+    }
+
+    /// The layout of `number` for any finite nonzero value, from the digits of `description`.
+    static func laidOut(_ value: Double) -> String {
         // Swift's `description` is the shortest round-trip digit string (Steele–White/Grisu
         // style); only its layout changes here, never its digits.
         var text = Substring(value.magnitude.description)
