@@ -6,7 +6,7 @@
 # (`db seed --weeks 104`: as many rows per day, most of its tests ended long before the week),
 # to show that a one-week report does not slow down as history grows.
 #
-#   benchmarks/reports.sh            (writes benchmarks/results/reports-large.md; about 25 minutes)
+#   benchmarks/reports.sh            (writes benchmarks/results/reports-large.md; about 40 minutes)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
