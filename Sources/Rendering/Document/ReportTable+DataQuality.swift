@@ -5,7 +5,7 @@ extension ReportTable {
         ReportTable(
             name: name, title: title, rows: checks,
             columns: [
-                TableColumn("check", "Check", .text) { .text($0.0) },
+                TableColumn("check", "Check", .text, display: .fullText) { .text($0.0) },
                 TableColumn("rows", "Rows", .integer) { .integer($0.1) },
             ], sheetTitle: "Data quality")
     }

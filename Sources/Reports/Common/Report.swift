@@ -28,6 +28,9 @@ public protocol Report {
     /// The options that shaped the numbers, for the reproducibility record.
     var recordedOptions: [Reproducibility.Setting] { get }
 
+    /// Whether the run's currency belongs in its record (not for a report without amounts).
+    static var recordsCurrency: Bool { get }
+
     /// Reads the model, in read-only snapshots on `reading.connection`; the models of other
     /// reports come from `reading.model(of:)`, so a run never reads one twice.
     func read(using reading: ReportReading) throws -> Model
@@ -38,6 +41,7 @@ public protocol Report {
 
 extension Report {
     public var readoutEnd: Date { period.end }
+    public static var recordsCurrency: Bool { true }
 }
 
 /// An error that may mean the period holds nothing for the report (no A/B test ran in it): a

@@ -110,6 +110,9 @@ public struct DoctorReport: Report, Sendable {
         DoctorDocument.make(model, context: context)
     }
 
+    /// Plans and tables hold no amounts.
+    public static var recordsCurrency: Bool { false }
+
     /// The options that shaped the readout, for the reproducibility record.
     public var recordedOptions: [Reproducibility.Setting] {
         [

@@ -56,7 +56,8 @@ public struct RunConfiguration: Sendable {
             period: report.period, asOf: asOf, readoutEnd: report.readoutEnd,
             reproducibility: ReportContext.reproducibility(
                 period: report.period, asOf: asOf, generatedAt: generatedAt, toolVersion: toolVersion,
-                options: report.recordedOptions + [.init("currency", currency.code)], statements: statements),
+                options: report.recordedOptions + (R.recordsCurrency ? [.init("currency", currency.code)] : []),
+                statements: statements),
             currency: currency)
     }
 }
