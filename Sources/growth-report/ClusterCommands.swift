@@ -61,7 +61,7 @@ struct StatusCommand: ParsableCommand {
             Console.output("not created: `growth-report demo` or `growth-report db start` creates it in \(ProjectPaths.clusterDirectory.path)")
             throw ExitCode(3)
         case .stopped:
-            Console.output("stopped: `growth-report db start` starts it")
+            Console.output("stopped: growth-report db start starts it")
             throw ExitCode(3)
         case .running(let endpoint):
             Console.output("running: \(endpoint.url(database: PrivateClusterDatabase.name))")

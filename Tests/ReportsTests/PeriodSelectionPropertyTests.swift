@@ -76,7 +76,7 @@ struct PeriodSelectionPropertyTests {
             } catch let error as PeriodError {
                 weeks.append((year, week, false))
                 #expect(week == 53, "\(text): \(error)")
-                #expect(error.description == "--week '\(text)' is not an ISO week like 2026-W47.")
+                #expect(error.description == "--week '\(text)': \(year) has ISO weeks 1 to 52.")
             }
         }
         #expect(weeks[0].exists && weeks[1].exists && !weeks[2].exists && weeks[3].exists && weeks[4].exists && !weeks[5].exists)

@@ -46,10 +46,12 @@ public struct PeriodSelection: Sendable {
     static func parseWeek(_ text: String, _ zone: TimeZone) throws -> ReportPeriod {
         let parts = text.uppercased().split(separator: "-W", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, (1...2).contains(parts[1].count), parts.allSatisfy(isDigits),
-            let year = Int(parts[0]), year >= 1, let week = Int(parts[1]),
-            let period = ReportPeriod.week(year: year, week: week, timeZone: zone)
+            let year = Int(parts[0]), year >= 1, let week = Int(parts[1])
         else {
             throw PeriodError("--week '\(text)' is not an ISO week like 2026-W47.")
+        }
+        guard let period = ReportPeriod.week(year: year, week: week, timeZone: zone) else {
+            throw PeriodError("--week '\(text)': \(year) has ISO weeks 1 to \(ReportPeriod.weeksInISOYear(year)).")
         }
         return period
     }
