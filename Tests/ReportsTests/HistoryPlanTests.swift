@@ -31,7 +31,13 @@ import Testing
             ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(), isLive: false, asOf: asOf),
             ExecSummaryReport(period: period, asOf: asOf),
         ]
-        let doctor = DoctorReport(period: period, explaining: reports)
+        // `metrics refresh` from cron every minute: its counts must read index ranges too.
+        let refresh = RealTimeMetricsRefresh(asOf: asOf, timeZone: utc)
+        let doctor = DoctorReport(
+            period: period,
+            reports: DoctorReport(period: period, explaining: reports).reports + [
+                .init(report: "metrics-refresh", statements: [Statement("real_time_metrics_figures", refresh.figures)])
+            ])
         let plans = try doctor.readout(of: doctor.reports, on: connection).statements
         try connection.execute(Statement("costly_random_reads", "SET random_page_cost = 40"))
         defer { _ = try? connection.execute(Statement("reset_random_page_cost", "RESET random_page_cost")) }
@@ -71,6 +77,13 @@ import Testing
         #expect(!scans.isEmpty, "\(counts.verdict)")
         #expect(!scans.contains { $0.isSequential }, "\(counts.verdict)")
         #expect(counts.analysis?.indexesUsed.contains("ab_test_assignments_test_created_idx") == true, "\(counts.verdict)")
+    }
+
+    @Test func theMetricsRefreshReadsIndexRangesOnly() throws {
+        let plan = try #require(try Self.long.get().first { $0.report == "metrics-refresh" })
+        let scans = plan.analysis?.scans ?? []
+        #expect(Set(scans.map { $0.partitionOf ?? $0.relation }) == ["conversion_events", "viral_metrics", "partnership_analytics"])
+        #expect(scans.allSatisfy { !$0.isSequential && !$0.readsWholeTable }, "\(plan.verdict)")
     }
 
     @Test func theRowsAStatementReadsDoNotGrowWithHistory() throws {
