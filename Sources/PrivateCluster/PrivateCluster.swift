@@ -90,7 +90,11 @@ public struct PrivateCluster: Sendable {
             try chosen.prepare(for: user)
             let port = try choosePort(requested: options.port, recorded: record?.port, layout: chosen)
             if !isCluster(chosen.dataDirectory) {
-                try initialize(chosen, server: server, runner: runner, options: options)
+                if let primary = options.replicaOf {
+                    try copyPrimary(primary, into: chosen, server: server, runner: runner)
+                } else {
+                    try initialize(chosen, server: server, runner: runner, options: options)
+                }
             }
             try writeSettings(chosen, port: port, options: options, user: user)
             let endpoint = try launch(chosen, port: port, server: server, runner: runner, options: options)

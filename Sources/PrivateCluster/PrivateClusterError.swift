@@ -7,7 +7,7 @@ import Foundation
 public struct ClusterError: Error, Sendable, Equatable {
     public enum Code: Sendable, Equatable {
         case serverNotInstalled, directoryNotWritable, portInUse, invalidPort, noUnprivilegedUser
-        case runningOnOtherPort, initdbFailed, startFailed, stopFailed
+        case runningOnOtherPort, initdbFailed, baseBackupFailed, startFailed, stopFailed
     }
 
     public var code: Code
@@ -56,6 +56,8 @@ public struct ClusterError: Error, Sendable, Equatable {
                 + "stop it with 'growth-report db stop' before choosing another port."
         case .initdbFailed:
             return "initdb could not create the cluster in \(path ?? "?")\(tail)"
+        case .baseBackupFailed:
+            return "pg_basebackup could not copy the primary into \(path ?? "?")\(tail)"
         case .startFailed:
             return "PostgreSQL did not start\(tail)" + (path.map { " (log: \($0))" } ?? "")
         case .stopFailed:

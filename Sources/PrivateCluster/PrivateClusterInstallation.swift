@@ -8,6 +8,7 @@ struct ServerInstallation: Sendable, Equatable {
 
     var initdb: String { binDirectory + "/initdb" }
     var pgCtl: String { binDirectory + "/pg_ctl" }
+    var pgBasebackup: String { binDirectory + "/pg_basebackup" }
     var majorVersion: String { String(version.split(separator: ".").first ?? "") }
 
     /// Finds the server programs, in this order: `GROWTH_REPORT_PG_BINDIR`, the directory a

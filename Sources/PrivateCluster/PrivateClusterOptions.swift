@@ -21,15 +21,20 @@ public struct ClusterOptions: Sendable, Equatable {
     public var settings: [String: String]
     /// How long to wait for the server to accept connections, in seconds.
     public var startTimeout: Int
+    /// A streaming replica of this primary instead of a fresh cluster: created by
+    /// `pg_basebackup -R` from the primary's socket (its `local replication` trust), then
+    /// started as a hot standby.
+    public var replicaOf: ClusterEndpoint?
 
     public init(
         port: Int? = nil, durability: Durability? = nil, settings: [String: String] = [:],
-        startTimeout: Int = 60
+        startTimeout: Int = 60, replicaOf: ClusterEndpoint? = nil
     ) {
         self.port = port
         self.durability = durability ?? Self.durabilityFromEnvironment()
         self.settings = settings
         self.startTimeout = startTimeout
+        self.replicaOf = replicaOf
     }
 
     /// `.fastUnsafe` when `GROWTH_REPORT_PG_FAST` asks for it, else `.safe`.

@@ -114,6 +114,23 @@ extension PrivateCluster {
         }
     }
 
+    /// `pg_basebackup -R`: the primary's files, streamed WAL, and `standby.signal` with
+    /// `primary_conninfo` (its socket), so the server starts as a hot standby of it.
+    func copyPrimary(_ primary: ClusterEndpoint, into layout: ClusterLayout, server: ServerInstallation, runner: CommandRunner) throws {
+        try emptyDirectory(layout.dataDirectory)
+        logger.debug("Running pg_basebackup", metadata: ["data": "\(layout.dataDirectory)", "primary port": "\(primary.port)"])
+        let result = try runner.runAsServer(
+            server.pgBasebackup,
+            [
+                "-D", layout.dataDirectory, "-h", primary.socketDirectory, "-p", String(primary.port), "-U", primary.user,
+                "-R", "-X", "stream", "-c", "fast", "--no-sync",
+            ])
+        guard result.succeeded else {
+            try? emptyDirectory(layout.dataDirectory)
+            throw ClusterError(.baseBackupFailed, path: layout.dataDirectory, detail: result.tail())
+        }
+    }
+
     private func emptyDirectory(_ path: String) throws {
         let files = FileManager.default
         do {
