@@ -15,8 +15,20 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(
         name: .customLong("replica-url"),
-        help: ArgumentHelp("A streaming replica that reports read from instead (URL or conninfo).", valueName: "url"))
+        help: ArgumentHelp(
+            "A streaming replica that reports read from instead (URL or conninfo; default GROWTH_REPORT_REPLICA_URL). db commands and metrics refresh always use the primary.",
+            valueName: "url"))
     var replicaURL: String?
+
+    @Option(
+        name: .customLong("max-replica-lag"),
+        help: ArgumentHelp(
+            "Reading a replica whose last replayed transaction is older than this (and which has not replayed all it received) puts a warning in every report, e.g. 30s or 5m.",
+            valueName: "duration"))
+    var maxReplicaLag = DurationOption("5m")!
+
+    @Flag(help: "With a replica past --max-replica-lag, write nothing and exit 75 instead of warning.")
+    var strict = false
 
     @Option(
         name: .customLong("statement-timeout"),
@@ -49,7 +61,7 @@ struct ConnectionOptions: ParsableArguments {
         timeZone: String = "UTC", readsReplica: Bool = false
     ) throws -> ConnectionSettings {
         var connectionString =
-            (readsReplica ? replicaURL : nil) ?? databaseURL
+            (readsReplica ? replica(environment) : nil) ?? databaseURL
             ?? environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
         if connectionString == nil, !Self.libpqEnvironmentConfigured(environment),
             case .running(let endpoint)? = try? PrivateCluster(directory: ProjectPaths.clusterDirectory).status()
@@ -61,12 +73,19 @@ struct ConnectionOptions: ParsableArguments {
             statementTimeoutMilliseconds: statementTimeout?.milliseconds,
             timeZone: timeZone)
         // Mask the passwords of every URL given, not only of the one used.
-        let others = [databaseURL, replicaURL, environment["DATABASE_URL"]].compactMap { $0 }
+        let others = [databaseURL, replica(environment), environment["DATABASE_URL"]].compactMap { $0 }
             .flatMap { ConnectionSettings(connectionString: $0).secrets() }
         Console.masker = settings.masker().adding(others)
         try settings.validate()
         return settings
     }
+
+    /// The replica reports read: `--replica-url`, else `GROWTH_REPORT_REPLICA_URL` when set.
+    func replica(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        replicaURL ?? environment[Self.replicaVariable].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static let replicaVariable = "GROWTH_REPORT_REPLICA_URL"
 
     /// Applies --quiet and --verbose to output and logging.
     func bootstrap() { verbosity.apply() }

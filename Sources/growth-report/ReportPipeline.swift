@@ -33,12 +33,17 @@ struct ReportPipeline {
     @discardableResult
     func run(_ reports: [any Report], on connection: PostgresConnection? = nil) throws -> Outcome {
         let database = try connection ?? connect()
+        let replica = configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration) : nil
         let reading = ReportReading(connection: database)
         var documents: [ReportDocument] = []
         for report in reports {
-            if let document = try document(of: report, reading: reading) { documents.append(document) }
+            if var document = try document(of: report, reading: reading) {
+                if let warning = replica?.callout { document.callouts.insert(warning, at: 0) }
+                documents.append(document)
+            }
         }
-        let paths = try ReportFiles(configuration).write(documents, runOptions: Self.runOptions(database: database), mail: mail)
+        let runOptions = Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
+        let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)
     }

@@ -18,6 +18,9 @@ extension RunConfiguration {
             period: reportPeriod, asOf: clock, formats: formats ?? output.formats(), output: output,
             connection: connection.settings(timeZone: reportPeriod.timeZone.identifier, readsReplica: true),
             measuresServerTime: connection.measureServerTime)
+        readsReplica = connection.replica() != nil
+        maxReplicaLag = .milliseconds(connection.maxReplicaLag.milliseconds)
+        failsOnReplicaLag = connection.strict
     }
 
     /// A run for a period resolved elsewhere (`demo`) with these settings.

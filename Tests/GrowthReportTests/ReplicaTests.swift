@@ -53,6 +53,62 @@ import Testing
         #expect(csv.contains("Replica Check Partner"), "\(csv.prefix(400))")
     }
 
+    @Test func aReplicaPastMaxReplicaLagWarnsInEveryReportOrWithStrictStops() throws {
+        let primary = try DoctorCommandTests.seeded("replica_lag")
+        let replica = try TestReplica.caughtUp(with: primary)
+        let output = try CommandRunner.temporaryDirectory("replica-lag")
+        defer { try? FileManager.default.removeItem(at: output) }
+        func run(_ name: String, _ extra: [String]) throws -> (CommandRunner.Result, URL) {
+            let folder = output.appendingPathComponent(name)
+            let result = try CommandRunner.run(
+                ["weekly"] + DoctorCommandTests.period + [
+                    "--quiet", "--format", "html,csv", "--output", folder.path, "--database-url", primary, "--replica-url", replica,
+                ] + extra)
+            return (result, folder.appendingPathComponent("2026-W47"))
+        }
+
+        // Caught up: recorded, no warning.
+        let (current, currentFolder) = try run("current", ["--max-replica-lag", "1s"])
+        #expect(current.status == 0, "\(current.stderr)")
+        #expect(current.stderr.isEmpty, "\(current.stderr)")
+        let recorded = try Self.manifestOption(currentFolder, "replica")
+        #expect(recorded.hasPrefix("read from the replica (--replica-url): ") && recorded.contains("it has replayed all it received"), "\(recorded)")
+
+        // Replay paused, a write on the primary, two seconds: behind by more than 1 s.
+        let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: replica))
+        try admin.execute(Statement("pause", "SELECT pg_wal_replay_pause()"))
+        defer { _ = try? admin.execute(Statement("resume", "SELECT pg_wal_replay_resume()")) }
+        try DataAttack.connect(primary).executeScript(
+            named: "write", "INSERT INTO conversion_events (user_email, event_type, revenue, occurred_at) VALUES ('late@x', 'signup', 0, now())")
+        Thread.sleep(forTimeInterval: 2)
+
+        let (strict, strictFolder) = try run("strict", ["--max-replica-lag", "1s", "--strict"])
+        #expect(strict.status == 75, "\(strict.stderr)")
+        DataAttack.expectOneErrorLine(strict, "--strict")
+        #expect(strict.stderr.contains("The replica is behind: its last replayed transaction committed"), "\(strict.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: strictFolder.path))
+
+        let (warned, warnedFolder) = try run("warned", ["--max-replica-lag", "1s"])
+        #expect(warned.status == 0, "\(warned.stderr)")
+        #expect(warned.errorLines == [warned.errorLines.first { $0.contains("warning: the replica is behind") } ?? "none"], "\(warned.stderr)")
+        for report in ["partner-roi", "viral", "attribution", "ab-test", "exec-summary"] {
+            let html = try String(contentsOf: warnedFolder.appendingPathComponent("\(report).html"), encoding: .utf8)
+            #expect(html.contains("Read from a replica that is behind"), "\(report)")
+        }
+        #expect(try Self.manifestOption(warnedFolder, "replica").contains("it has not replayed all it received"))
+
+        // The default allows 5 minutes: no warning.
+        let (lenient, _) = try run("lenient", [])
+        #expect(lenient.status == 0 && lenient.stderr.isEmpty, "\(lenient.stderr)")
+    }
+
+    static func manifestOption(_ folder: URL, _ name: String) throws -> String {
+        let data = try Data(contentsOf: folder.appendingPathComponent("manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let options = try #require(manifest["options"] as? [[String: String]])
+        return try #require(options.first { $0["name"] == name }?["value"])
+    }
+
     @Test func dbCommandsThatWriteUseThePrimary() throws {
         let primary = try TestDatabase.create("replica_migrate")
         let replica = try TestReplica.caughtUp(with: primary)

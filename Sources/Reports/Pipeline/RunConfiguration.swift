@@ -27,6 +27,12 @@ public struct RunConfiguration: Sendable {
     public var connection: ConnectionSettings
     /// Benchmarks: each query also under EXPLAIN ANALYZE, PostgreSQL's own time printed.
     public var measuresServerTime: Bool
+    /// `connection` is a replica (`--replica-url`): its lag is checked and recorded.
+    public var readsReplica = false
+    /// Past this lag (and not caught up) a replica's reports carry a warning…
+    public var maxReplicaLag: Duration = .seconds(300)
+    /// …or, with `--strict`, the run stops (exit 75) and writes nothing.
+    public var failsOnReplicaLag = false
 
     public init(
         period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,
