@@ -30,6 +30,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(help: "With a replica past --max-replica-lag, write nothing and exit 75 instead of warning.")
     var strict = false
 
+    @Flag(name: .customLong("replica-fallback"), help: "When the replica cannot be reached, read from the primary instead (and say so).")
+    var replicaFallback = false
+
     @Option(
         name: .customLong("statement-timeout"),
         help: ArgumentHelp("Cancel any statement running longer than this, e.g. 60s or 5m.", valueName: "duration"))

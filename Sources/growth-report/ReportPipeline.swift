@@ -32,8 +32,9 @@ struct ReportPipeline {
     ///   from writing the files); nothing of the output folder changes then.
     @discardableResult
     func run(_ reports: [any Report], on connection: PostgresConnection? = nil) throws -> Outcome {
-        let database = try connection ?? connect()
-        let replica = configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration) : nil
+        let (database, unreachableReplica) = try connection.map { ($0, nil) } ?? connectFallingBack()
+        let replica =
+            configuration.readsReplica && unreachableReplica == nil ? try ReplicaLag.check(database, configuration: configuration) : nil
         let reading = ReportReading(connection: database)
         var documents: [ReportDocument] = []
         for report in reports {
@@ -42,7 +43,9 @@ struct ReportPipeline {
                 documents.append(document)
             }
         }
-        let runOptions = Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
+        let runOptions =
+            Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
+            + (unreachableReplica.map { [.init("replica", "unreachable (\($0)): read from the primary (--replica-fallback)")] } ?? [])
         let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)
@@ -50,9 +53,27 @@ struct ReportPipeline {
 
     /// Connects to where the reports read, with the session settings of the run.
     func connect() throws -> PostgresConnection {
-        let connection = try PostgresConnection(settings: configuration.connection, logger: Logger(label: "growth-report.database"))
+        try connect(configuration.connection)
+    }
+
+    private func connect(_ settings: ConnectionSettings) throws -> PostgresConnection {
+        let connection = try PostgresConnection(settings: settings, logger: Logger(label: "growth-report.database"))
         connection.measuresServerTime = configuration.measuresServerTime
         return connection
+    }
+
+    /// The replica, or with `--replica-fallback` the primary when the replica cannot be
+    /// reached: then also why, for the record and a line on stderr.
+    private func connectFallingBack() throws -> (PostgresConnection, String?) {
+        do {
+            return (try connect(), nil)
+        } catch let error as DatabaseError
+            where [.connectionFailed, .connectionLost, .authenticationFailed, .databaseMissing].contains(error.code)
+        {
+            guard let primary = configuration.fallbackConnection else { throw error }
+            Console.error("warning: the replica could not be reached (\(error.message)); reading from the primary (--replica-fallback).")
+            return (try connect(primary), error.message)
+        }
     }
 
     private func document<R: Report>(of report: R, reading: ReportReading) throws -> ReportDocument? {

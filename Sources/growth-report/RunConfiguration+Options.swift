@@ -21,6 +21,9 @@ extension RunConfiguration {
         readsReplica = connection.replica() != nil
         maxReplicaLag = .milliseconds(connection.maxReplicaLag.milliseconds)
         failsOnReplicaLag = connection.strict
+        if readsReplica && connection.replicaFallback {
+            fallbackConnection = try connection.settings(timeZone: reportPeriod.timeZone.identifier, readsReplica: false)
+        }
     }
 
     /// A run for a period resolved elsewhere (`demo`) with these settings.

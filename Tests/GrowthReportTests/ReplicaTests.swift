@@ -109,6 +109,37 @@ import Testing
         return try #require(options.first { $0["name"] == name }?["value"])
     }
 
+    @Test func anUnreachableReplicaIsAnErrorUnlessFallingBackIsAllowed() throws {
+        let primary = try DoctorCommandTests.seeded("replica_gone")
+        let gone = "host=/nonexistent/replica-socket port=5432 dbname=growth user=postgres"
+        let output = try CommandRunner.temporaryDirectory("replica-gone")
+        defer { try? FileManager.default.removeItem(at: output) }
+        let arguments =
+            ["partner-roi"] + DoctorCommandTests.period + [
+                "--quiet", "--format", "csv", "--output", output.path, "--database-url", primary, "--replica-url", gone,
+            ]
+        let refused = try CommandRunner.run(arguments)
+        #expect(refused.status == 69, "\(refused.stderr)")
+        DataAttack.expectOneErrorLine(refused, "unreachable replica")
+        #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("2026-W47").path))
+
+        let fellBack = try CommandRunner.run(arguments + ["--replica-fallback"])
+        #expect(fellBack.status == 0, "\(fellBack.stderr)")
+        #expect(fellBack.errorLines.count == 1 && fellBack.errorLines[0].contains("reading from the primary (--replica-fallback)"), "\(fellBack.stderr)")
+        let recorded = try Self.manifestOption(output.appendingPathComponent("2026-W47"), "replica")
+        #expect(recorded.hasPrefix("unreachable (") && recorded.hasSuffix("read from the primary (--replica-fallback)"), "\(recorded)")
+        // A reachable replica is read even with the flag.
+        let replica = try TestReplica.caughtUp(with: primary)
+        let reachable = try CommandRunner.run(
+            ["partner-roi"] + DoctorCommandTests.period + [
+                "--quiet", "--format", "csv", "--output", output.appendingPathComponent("reachable").path,
+                "--database-url", primary, "--replica-url", replica, "--replica-fallback",
+            ])
+        #expect(reachable.status == 0 && reachable.stderr.isEmpty, "\(reachable.stderr)")
+        let database = try Self.manifestDatabase(output.appendingPathComponent("reachable/2026-W47"))
+        #expect(database.contains("@\(try TestReplica.cluster().socketDirectory):"), "\(database)")
+    }
+
     @Test func dbCommandsThatWriteUseThePrimary() throws {
         let primary = try TestDatabase.create("replica_migrate")
         let replica = try TestReplica.caughtUp(with: primary)

@@ -33,6 +33,8 @@ public struct RunConfiguration: Sendable {
     public var maxReplicaLag: Duration = .seconds(300)
     /// …or, with `--strict`, the run stops (exit 75) and writes nothing.
     public var failsOnReplicaLag = false
+    /// With `--replica-fallback`: the primary, read when the replica cannot be reached.
+    public var fallbackConnection: ConnectionSettings?
 
     public init(
         period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,
