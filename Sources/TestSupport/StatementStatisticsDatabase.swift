@@ -15,20 +15,8 @@ public enum StatementStatisticsDatabase {
     ]
 
     private static let endpoint: Result<ClusterEndpoint, Error> = Result {
-        _ = try TestDatabase.cluster()
-        let directory = TestDatabase.packageRoot.appendingPathComponent(".build/test-cluster-pg-stat-statements")
-        let cluster = PrivateCluster(directory: directory)
-        // A cluster left running by an earlier run keeps the settings it started with.
-        if case .running = try cluster.status() { try cluster.stop() }
-        let endpoint = try cluster.start(ClusterOptions(durability: .fastUnsafe, settings: settings))
-        clusterToStop = cluster
-        atexit {
-            try? StatementStatisticsDatabase.clusterToStop?.stop()
-        }
-        return endpoint
+        try AdditionalTestCluster.start("test-cluster-pg-stat-statements", options: ClusterOptions(durability: .fastUnsafe, settings: settings))
     }
-
-    nonisolated(unsafe) private static var clusterToStop: PrivateCluster?
 
     /// The running cluster.
     public static func cluster() throws -> ClusterEndpoint {

@@ -7,20 +7,9 @@ import PrivateCluster
 /// of an earlier run's primary may have lost the WAL it needs), stopped at exit.
 public enum TestReplica {
     private static let endpoint: Result<ClusterEndpoint, Error> = Result {
-        let primary = try TestDatabase.cluster()
-        let directory = TestDatabase.packageRoot.appendingPathComponent(".build/test-replica")
-        let cluster = PrivateCluster(directory: directory)
-        if case .running = try cluster.status() { try cluster.stop() }
-        try cluster.remove()
-        let endpoint = try cluster.start(ClusterOptions(durability: .fastUnsafe, replicaOf: primary))
-        clusterToStop = cluster
-        atexit {
-            try? TestReplica.clusterToStop?.stop()
-        }
-        return endpoint
+        try AdditionalTestCluster.start(
+            "test-replica", options: ClusterOptions(durability: .fastUnsafe, replicaOf: try TestDatabase.cluster()), fresh: true)
     }
-
-    nonisolated(unsafe) private static var clusterToStop: PrivateCluster?
 
     /// The running replica.
     public static func cluster() throws -> ClusterEndpoint {
