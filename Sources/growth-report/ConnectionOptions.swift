@@ -49,6 +49,9 @@ struct ConnectionOptions: ParsableArguments {
         for (name, value) in [("--database-url", databaseURL), ("--replica-url", replicaURL)] where value?.isEmpty == true {
             throw ValidationError("\(name) is empty; give a PostgreSQL URL or conninfo string, or leave the option out.")
         }
+        guard maxReplicaLag.milliseconds >= 0 else {
+            throw ValidationError("--max-replica-lag must be positive (0 allows none), e.g. 5m.")
+        }
         if let statementTimeout, statementTimeout.milliseconds < 0 {
             throw ValidationError("--statement-timeout must be positive (0 leaves the server's own), e.g. 60s.")
         }
