@@ -41,7 +41,7 @@ struct DoctorCommand: ParsableCommand {
         }
         if readout.isHealthy {
             let warnings = readout.warnings.count
-            let unchecked = readout.checks.filter { $0.status == .notChecked }.map { $0.title.lowercased() }
+            let unchecked = readout.notChecked
             let notChecked = unchecked.isEmpty ? "" : "; not checked: \(unchecked.joined(separator: ", ")) (the report says why)"
             Console.progress(
                 warnings == 0

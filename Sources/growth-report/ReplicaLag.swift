@@ -11,12 +11,18 @@ import Reports
 /// The lag is the server's clock minus the commit time of the last transaction it replayed
 /// (`pg_last_xact_replay_timestamp()`). A replica that streams and has replayed all it
 /// received is current whatever that age (the primary has been quiet), so it never warns.
+///
+/// With `--replica-fallback` and the replica out of reach, the run reads the primary: the record
+/// says why, and there is no lag to check.
 struct ReplicaLag {
     /// nil: the server given as the replica is not in recovery.
     var state: StandbyState?
     var limit: Duration
+    /// Why the replica was not read (`--replica-fallback`); nil when it was.
+    var fallbackReason: String?
 
-    static func check(_ connection: PostgresConnection, configuration: RunConfiguration) throws -> ReplicaLag {
+    static func check(_ connection: PostgresConnection, configuration: RunConfiguration, fallbackReason: String?) throws -> ReplicaLag {
+        if let fallbackReason { return ReplicaLag(state: nil, limit: configuration.maxReplicaLag, fallbackReason: fallbackReason) }
         let lag = ReplicaLag(state: try connection.standbyState(), limit: configuration.maxReplicaLag)
         if lag.isPastLimit && configuration.failsOnReplicaLag {
             throw CommandFailure(
@@ -28,7 +34,7 @@ struct ReplicaLag {
     }
 
     var isPastLimit: Bool {
-        guard let state, !state.isCaughtUp else { return false }
+        guard fallbackReason == nil, let state, !state.isCaughtUp else { return false }
         guard let seconds = state.lagSeconds else { return true }
         return seconds > limit.seconds
     }
@@ -44,7 +50,8 @@ struct ReplicaLag {
 
     /// The manifest's line.
     var setting: Reproducibility.Setting {
-        .init("replica", "read from the replica (--replica-url): \(summary); --max-replica-lag \(Self.text(limit.seconds))")
+        if let fallbackReason { return .init("replica", "unreachable (\(fallbackReason)): read from the primary (--replica-fallback)") }
+        return .init("replica", "read from the replica (--replica-url): \(summary); --max-replica-lag \(Self.text(limit.seconds))")
     }
 
     /// The warning at the top of each report, when past the limit.

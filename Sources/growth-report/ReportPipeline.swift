@@ -32,9 +32,9 @@ struct ReportPipeline {
     ///   from writing the files); nothing of the output folder changes then.
     @discardableResult
     func run(_ reports: [any Report], on connection: PostgresConnection? = nil) throws -> Outcome {
-        let (database, unreachableReplica) = try connection.map { ($0, nil) } ?? connectFallingBack()
+        let (database, fallbackReason) = try connection.map { ($0, nil) } ?? connectFallingBack()
         let replica =
-            configuration.readsReplica && unreachableReplica == nil ? try ReplicaLag.check(database, configuration: configuration) : nil
+            configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration, fallbackReason: fallbackReason) : nil
         let reading = ReportReading(connection: database)
         var documents: [ReportDocument] = []
         for report in reports {
@@ -43,9 +43,7 @@ struct ReportPipeline {
                 documents.append(document)
             }
         }
-        let runOptions =
-            Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
-            + (unreachableReplica.map { [.init("replica", "unreachable (\($0)): read from the primary (--replica-fallback)")] } ?? [])
+        let runOptions = Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
         let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)

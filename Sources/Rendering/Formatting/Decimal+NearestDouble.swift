@@ -35,6 +35,8 @@ extension Decimal {
     private func scaledInteger(toExponent exponent: Int) -> Double? {
         let shift = self.exponent - exponent
         guard shift >= 0, shift <= 15 else { return nil }
+        // An integer below 2⁵³ is summed exactly from its 16-bit words; at or past it, the sum
+        // may be rounded, and the caller takes the slow path.
         let significand = NSDecimalNumber(decimal: self.significand).doubleValue
         guard significand < 9_007_199_254_740_992 else { return nil }
         let magnitude = significand * Self.exactPowersOfTen[shift]
@@ -46,17 +48,10 @@ extension Decimal {
         (0..<power).reduce(1.0) { value, _ in value * 10 }
     }
 
+    /// An integer below 2⁵³ (the significand, scaled up for a positive exponent) divided by an
+    /// exact power of ten: one IEEE division, rounded once.
     private var clingerFastPath: Double? {
-        let exponent = self.exponent
-        guard abs(exponent) <= 22 else { return nil }
-        // An integer below 2⁵³ is summed exactly from its 16-bit words; at or past it, the sum
-        // may be rounded, and the text decides.
-        let significand = NSDecimalNumber(decimal: self.significand).doubleValue
-        guard significand < 9_007_199_254_740_992 else { return nil }
-        let magnitude =
-            exponent >= 0
-            ? significand * Self.exactPowersOfTen[exponent]
-            : significand / Self.exactPowersOfTen[-exponent]
-        return sign == .minus ? -magnitude : magnitude
+        guard exponent >= -22, let scaled = scaledInteger(toExponent: min(exponent, 0)) else { return nil }
+        return exponent >= 0 ? scaled : scaled / Self.exactPowersOfTen[-exponent]
     }
 }

@@ -148,14 +148,13 @@ struct HTMLContextBuilder {
         let rowContexts: [[String: Any]] = rows.map { row in
             var markup = ""
             let cells = shown.map { index -> [String: Any] in
-                var context = cell(row: row, index: index, table: table, muted: muted)
+                var cell = cell(row: row, index: index, table: table, muted: muted)
                 if let reason = row[index].undefinedReason {
                     if !notes.contains(reason) { notes.append(reason) }
-                    context["note"] = ["mark": String(notes.firstIndex(of: reason)! + 1), "reason": reason]
-                    context["plain"] = false
+                    cell.note = (mark: String(notes.firstIndex(of: reason)! + 1), reason: reason)
                 }
-                HTMLCellMarkup.append(context, to: &markup)
-                return context
+                cell.appendMarkup(to: &markup)
+                return cell.context
             }
             return ["cells": cells, "html": markup]
         }
@@ -176,7 +175,7 @@ struct HTMLContextBuilder {
         ]
     }
 
-    private func cell(row: [ReportCell], index: Int, table: ReportTable, muted: Bool) -> [String: Any] {
+    private func cell(row: [ReportCell], index: Int, table: ReportTable, muted: Bool) -> HTMLCell {
         let column = table.columns[index]
         let value = row[index]
         let display = column.display
@@ -185,7 +184,7 @@ struct HTMLContextBuilder {
         if !muted, let tone = tone(of: value, in: row, table: table, emphasis: display.emphasis) {
             classes.append(tone)
         }
-        var detail: Any = false
+        var detail: String?
         if let lowKey = display.intervalLowColumn, let highKey = display.intervalHighColumn,
             let lowIndex = table.columnIndex(lowKey), let highIndex = table.columnIndex(highKey),
             let low = row[lowIndex].doubleValue, let high = row[highIndex].doubleValue
@@ -198,15 +197,7 @@ struct HTMLContextBuilder {
         let isLong = text.count > Self.longText && !display.showsFullText
         if isLong { classes.append("long") }
         if display.showsFullText && text.count > Self.longText { classes.append("prose") }
-        return [
-            "text": text,
-            "detail": detail,
-            "class": classes.joined(separator: " "),
-            "isLong": isLong,
-            "note": false,
-            // No clamp, note or interval: the template's short path, four lookups instead of ten.
-            "plain": !isLong && detail is Bool,
-        ]
+        return HTMLCell(text: text, detail: detail, classes: classes.joined(separator: " "), isLong: isLong)
     }
 
     private func tone(of value: ReportCell, in row: [ReportCell], table: ReportTable, emphasis: ColumnDisplay.Emphasis) -> String? {

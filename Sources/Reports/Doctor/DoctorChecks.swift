@@ -120,10 +120,11 @@ enum DoctorChecks {
                     "\(expected.joined(separator: ", ")) \(expected.count == 1 ? "has" : "have") no scan yet \(since); the reports use \(expected.count == 1 ? "it" : "them"), so keep \(expected.count == 1 ? "it" : "them")"
                 )
             }
+            let detail = parts.joined(separator: "; ")
             checks.append(
                 DoctorCheck(
                     .indexes, others.isEmpty ? .ok : .warning, title: "Unused indexes",
-                    detail: parts.joined(separator: "; ").prefix(1).uppercased() + parts.joined(separator: "; ").dropFirst() + ".",
+                    detail: detail.prefix(1).uppercased() + detail.dropFirst() + ".",
                     fix: others.isEmpty ? nil : others.map { "DROP INDEX CONCURRENTLY \($0.name);" }.joined(separator: "\n")))
         }
         for group in readout.duplicateIndexes {

@@ -56,7 +56,7 @@ public enum DoctorDocument {
                     .warning, title: "\(warnings.count - calloutWarnings) more \(warnings.count - calloutWarnings == 1 ? "warning" : "warnings")",
                     text: "Listed in the checks table below."))
         }
-        let unchecked = readout.checks.filter { $0.status == .notChecked }.map { $0.title.lowercased() }
+        let unchecked = readout.notChecked
         let notChecked = unchecked.isEmpty ? "" : " Not checked here: \(unchecked.joined(separator: ", ")) (see below)."
         if callouts.isEmpty {
             callouts.append(

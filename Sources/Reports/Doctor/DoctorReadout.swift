@@ -54,6 +54,8 @@ public struct DoctorReadout: Sendable {
 
     public var failures: [DoctorCheck] { checks.filter { $0.status == .failing } }
     public var warnings: [DoctorCheck] { checks.filter { $0.status == .warning } }
+    /// The checks that could not run here, named in lower case ("slow statements").
+    public var notChecked: [String] { checks.filter { $0.status == .notChecked }.map { $0.title.lowercased() } }
 
     /// The PostgreSQL major version (15 for 150018).
     public var serverMajorVersion: Int { serverVersion / 10_000 }

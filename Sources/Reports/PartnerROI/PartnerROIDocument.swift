@@ -187,7 +187,7 @@ public enum PartnerROIDocument {
         let now = results.total.current
         var sentence = "\(results.period.humanLabel), beside the previous period \(results.previousPeriod.humanLabel)."
         if let rate = now.conversionRate {
-            let visitors = Int((PartnerROIFigures.double(now.visitors) ?? 0).rounded())
+            let visitors = Int((now.visitors.nearestDouble ?? 0).rounded())
             sentence +=
                 " Conversion rate \(formatter.percent(rate, places: 2)): \(formatter.text(.integer(now.ratedCustomers), format: .integer)) customers of about \(formatter.text(.integer(visitors), format: .integer)) referred visitors."
         }

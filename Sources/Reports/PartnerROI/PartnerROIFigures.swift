@@ -74,9 +74,6 @@ public struct PartnerROIFigures: Sendable, Equatable {
         guard previous != 0 else { return nil }
         return Decimal.nearestQuotient(value - previous, previous)
     }
-
-    /// The nearest double; nil for NaN.
-    static func double(_ value: Decimal) -> Double? { value.nearestDouble }
 }
 
 /// Rows read and set aside in one period, summed over the partners in scope.
