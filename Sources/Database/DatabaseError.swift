@@ -43,6 +43,11 @@ public struct DatabaseError: Error, Sendable, Equatable {
         default: false
         }
     }
+
+    /// A hot standby cancelled the statement, or ended the session, to replay changes from its
+    /// primary (SQLSTATE 40001 on a replica: a lock or a row version that replay had to take).
+    /// Our snapshots are `REPEATABLE READ READ ONLY`, which never fail serialization on a primary.
+    public var isRecoveryConflict: Bool { sqlState == "40001" }
 }
 
 extension DatabaseError: LocalizedError, CustomStringConvertible {

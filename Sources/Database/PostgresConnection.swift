@@ -259,11 +259,17 @@ public final class PostgresConnection {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_SINGLE_TUPLE, PGRES_COPY_IN, PGRES_COPY_OUT, PGRES_EMPTY_QUERY:
             return
         default:
-            if PQstatus(handle) != CONNECTION_OK { throw lostConnection(statement: statement) }
             func field(_ code: Int32) -> String? {
                 PQresultErrorField(result, code).map { String(cString: $0) }
             }
             let sqlState = field(Int32(UInt8(ascii: "C")))
+            // A FATAL error ends the session: lost, but its SQLSTATE still says why (a replica's
+            // recovery conflict terminates an idle transaction with 40001).
+            if PQstatus(handle) != CONNECTION_OK {
+                var lost = lostConnection(statement: statement)
+                lost.sqlState = sqlState
+                throw lost
+            }
             var message = field(Int32(UInt8(ascii: "M"))) ?? String(cString: PQresultErrorMessage(result))
             if let detail = field(Int32(UInt8(ascii: "D"))) { message += " (\(detail))" }
             throw DatabaseError(

@@ -30,8 +30,30 @@ struct ReportPipeline {
 
     /// - Throws: whatever stops a report (`DatabaseError`, a report's own error, `CommandFailure`
     ///   from writing the files); nothing of the output folder changes then.
+    ///
+    /// From a replica, a read cancelled by a recovery conflict is read again once, on a new
+    /// connection and a new snapshot; a second conflict stops the run with the settings that
+    /// would prevent it.
     @discardableResult
     func run(_ reports: [any Report], on connection: PostgresConnection? = nil) throws -> Outcome {
+        guard configuration.readsReplica && connection == nil else { return try attempt(reports, on: connection) }
+        do {
+            return try attempt(reports, on: nil)
+        } catch let error as DatabaseError where error.isRecoveryConflict {
+            Console.error("warning: the replica cancelled a read to replay changes from the primary (\(error.message)); reading again.")
+        }
+        do {
+            return try attempt(reports, on: nil)
+        } catch let error as DatabaseError where error.isRecoveryConflict {
+            throw CommandFailure(
+                exitCode: ExitStatus.temporaryFailure,
+                message:
+                    "The replica cancelled the reports' reads twice to replay changes from the primary (recovery conflict, SQLSTATE 40001: \(error.message)). Nothing was written. On the replica, raise max_standby_streaming_delay (how long replay waits for a query) or turn on hot_standby_feedback (the primary keeps the rows its queries read), or read the primary."
+            )
+        }
+    }
+
+    private func attempt(_ reports: [any Report], on connection: PostgresConnection?) throws -> Outcome {
         let (database, fallbackReason) = try connection.map { ($0, nil) } ?? connectFallingBack()
         let replica =
             configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration, fallbackReason: fallbackReason) : nil

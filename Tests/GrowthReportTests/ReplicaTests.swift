@@ -155,4 +155,91 @@ import Testing
         #expect(direct.status != 0)
         #expect(direct.stderr.contains("read-only transaction") || direct.stderr.contains("recovery"), "\(direct.stderr)")
     }
+
+    /// A recovery conflict made on purpose: with `max_standby_streaming_delay = 0` on the replica,
+    /// a lock on `viral_metrics` held on the primary makes the attribution report wait on the
+    /// replica while it holds `conversion_events` (its statement reads that first); a lock on
+    /// `conversion_events` then taken and released on the primary conflicts with it when replayed.
+    @Test func aRecoveryConflictIsReadAgainOnceAndASecondNamesTheSettings() throws {
+        let primary = try DoctorCommandTests.seeded("replica_conflict")
+        let replica = try TestReplica.caughtUp(with: primary)
+        let standby = try PostgresConnection(settings: ConnectionSettings(connectionString: replica))
+        try standby.execute(Statement("no_delay", "ALTER SYSTEM SET max_standby_streaming_delay = 0"))
+        try standby.execute(Statement("reload", "SELECT pg_reload_conf()"))
+        defer {
+            _ = try? standby.execute(Statement("reset_delay", "ALTER SYSTEM RESET max_standby_streaming_delay"))
+            _ = try? standby.execute(Statement("reload", "SELECT pg_reload_conf()"))
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        let output = try CommandRunner.temporaryDirectory("replica-conflict")
+        defer { try? FileManager.default.removeItem(at: output) }
+
+        /// The pid of a session of the report waiting for a lock on the replica, other than `previous`.
+        func waitingReport(other previous: Int? = nil) throws -> Int {
+            var pid: Int?
+            let found = try Faults.waitUntil(.seconds(30)) {
+                pid = try standby.query(
+                    Statement(
+                        "waiting",
+                        """
+                        SELECT pid FROM pg_stat_activity
+                        WHERE datname = current_database() AND application_name = 'growth-report' AND wait_event_type = 'Lock'
+                        """)
+                ).first?.int("pid")
+                return pid != nil && pid != previous
+            }
+            guard found, let pid else { throw Faults.Failure("no report waited for the replayed lock") }
+            return pid
+        }
+        func conflict() throws {
+            try DataAttack.connect(primary).executeScript(
+                named: "conflict", "BEGIN; LOCK TABLE conversion_events IN ACCESS EXCLUSIVE MODE; COMMIT")
+        }
+        func start(_ name: String) throws -> (TableLock, BackgroundRun, URL) {
+            let hold = try TableLock(primary, table: "viral_metrics")
+            // The lock's record is not a commit: nothing flushes it to the replica but a switch.
+            try DataAttack.connect(primary).execute(Statement("switch", "SELECT pg_switch_wal()"))
+            _ = try TestReplica.caughtUp(with: primary)
+            let folder = output.appendingPathComponent(name)
+            let run = BackgroundRun(
+                ["attribution"] + DoctorCommandTests.period + [
+                    "--quiet", "--format", "csv", "--output", folder.path, "--database-url", primary, "--replica-url", replica,
+                ])
+            return (hold, run, folder)
+        }
+        let retried = { (run: BackgroundRun) in
+            Faults.waitUntil(.seconds(30)) { run.errorLines.contains { $0.contains("reading again") } }
+        }
+
+        // One conflict: read again, and the report is written.
+        let (hold, run, folder) = try start("once")
+        defer { run.stop() }
+        _ = try waitingReport()
+        try conflict()
+        #expect(retried(run), "\(run.errorLines)")
+        hold.release()
+        let once = try run.wait()
+        #expect(once.status == 0, "\(once.stderr)")
+        // (The replica replaying a lock it cannot take yet may also be behind; that warning is its own.)
+        let lines = { (result: CommandRunner.Result) in result.errorLines.filter { !$0.contains("warning: the replica is behind") } }
+        #expect(lines(once).count == 1, "\(once.errorLines)")
+        #expect(once.stderr.contains("warning: the replica cancelled a read to replay changes from the primary"), "\(once.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("2026-W47/attribution.csv").path))
+
+        // A conflict on the second read too: one line that names the settings, nothing written.
+        let (holdAgain, runAgain, folderAgain) = try start("twice")
+        defer { runAgain.stop() }
+        let first = try waitingReport()
+        try conflict()
+        #expect(retried(runAgain), "\(runAgain.errorLines)")
+        _ = try waitingReport(other: first)
+        try conflict()
+        let twice = try runAgain.wait()
+        holdAgain.release()
+        #expect(twice.status == 75, "\(twice.stderr)")
+        #expect(lines(twice).count == 2, "\(twice.errorLines)")
+        let last = lines(twice).last ?? ""
+        #expect(last.contains("max_standby_streaming_delay") && last.contains("hot_standby_feedback") && last.contains("Nothing was written"), "\(last)")
+        #expect(!FileManager.default.fileExists(atPath: folderAgain.appendingPathComponent("2026-W47").path))
+    }
 }
