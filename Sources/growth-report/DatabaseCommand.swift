@@ -5,5 +5,7 @@ struct DatabaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
         abstract: "Create the schema, load demo data, check the database, and manage the private PostgreSQL cluster.",
-        subcommands: [MigrateCommand.self, SeedCommand.self, DoctorCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self])
+        subcommands: [
+            MigrateCommand.self, PartitionCommand.self, SeedCommand.self, DoctorCommand.self, StartCommand.self, StopCommand.self, StatusCommand.self,
+        ])
 }

@@ -29,6 +29,9 @@ struct MigrateCommand: ParsableCommand {
         for version in outcome.changedSinceApplied {
             Console.error("warning: migration \(version) has changed since it was applied; its new definition was not run")
         }
+        if !outcome.partitionsCreated.isEmpty {
+            Console.progress("Created the next months' partitions: \(outcome.partitionsCreated.joined(separator: ", ")).")
+        }
         if outcome.applied.isEmpty && outcome.indexesBuilt.isEmpty {
             Console.progress("The schema is up to date.")
         } else {

@@ -17,6 +17,8 @@ public struct Migrator {
         public var indexesBuilt: [String] = []
         /// Migrations applied earlier whose definition has changed since.
         public var changedSinceApplied: [Int] = []
+        /// Month partitions created ahead for tables `db partition` converted.
+        public var partitionsCreated: [String] = []
     }
 
     public static let historyTable = "growth_report_migrations"
@@ -56,9 +58,25 @@ public struct Migrator {
         }
         if !repairs.isEmpty {
             script += "\n-- indexes of applied migrations that are missing or invalid, built again\n"
-            for index in repairs { script += index.createStatement(concurrently: true) + "\n" }
+            for index in repairs {
+                if try PartitionMaintenance(connection: connection).relationKind(index.table) == "p" {
+                    script += "-- \(index.reason)\nCREATE INDEX IF NOT EXISTS \(index.name) ON ONLY \(index.table) \(index.columns);\n"
+                    script += "-- then on each partition CREATE INDEX CONCURRENTLY and ALTER INDEX \(index.name) ATTACH PARTITION\n"
+                } else {
+                    script += index.createStatement(concurrently: true) + "\n"
+                }
+            }
         }
-        if applied.count == migrations.count && repairs.isEmpty { script += "\n-- every migration is applied; nothing to do.\n" }
+        let maintenance = PartitionMaintenance(connection: connection)
+        var months: [String] = []
+        for (table, ahead) in try maintenance.registered() where try maintenance.isPartitioned(table) {
+            months += try maintenance.missingMonths(of: table, monthsAhead: ahead).map(table.partitionName)
+        }
+        if !months.isEmpty {
+            script += "\n-- the next months' partitions of tables db partition converted, each created and attached:\n"
+            script += months.map { "--   \($0)\n" }.joined()
+        }
+        if applied.count == migrations.count && repairs.isEmpty && months.isEmpty { script += "\n-- every migration is applied; nothing to do.\n" }
         return script
     }
 
@@ -136,7 +154,16 @@ public struct Migrator {
             }
         }
         // Outside the transaction: CREATE INDEX CONCURRENTLY cannot run inside one.
+        let maintenance = PartitionMaintenance(connection: connection)
         for index in deferredIndexes {
+            if try maintenance.relationKind(index.table) == "p" {
+                if try !indexExists(index.name, on: connection) || !indexIsValid(index, on: connection) {
+                    logger.info("building a partitioned index partition by partition", metadata: ["index": "\(index.name)"])
+                    try buildOnPartitions(index, on: connection)
+                    outcome.indexesBuilt.append(index.name)
+                }
+                continue
+            }
             try dropIfInvalid(index, on: connection, concurrently: true)
             if try !indexExists(index.name, on: connection) {
                 logger.info("building index concurrently", metadata: ["index": "\(index.name)"])
@@ -148,7 +175,43 @@ public struct Migrator {
             try record(migration, on: connection)
             outcome.applied.append(migration.version)
         }
+        // Tables `db partition` converted get their next months.
+        outcome.partitionsCreated = try maintenance.createMissingMonths()
         return outcome
+    }
+
+    /// An index of a partitioned table (PostgreSQL cannot build one concurrently): created on
+    /// the parent alone, built concurrently on each partition, and attached; the parent's index
+    /// is valid once every partition's is attached. An interrupted run leaves it invalid, and
+    /// the next one goes on where it stopped.
+    private func buildOnPartitions(_ index: IndexDefinition, on connection: PostgresConnection) throws {
+        let name = try connection.quoteIdentifier(index.name)
+        try connection.executeScript(
+            named: "index_\(index.name)_parent",
+            "CREATE INDEX IF NOT EXISTS \(name) ON ONLY public.\(try connection.quoteIdentifier(index.table)) \(index.columns)")
+        let partitions = try connection.query(
+            Statement(
+                "index_partitions",
+                """
+                SELECT c.relname AS partition,
+                  EXISTS (SELECT 1 FROM pg_inherits ii JOIN pg_class ic ON ic.oid = ii.inhrelid JOIN pg_index x ON x.indexrelid = ic.oid
+                          WHERE ii.inhparent = to_regclass(\("public." + index.name)) AND x.indrelid = c.oid) AS attached
+                FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                WHERE i.inhparent = to_regclass(\("public." + index.table))
+                ORDER BY c.relname
+                """)
+        ) { (try $0.string("partition"), try $0.decode("attached", as: Bool.self)) }
+        let suffix = index.name.hasPrefix(index.table + "_") ? String(index.name.dropFirst(index.table.count + 1)) : index.name
+        for (partition, attached) in partitions where !attached {
+            let partitionIndex = try connection.quoteIdentifier(String((partition + "_" + suffix).prefix(63)))
+            try connection.executeScript(
+                named: "index_\(index.name)_partition",
+                "DROP INDEX CONCURRENTLY IF EXISTS public.\(partitionIndex)")
+            try connection.executeScript(
+                named: "index_\(index.name)_partition",
+                "CREATE INDEX CONCURRENTLY \(partitionIndex) ON public.\(try connection.quoteIdentifier(partition)) \(index.columns)")
+            try connection.executeScript(named: "index_\(index.name)_attach", "ALTER INDEX public.\(name) ATTACH PARTITION public.\(partitionIndex)")
+        }
     }
 
     private func appliedChecksums(on connection: PostgresConnection) throws -> [Int: String] {
