@@ -150,6 +150,9 @@ enum AttributionSQL {
                 FROM viral_metrics v
                 WHERE v.user_email = c.user_email
                   AND v.created_at BETWEEN c.occurred_at - make_interval(secs => \(PostgresValue.double(options.lookbackSeconds))::float8) AND c.occurred_at
+                  -- Implied by the line above for every conversion of the periods; as constants they
+                  -- let a table partitioned by month skip the months no touch can be in.
+                  AND v.created_at >= \(touchesFrom(previousStart, options)) AND v.created_at < \(end)
                 OFFSET 0
               ) v ON true
               WINDOW conversion AS (PARTITION BY c.user_email, c.id),
@@ -195,6 +198,12 @@ enum AttributionSQL {
             GROUP BY is_current, channel
             ORDER BY is_current DESC, channel COLLATE "C"
             """)
+    }
+
+    /// Before the earliest touch any conversion from `previousStart` may have: the lookback, and
+    /// a second more, so that rounding the lookback to microseconds never cuts a touch off.
+    static func touchesFrom(_ previousStart: Date, _ options: AttributionOptions) -> Date {
+        previousStart.addingTimeInterval(-options.lookbackSeconds - 1)
     }
 
     static func conversionCounts(start: Date, end: Date, event: String?) -> Statement {
