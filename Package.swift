@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(
             name: "growth-report",
             dependencies: [
-                "Database", "PrivateCluster", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
+                "Database", "Digest", "PrivateCluster", "Seeding", "Reports", "Rendering", "Statistics", "MailDelivery",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

@@ -11,6 +11,9 @@ public struct ConnectionSettings: Sendable {
     /// The session `TimeZone`, an IANA name; timestamps are decoded with their offset either way.
     public var timeZone: String
     public var applicationName: String
+    /// The session `search_path`; nil keeps the server's. `--include-archive` puts the views
+    /// of each table with its archived months first.
+    public var searchPath: String?
 
     public init(
         connectionString: String? = nil, statementTimeoutMilliseconds: Int? = nil,

@@ -53,3 +53,42 @@ extension PostgresConnection {
         return loaded
     }
 }
+
+extension PostgresConnection {
+    /// Streams `COPY (query) TO STDOUT` in text format: `body` gets each chunk of COPY text as
+    /// the server sends it (whole rows). The query is code text; it binds no values.
+    /// - Returns: the number of rows the server sent.
+    @discardableResult
+    public func copyOut(named name: String, query: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
+        let start = try run(named: name, "COPY (\(query)) TO STDOUT", parameters: [])
+        PQclear(start)
+        var failure: Error?
+        while true {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(handle, &buffer, 0)
+            if length > 0, let buffer {
+                defer { PQfreemem(buffer) }
+                // After a failure of `body` the rest is read and dropped, so the connection stays usable.
+                if failure == nil {
+                    do { try body(UnsafeRawBufferPointer(start: buffer, count: Int(length))) } catch { failure = error }
+                }
+                continue
+            }
+            if length == -2 { throw lostConnection(statement: name) }
+            break
+        }
+        var rows = 0
+        while let result = PQgetResult(handle) {
+            defer { PQclear(result) }
+            do {
+                try check(result, statement: name)
+                rows += Int(String(cString: PQcmdTuples(result))) ?? 0
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        if let failure { throw failure }
+        logger.debug("copied out", metadata: ["statement": "\(name)", "rows": "\(rows)"])
+        return rows
+    }
+}

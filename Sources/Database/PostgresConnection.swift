@@ -83,6 +83,10 @@ public final class PostgresConnection {
             sql += ", set_config('statement_timeout', $2, false)"
             parameters.append(.text("\(timeout)ms"))
         }
+        if let searchPath = settings.searchPath {
+            sql += ", set_config('search_path', $\(parameters.count + 1), false)"
+            parameters.append(.text(searchPath))
+        }
         try execute(named: "session_settings", sql, parameters: parameters)
     }
 

@@ -23,6 +23,9 @@ struct PeriodOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: ArgumentHelp("The clock (default now): 2026-11-25 or 2026-11-25T10:00:00Z.", valueName: "timestamp"))
     var asOf: AsOfOption?
 
+    @Flag(name: .customLong("include-archive"), help: "Also read the months `db archive` moved to the archive schema.")
+    var includeArchive = false
+
     /// The period and the run's clock, read once: `--as-of` (a bare date is midnight in
     /// `--timezone`), else now.
     /// - Throws: `CommandFailure.usage` with the period error's one line.

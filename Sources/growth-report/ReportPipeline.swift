@@ -58,14 +58,17 @@ struct ReportPipeline {
         let replica =
             configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration, fallbackReason: fallbackReason) : nil
         let reading = ReportReading(connection: database)
+        let archived = try ArchivedMonth.all(on: database)
         var documents: [ReportDocument] = []
         for report in reports {
-            if var document = try document(of: report, reading: reading) {
+            if var document = try document(of: report, reading: reading, archived: archived) {
                 if let warning = replica?.callout { document.callouts.insert(warning, at: 0) }
                 documents.append(document)
             }
         }
-        let runOptions = Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
+        let runOptions =
+            Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
+            + (configuration.includesArchive ? [.init("archive", "read with --include-archive: \(Self.archiveText(archived))")] : [])
         let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)
@@ -96,9 +99,19 @@ struct ReportPipeline {
         }
     }
 
-    private func document<R: Report>(of report: R, reading: ReportReading) throws -> ReportDocument? {
+    /// "viral_metrics 2024-05 to 2024-11; conversion_events 2024-05 to 2024-11", or "nothing is archived".
+    static func archiveText(_ archived: [ArchivedMonth]) -> String {
+        let tables = Dictionary(grouping: archived, by: \.table).sorted { $0.key < $1.key }
+        guard !tables.isEmpty else { return "nothing is archived" }
+        return tables.map { table, months in
+            let sorted = months.map(\.month).sorted()
+            return sorted.count == 1 ? "\(table) \(sorted[0])" : "\(table) \(sorted.first!) to \(sorted.last!) (\(sorted.count) months)"
+        }.joined(separator: "; ")
+    }
+
+    private func document<R: Report>(of report: R, reading: ReportReading, archived: [ArchivedMonth]) throws -> ReportDocument? {
         let start = ContinuousClock.now
-        let document: ReportDocument
+        var document: ReportDocument
         do {
             let (model, statements) = try reading.read(report)
             document = report.document(
@@ -106,6 +119,7 @@ struct ReportPipeline {
                 context: configuration.context(
                     for: report, statements: statements,
                     toolVersion: GrowthReport.version))
+            ArchiveNotice.apply(to: &document, reach: report.archiveReach(model), archived: archived, included: configuration.includesArchive)
             try document.validate()
         } catch let error as EmptyPeriodError where error.isNothingInPeriod && optional.contains(R.kind) {
             Console.progress("\(R.kind.name): \(error.nothingInPeriodReason); left out of the pack")

@@ -24,6 +24,7 @@ extension RunConfiguration {
         if readsReplica && connection.replicaFallback {
             fallbackConnection = try connection.settings(timeZone: reportPeriod.timeZone.identifier, readsReplica: false)
         }
+        if period.includeArchive { includeArchive() }
     }
 
     /// A run for a period resolved elsewhere (`demo`) with these settings.

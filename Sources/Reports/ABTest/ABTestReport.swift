@@ -33,6 +33,11 @@ public struct ABTestReport: Report {
         return statements
     }
 
+    /// Each test read, over its whole life up to the readout's end.
+    public func archiveReach(_ model: ABTestReadout) -> [ArchiveReach] {
+        [ArchiveReach(table: "ab_test_assignments", from: nil, to: readoutEnd, tests: Set(model.tests.map(\.name) + model.testsWithoutComparison))]
+    }
+
     public func read(using reading: ReportReading) throws -> ABTestReadout {
         try readout(on: reading.connection)
     }

@@ -31,6 +31,15 @@ public struct AttributionReport: Report, Sendable {
         ]
     }
 
+    /// Both periods' conversions, and their touches back to the lookback.
+    public func archiveReach(_ model: Readout) -> [ArchiveReach] {
+        let previousStart = period.previous.start
+        return [
+            ArchiveReach(table: "conversion_events", from: previousStart, to: period.end),
+            ArchiveReach(table: "viral_metrics", from: AttributionSQL.touchesFrom(previousStart, options), to: period.end),
+        ]
+    }
+
     public func read(using reading: ReportReading) throws -> Readout {
         try readout(on: reading.connection)
     }

@@ -37,10 +37,15 @@ public protocol Report {
 
     /// The document the renderers write.
     func document(_ model: Model, context: ReportContext) -> ReportDocument
+
+    /// The rows of the partitioned event tables the model's numbers depend on, so that the
+    /// run can say which archived months they reach (none for a report that reads none).
+    func archiveReach(_ model: Model) -> [ArchiveReach]
 }
 
 extension Report {
     public var readoutEnd: Date { period.end }
+    public func archiveReach(_ model: Model) -> [ArchiveReach] { [] }
     public static var recordsCurrency: Bool { true }
 }
 

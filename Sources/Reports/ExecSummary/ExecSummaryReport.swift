@@ -59,6 +59,11 @@ public struct ExecSummaryReport: Report {
         return try readout(partners: partners, viral: viral, experiments: experiments, on: reading.connection)
     }
 
+    /// What its viral and A/B parts reach (partner figures read no partitioned table).
+    public func archiveReach(_ model: ExecSummaryReadout) -> [ArchiveReach] {
+        viralReport.archiveReach(model.viral) + (model.experiments.map { experimentsReport.archiveReach($0) } ?? [])
+    }
+
     public func document(_ model: ExecSummaryReadout, context: ReportContext) -> ReportDocument {
         ExecSummaryDocument.make(model, context: context, currency: context.currency)
     }

@@ -35,6 +35,17 @@ public struct RunConfiguration: Sendable {
     public var failsOnReplicaLag = false
     /// With `--replica-fallback`: the primary, read when the replica cannot be reached.
     public var fallbackConnection: ConnectionSettings?
+    /// `--include-archive`: the reports also read the months `db archive` moved out.
+    public private(set) var includesArchive = false
+
+    /// Reads each event table with its archived months: the views of `growth_report_with_archive`
+    /// come first on the search path of every connection the run makes.
+    public mutating func includeArchive() {
+        includesArchive = true
+        let path = "\(ArchivedMonth.withArchiveSchema), public"
+        connection.searchPath = path
+        fallbackConnection?.searchPath = path
+    }
 
     public init(
         period: ReportPeriod, asOf: Date, generatedAt: Date = Date(), currency: Currency = .usDollar,

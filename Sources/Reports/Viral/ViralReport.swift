@@ -83,6 +83,11 @@ public struct ViralReport: Report, Sendable {
         return (periods, ranges, periodIndexes)
     }
 
+    /// The trend's weeks and both periods.
+    public func archiveReach(_ model: ViralReadout) -> [ArchiveReach] {
+        [ArchiveReach(table: "viral_metrics", from: ranges.tallies.map(\.start).min(), to: ranges.tallies.map(\.end).max() ?? period.end)]
+    }
+
     public var statements: [Statement] {
         let (periods, tallies, _) = ranges
         var statements = [ViralSQL.tallies(tallies), ViralSQL.breakdown(periods), ViralSQL.quality(periods)]
