@@ -253,7 +253,8 @@ public struct TableArchiver {
     }
 
     /// `growth_report_with_archive.<table>`: the table and its archived months, for every table
-    /// with an archived month; readable by whoever may read the table.
+    /// with an archived month; readable by whoever may read the table, who may also read the
+    /// registry (so that their reports say what is archived).
     private func makeViews() throws {
         let archived = try ArchivedMonth.all(on: connection)
         let schema = try connection.quoteIdentifier(ArchivedMonth.withArchiveSchema)
@@ -268,7 +269,8 @@ public struct TableArchiver {
                 Statement(
                     "archive_view_grants",
                     """
-                    SELECT coalesce(string_agg(DISTINCT format('GRANT USAGE ON SCHEMA %s TO %s; GRANT SELECT ON %s.%s TO %s', \(schema), g.role, \(schema), \(name), g.role), '; '), '') AS grants
+                    SELECT coalesce(string_agg(DISTINCT format('GRANT USAGE ON SCHEMA %s TO %s; GRANT SELECT ON %s.%s TO %s; GRANT SELECT ON public.%s TO %s',
+                      \(schema), g.role, \(schema), \(name), g.role, \(ArchivedMonth.registryTable), g.role), '; '), '') AS grants
                     FROM (SELECT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS role
                           FROM pg_class c, aclexplode(c.relacl) a
                           WHERE c.oid = to_regclass(\("public." + table.name)) AND a.privilege_type = 'SELECT' AND a.grantee <> c.relowner) g
