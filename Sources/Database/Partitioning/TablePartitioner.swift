@@ -393,9 +393,11 @@ public struct TablePartitioner {
         var attempt = 1
         while true {
             do {
+                var held = ContinuousClock.now
                 try connection.transaction {
                     try connection.executeScript(named: "partition_lock_timeout", "SET LOCAL lock_timeout = '\(swapLockTimeout)'")
                     try connection.executeScript(named: "partition_swap_lock", "LOCK TABLE \(names.plain) IN ACCESS EXCLUSIVE MODE")
+                    held = ContinuousClock.now
                     let ownership = try connection.query(
                         Statement(
                             "partition_swap_owner",
@@ -436,6 +438,8 @@ public struct TablePartitioner {
                               months_ahead = EXCLUDED.months_ahead, partitioned_at = now()
                             """))
                 }
+                let milliseconds = Int((held.duration(to: .now).seconds * 1000).rounded())
+                progress("\(table.name): swapped; readers and writers waited for the table \(milliseconds) ms")
                 return
             } catch let error as DatabaseError where error.sqlState == "55P03" && attempt < swapAttempts {
                 progress("\(table.name): readers held the table for \(swapLockTimeout); trying the swap again (\(attempt) of \(swapAttempts - 1))")

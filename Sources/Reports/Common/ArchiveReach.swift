@@ -41,12 +41,13 @@ public enum ArchiveNotice {
         } else {
             document.dataQuality.rows.append(
                 [.text("Rows of archived months this report reaches, not read (\(names)); --include-archive reads them"), .integer(rows)])
-            document.callouts.append(
+            // First: the figures below it (an empty period included) are read without these months.
+            document.callouts.insert(
                 Callout(
                     .warning, title: "Part of the data is archived",
                     text:
-                        "The figures reach into \(months.count == 1 ? "a month" : "\(months.count) months") that db archive moved out (\(names)); their \(rows) rows are not counted. Run again with --include-archive to read them."
-                ))
+                        "The figures reach into \(months.count == 1 ? "a month" : "\(months.count) months") that db archive moved out (\(names)); their \(DisplayFormatter().grouped(Double(rows), places: 0)) rows are not counted. Run again with --include-archive to read them."
+                ), at: 0)
         }
     }
 }
