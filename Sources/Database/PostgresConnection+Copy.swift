@@ -37,20 +37,28 @@ extension PostgresConnection {
             throw error
         }
         guard PQputCopyEnd(handle, nil) == 1 else { throw lostConnection(statement: name) }
-        var loaded = 0
-        var failure: Error?
+        let loaded = try copyResults(named: name, after: nil)
+        logger.debug("copied", metadata: ["statement": "\(name)", "rows": "\(loaded)"])
+        return loaded
+    }
+
+    /// The results that end a COPY: the rows the server counted, or the first error (`failure`
+    /// first, when the COPY itself went wrong on this side); every result is read either way,
+    /// so the connection stays usable.
+    private func copyResults(named name: String, after failure: Error?) throws -> Int {
+        var rows = 0
+        var failure = failure
         while let result = PQgetResult(handle) {
             defer { PQclear(result) }
             do {
                 try check(result, statement: name)
-                loaded += Int(String(cString: PQcmdTuples(result))) ?? 0
+                rows += Int(String(cString: PQcmdTuples(result))) ?? 0
             } catch {
                 failure = failure ?? error
             }
         }
         if let failure { throw failure }
-        logger.debug("copied", metadata: ["statement": "\(name)", "rows": "\(loaded)"])
-        return loaded
+        return rows
     }
 }
 
@@ -77,17 +85,7 @@ extension PostgresConnection {
             if length == -2 { throw lostConnection(statement: name) }
             break
         }
-        var rows = 0
-        while let result = PQgetResult(handle) {
-            defer { PQclear(result) }
-            do {
-                try check(result, statement: name)
-                rows += Int(String(cString: PQcmdTuples(result))) ?? 0
-            } catch {
-                failure = failure ?? error
-            }
-        }
-        if let failure { throw failure }
+        let rows = try copyResults(named: name, after: failure)
         logger.debug("copied out", metadata: ["statement": "\(name)", "rows": "\(rows)"])
         return rows
     }

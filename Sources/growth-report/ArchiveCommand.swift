@@ -70,7 +70,7 @@ struct ArchiveCommand: ParsableCommand {
         do {
             // Every table is checked before any month moves.
             plans = try rules().map { try archiver.plan($0) }
-        } catch let refusal as TableArchiver.Refusal {
+        } catch let refusal as PartitioningRefusal {
             throw CommandFailure.data(refusal.message + " Nothing was archived.")
         }
         if dryRun { Console.output("-- growth-report db archive (dry run): nothing has been changed.") }

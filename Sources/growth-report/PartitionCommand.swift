@@ -61,7 +61,7 @@ struct PartitionCommand: ParsableCommand {
             for plan in plans {
                 Console.progress(PartitionPlanText.outcome(try partitioner.apply(plan)))
             }
-        } catch let refusal as TablePartitioner.Refusal {
+        } catch let refusal as PartitioningRefusal {
             throw CommandFailure.data(refusal.message + " Nothing was changed.")
         } catch let failure as TablePartitioner.VerificationFailure {
             throw CommandFailure(exitCode: ExitStatus.internalError, message: failure.message)

@@ -58,17 +58,16 @@ struct ReportPipeline {
         let replica =
             configuration.readsReplica ? try ReplicaLag.check(database, configuration: configuration, fallbackReason: fallbackReason) : nil
         let reading = ReportReading(connection: database)
-        let archived = try ArchivedMonth.all(on: database)
         var documents: [ReportDocument] = []
         for report in reports {
-            if var document = try document(of: report, reading: reading, archived: archived) {
+            if var document = try document(of: report, reading: reading) {
                 if let warning = replica?.callout { document.callouts.insert(warning, at: 0) }
                 documents.append(document)
             }
         }
         let runOptions =
             Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
-            + (configuration.includesArchive ? [.init("archive", "read with --include-archive: \(Self.archiveText(archived))")] : [])
+            + (configuration.includesArchive ? [.init("archive", "read with --include-archive: \(Self.archiveText(reading.archivedMonthsRead))")] : [])
         let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)
@@ -109,7 +108,7 @@ struct ReportPipeline {
         }.joined(separator: "; ")
     }
 
-    private func document<R: Report>(of report: R, reading: ReportReading, archived: [ArchivedMonth]) throws -> ReportDocument? {
+    private func document<R: Report>(of report: R, reading: ReportReading) throws -> ReportDocument? {
         let start = ContinuousClock.now
         var document: ReportDocument
         do {
@@ -119,7 +118,8 @@ struct ReportPipeline {
                 context: configuration.context(
                     for: report, statements: statements,
                     toolVersion: GrowthReport.version))
-            ArchiveNotice.apply(to: &document, reach: report.archiveReach(model), archived: archived, included: configuration.includesArchive)
+            ArchiveNotice.apply(
+                to: &document, reach: report.archiveReach(model), archived: reading.archivedMonthsRead, included: configuration.includesArchive)
             try document.validate()
         } catch let error as EmptyPeriodError where error.isNothingInPeriod && optional.contains(R.kind) {
             Console.progress("\(R.kind.name): \(error.nothingInPeriodReason); left out of the pack")

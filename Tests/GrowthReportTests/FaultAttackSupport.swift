@@ -1,6 +1,7 @@
 import Database
 import Digest
 import Foundation
+import PrivateCluster
 import TestSupport
 import Testing
 
@@ -386,5 +387,42 @@ final class Tmpfs {
         guard process.terminationStatus == 0 else {
             throw Faults.Failure("\(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
         }
+    }
+}
+
+/// A cluster of its own, started by the code `demo` uses, with a seeded database `growth`, for
+/// a test that kills its server: the shared test cluster serves the other tests meanwhile.
+/// Removed at the end — started once more first, so PostgreSQL reclaims the shared memory a
+/// killed server left.
+final class OwnCluster {
+    let root: URL
+    let cluster: PrivateCluster
+    let conninfo: String
+
+    init(_ label: String) throws {
+        root = try CommandRunner.temporaryDirectory(label)
+        cluster = PrivateCluster(directory: root.appendingPathComponent("cluster"))
+        let endpoint = try cluster.start(ClusterOptions(durability: .fastUnsafe))
+        try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
+            .executeScript(named: "create_database", "CREATE DATABASE growth")
+        conninfo = endpoint.conninfo(database: "growth")
+        try WeeklyCommandTests.migrateAndSeed(conninfo)
+    }
+
+    /// The postmaster's process id.
+    func postmaster() throws -> Int32 {
+        guard let id = cluster.serverProcessID() else { throw Faults.Failure("the cluster under \(root.path) is not running") }
+        return id
+    }
+
+    /// Starts the server again after a kill (crash recovery runs).
+    func restart() throws {
+        _ = try cluster.start(ClusterOptions(durability: .fastUnsafe))
+    }
+
+    deinit {
+        _ = try? cluster.start(ClusterOptions(durability: .fastUnsafe))
+        try? cluster.remove()
+        try? FileManager.default.removeItem(at: root)
     }
 }

@@ -32,19 +32,21 @@ import Testing
         try WeeklyCommandTests.files(in: folder).filter { $0.key.hasSuffix(".csv") }
     }
 
+    /// The weekly pack of 2026-W47 as CSV, into `output/<name>/`: its CSV files.
+    static func weeklyCSV(_ conninfo: String, output: URL, name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Data] {
+        let folder = output.appendingPathComponent(name)
+        let result = try CommandRunner.run(
+            ["weekly"] + DoctorCommandTests.period + ["--quiet", "--format", "csv", "--output", folder.path, "--database-url", conninfo])
+        #expect(result.status == 0, "\(name): \(result.stderr)", sourceLocation: sourceLocation)
+        return try csvFiles(folder.appendingPathComponent("2026-W47"))
+    }
+
     @Test func theReportsAreByteIdenticalNoRowIsLostAndASecondRunDoesNothing() throws {
         let conninfo = try DoctorCommandTests.seeded("partition_identical")
         let connection = try DataAttack.connect(conninfo)
         let output = try CommandRunner.temporaryDirectory("partition-identical")
         defer { try? FileManager.default.removeItem(at: output) }
-        func weekly(_ name: String) throws -> [String: Data] {
-            let folder = output.appendingPathComponent(name)
-            let result = try CommandRunner.run(
-                ["weekly"] + DoctorCommandTests.period + ["--quiet", "--format", "csv", "--output", folder.path, "--database-url", conninfo])
-            #expect(result.status == 0, "\(result.stderr)")
-            return try Self.csvFiles(folder.appendingPathComponent("2026-W47"))
-        }
-        let before = try weekly("plain")
+        let before = try Self.weeklyCSV(conninfo, output: output, name: "plain")
         let fingerprints = try Self.tables.map { try Self.fingerprint(connection, $0) }
 
         // The dry run says what it would do and changes nothing.
@@ -64,7 +66,7 @@ import Testing
             #expect(try Self.fingerprint(connection, "growth_report_replaced.\(table)") == fingerprint, "\(table): the plain table is kept")
         }
         #expect(try Self.kind(connection, "viral_metrics", schema: "growth_report_partitioning") == nil)
-        let after = try weekly("partitioned")
+        let after = try Self.weeklyCSV(conninfo, output: output, name: "partitioned")
         #expect(after.keys.sorted() == before.keys.sorted() && after.count == 16)
         for (name, data) in before { #expect(after[name] == data, "\(name) differs on the partitioned database") }
 
@@ -231,23 +233,13 @@ import Testing
     }
 
     @Test func aServerKilledMidMoveLeavesAWholeTableAndTheNextRunFinishes() throws {
-        let root = try CommandRunner.temporaryDirectory("partition-kill")
-        let cluster = PrivateCluster(directory: root.appendingPathComponent("cluster"))
-        defer {
-            _ = try? cluster.start(ClusterOptions(durability: .fastUnsafe))
-            try? cluster.remove()
-            try? FileManager.default.removeItem(at: root)
-        }
-        let endpoint = try cluster.start(ClusterOptions(durability: .fastUnsafe))
-        try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
-            .executeScript(named: "create_database", "CREATE DATABASE growth")
-        let conninfo = endpoint.conninfo(database: "growth")
-        try WeeklyCommandTests.migrateAndSeed(conninfo)
+        let own = try OwnCluster("partition-kill")
+        let conninfo = own.conninfo
         let fingerprint = try Self.fingerprint(DataAttack.connect(conninfo), "viral_metrics")
 
         // Killed while copying, then while swapping: every server process at once, as in a crash.
         for moment in ["copied", "swapping"] {
-            let postmaster = try #require(cluster.serverProcessID())
+            let postmaster = try own.postmaster()
             nonisolated(unsafe) var killed = false
             let run = try CommandRunner.run(["db", "partition", "viral_metrics", "--batch-rows", "2000", "--database-url", conninfo]) { line in
                 guard !killed, line.contains(moment) else { return }
@@ -256,7 +248,7 @@ import Testing
             }
             #expect(killed, "\(moment): \(run.stderr)")
             #expect(run.status == 69, "\(moment): \(run.status) \(run.stderr)")
-            _ = try cluster.start(ClusterOptions(durability: .fastUnsafe))
+            try own.restart()
             let connection = try DataAttack.connect(conninfo)
             let kind = try Self.kind(connection, "viral_metrics")
             #expect(moment == "swapping" ? kind != nil : kind == "r", "\(moment): \(kind ?? "none")")

@@ -12,14 +12,7 @@ import Testing
         let connection = try DataAttack.connect(conninfo)
         let output = try CommandRunner.temporaryDirectory("sharded")
         defer { try? FileManager.default.removeItem(at: output) }
-        func weekly(_ name: String) throws -> [String: Data] {
-            let folder = output.appendingPathComponent(name)
-            let result = try CommandRunner.run(
-                ["weekly"] + DoctorCommandTests.period + ["--quiet", "--format", "csv", "--output", folder.path, "--database-url", conninfo])
-            #expect(result.status == 0, "\(name): \(result.stderr)")
-            return try PartitionCommandTests.csvFiles(folder.appendingPathComponent("2026-W47"))
-        }
-        let single = try weekly("one-server")
+        let single = try PartitionCommandTests.weeklyCSV(conninfo, output: output, name: "one-server")
         let totals = try PartitionCommandTests.tables.map { try PartitionCommandTests.fingerprint(connection, $0) }
 
         // Each shard: a database with the tables of db migrate, empty.
@@ -72,7 +65,7 @@ import Testing
                 "SELECT count(*)::bigint AS n FROM pg_class WHERE relname = ANY(\(PartitionCommandTests.tables.map { $0 + "_local" }))"))[0].int("n")
         #expect(local == 0)
 
-        let sharded = try weekly("sharded")
+        let sharded = try PartitionCommandTests.weeklyCSV(conninfo, output: output, name: "sharded")
         #expect(sharded.keys.sorted() == single.keys.sorted() && sharded.count == 16)
         for (name, data) in single {
             #expect(sharded[name] == data, "\(name) differs when the event tables are sharded")

@@ -83,23 +83,10 @@ import Testing
     }
 
     @Test func aRunWhoseServerIsKilledPartWayLeavesThePreviousPackIntact() throws {
-        // A cluster of its own, started by the code `demo` uses: the shared test cluster serves
-        // the other tests meanwhile.
-        let root = try CommandRunner.temporaryDirectory("weekly-kill")
-        let cluster = PrivateCluster(directory: root.appendingPathComponent("cluster"))
-        defer {
-            // Started once more, PostgreSQL reclaims the shared memory the killed server left.
-            _ = try? cluster.start(ClusterOptions(durability: .fastUnsafe))
-            try? cluster.remove()
-            try? FileManager.default.removeItem(at: root)
-        }
-        let endpoint = try cluster.start(ClusterOptions(durability: .fastUnsafe))
-        let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
-        try admin.executeScript(named: "create_database", "CREATE DATABASE growth")
-        let conninfo = endpoint.conninfo(database: "growth")
-        try Self.migrateAndSeed(conninfo)
+        let own = try OwnCluster("weekly-kill")
+        let conninfo = own.conninfo
 
-        let folder = root.appendingPathComponent("Output")
+        let folder = own.root.appendingPathComponent("Output")
         let arguments = [
             "weekly", "--week", "2026-W47", "--as-of", "2026-11-25", "--output", folder.path,
             "--database-url", conninfo,
@@ -112,7 +99,7 @@ import Testing
         // it, the run waits there, so the kill lands while the run still needs the server.
         let blocker = try PostgresConnection(settings: ConnectionSettings(connectionString: conninfo))
         try blocker.executeScript(named: "block_viral", "BEGIN; LOCK TABLE viral_metrics IN ACCESS EXCLUSIVE MODE")
-        let postmaster = try #require(cluster.serverProcessID())
+        let postmaster = try own.postmaster()
         nonisolated(unsafe) var killedAt: ContinuousClock.Instant?
         // The timeout matters only if the line never comes: the run would wait on the lock for good.
         let failed = try CommandRunner.run(arguments + ["--statement-timeout", "60s"]) { line in

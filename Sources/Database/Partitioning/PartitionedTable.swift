@@ -41,6 +41,16 @@ public struct PartitionedTable: Sendable, Equatable, Hashable {
         """
 }
 
+/// Why `db partition` or `db archive` leaves a table as it is (exit 65): checked before anything changes.
+public struct PartitioningRefusal: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+
+    public init(_ message: String) {
+        self.message = message
+    }
+}
+
 /// A calendar month in UTC.
 public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int

@@ -75,19 +75,13 @@ public struct TableArchiver {
         public var heldByRunningTests: [Month]
     }
 
-    /// Why nothing can be archived from a table: exit 65.
-    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
     public func plan(_ rule: Rule) throws -> Plan {
         let table = rule.table
         let maintenance = PartitionMaintenance(connection: connection)
         guard try maintenance.isPartitioned(table), try maintenance.registered().contains(where: { $0.table == table }) else {
             let kind = try maintenance.relationKind(table.name)
-            throw Refusal(
-                message: kind == "p"
+            throw PartitioningRefusal(
+                kind == "p"
                     ? "\(table.name) is partitioned, but not by growth-report: db archive moves only the monthly partitions `growth-report db partition` made."
                     : "\(table.name) is not partitioned: db archive moves whole months. Run `growth-report db partition \(table.name)` first.")
         }

@@ -65,12 +65,6 @@ public struct TablePartitioner {
         public var state: Plan.State
     }
 
-    /// Why a table cannot be converted as it is: exit 65, nothing changed.
-    public struct Refusal: Error, Sendable, Equatable, CustomStringConvertible {
-        public var message: String
-        public var description: String { message }
-    }
-
     /// The checksums of the plain table and its copy differ: ours, exit 70; the plain table stays.
     public struct VerificationFailure: Error, Sendable, Equatable, CustomStringConvertible {
         public var message: String
@@ -91,9 +85,9 @@ public struct TablePartitioner {
             return Plan(
                 table: table, state: .plain(rowEstimate: try rowEstimate(table), months: try monthsToCreate(table), indexes: try indexes(table).map(\.name)))
         case nil:
-            throw Refusal(message: "\(table.name) does not exist; run `growth-report db migrate` first.")
+            throw PartitioningRefusal("\(table.name) does not exist; run `growth-report db migrate` first.")
         case let kind?:
-            throw Refusal(message: "public.\(table.name) is not a table (relkind \(kind)); db partition converts tables only.")
+            throw PartitioningRefusal("public.\(table.name) is not a table (relkind \(kind)); db partition converts tables only.")
         }
     }
 
@@ -104,9 +98,8 @@ public struct TablePartitioner {
         let nulls = try connection.query(
             Statement("partition_null_keys", "SELECT count(*)::bigint AS rows FROM public.\(raw: name) WHERE \(raw: column) IS NULL"))[0].int("rows")
         if nulls > 0 {
-            throw Refusal(
-                message:
-                    "\(table.name) has \(nulls) rows without \(table.timeColumn); the partition key becomes part of the primary key and may not be NULL. Set \(table.timeColumn) on them (or delete them), then run db partition again."
+            throw PartitioningRefusal(
+                "\(table.name) has \(nulls) rows without \(table.timeColumn); the partition key becomes part of the primary key and may not be NULL. Set \(table.timeColumn) on them (or delete them), then run db partition again."
             )
         }
         let facts = try connection.query(
@@ -127,31 +120,28 @@ public struct TablePartitioner {
                 FROM pg_class c WHERE c.oid = to_regclass(\("public." + table.name))
                 """))[0]
         if try facts.decode("row_security", as: Bool.self) {
-            throw Refusal(message: "\(table.name) has row-level security; its policies would not follow the partitioned table. Move them by hand.")
+            throw PartitioningRefusal("\(table.name) has row-level security; its policies would not follow the partitioned table. Move them by hand.")
         }
         if let views = try facts.text("views") {
-            throw Refusal(
-                message: "Views read \(table.name) (\(views)); they would go on reading the plain table. Drop them, run db partition, and create them again.")
+            throw PartitioningRefusal(
+                "Views read \(table.name) (\(views)); they would go on reading the plain table. Drop them, run db partition, and create them again.")
         }
         if let triggers = try facts.text("triggers") {
-            throw Refusal(message: "\(table.name) has triggers (\(triggers)) that would not follow the partitioned table. Drop them first.")
+            throw PartitioningRefusal("\(table.name) has triggers (\(triggers)) that would not follow the partitioned table. Drop them first.")
         }
         if let unique = try facts.text("unique_indexes") {
-            throw Refusal(
-                message:
-                    "\(table.name) has unique indexes besides its primary key (\(unique)); on a partitioned table a unique index must include \(table.timeColumn). Drop or change them first."
+            throw PartitioningRefusal(
+                "\(table.name) has unique indexes besides its primary key (\(unique)); on a partitioned table a unique index must include \(table.timeColumn). Drop or change them first."
             )
         }
         if let publications = try facts.text("publications") {
-            throw Refusal(
-                message:
-                    "\(table.name) is published for logical replication (\(publications)); add the partitioned table to the publication by hand after db partition. Remove it first."
+            throw PartitioningRefusal(
+                "\(table.name) is published for logical replication (\(publications)); add the partitioned table to the publication by hand after db partition. Remove it first."
             )
         }
         if try facts.decode("replaced_exists", as: Bool.self) {
-            throw Refusal(
-                message:
-                    "\(Self.replacedSchema).\(table.name) exists, kept by an earlier conversion; drop it (or rename it) before converting \(table.name) again."
+            throw PartitioningRefusal(
+                "\(Self.replacedSchema).\(table.name) exists, kept by an earlier conversion; drop it (or rename it) before converting \(table.name) again."
             )
         }
     }

@@ -14,6 +14,8 @@ public final class ReportReading {
         var statements: [RanStatement]
     }
     private var stored: [String: Stored] = [:]
+    /// The archive registry, read once per run with the statements that read it.
+    private var archive: (months: [ArchivedMonth], statements: [RanStatement])?
 
     public init(connection: PostgresConnection, logger: Logger = Logger(label: "growth-report.database")) {
         self.connection = connection
@@ -35,7 +37,12 @@ public final class ReportReading {
         var statements: [RanStatement] = []
         let outcome: Result<Any, Error>
         do {
-            let (model, ran) = try connection.recordingStatements { try report.read(using: self) }
+            let (model, ran) = try connection.recordingStatements {
+                let model = try report.read(using: self)
+                // Which months are archived shapes every report's data quality: in each record.
+                _ = try archivedMonths()
+                return model
+            }
             statements = ran
             outcome = .success(model)
         } catch {
@@ -58,6 +65,24 @@ public final class ReportReading {
     public func storedModel<R: Report>(of report: R) -> R.Model? {
         try? stored[Self.key(report)]?.outcome.get() as? R.Model
     }
+
+    /// The months `db archive` moved out, read the first time a report asks (and recorded in its
+    /// record), then reused (and recorded as reused in the record of each report that asks).
+    public func archivedMonths() throws -> [ArchivedMonth] {
+        if let archive {
+            for statement in archive.statements {
+                logger.debug("reused", metadata: ["statement": "\(statement.name)"])
+            }
+            connection.recordReused(archive.statements)
+            return archive.months
+        }
+        let (months, statements) = try connection.recordingStatements { try ArchivedMonth.all(on: connection) }
+        archive = (months, statements)
+        return months
+    }
+
+    /// The archived months as read by a report of this run; none before any report was read.
+    public var archivedMonthsRead: [ArchivedMonth] { archive?.months ?? [] }
 
     /// The same kind with the same options and period is the same model.
     static func key<R: Report>(_ report: R) -> String {
