@@ -109,7 +109,7 @@ import Testing
         #expect(doctor.status == 0, "\(doctor.stderr)")
     }
 
-    /// A writer inserting, updating and deleting all through the copy; TRUNCATE is refused then.
+    /// A writer inserting, updating and deleting, and reading, all through the copy; TRUNCATE is refused then.
     @Test func writesMadeDuringTheMoveAreKept() throws {
         let conninfo = try DoctorCommandTests.seeded("partition_writers")
         let connection = try DataAttack.connect(conninfo)
@@ -124,6 +124,7 @@ import Testing
         let done = try writer.outcome()
         #expect(done.truncateRefusal?.contains("moving this table into monthly partitions") == true, "\(done.truncateRefusal ?? "TRUNCATE was not refused")")
         #expect(done.inserted.count >= 20, "the writer wrote only \(done.inserted.count) rows during the move")
+        #expect(done.reads == done.inserted.count)
         #expect(try Self.kind(connection, "viral_metrics") == "p")
         let rowsAfter = try connection.query(Statement("count", "SELECT count(*)::bigint AS n FROM viral_metrics"))[0].int("n")
         #expect(rowsAfter == rowsBefore + done.inserted.count - done.deleted.count)
@@ -148,6 +149,8 @@ import Testing
             var updated: Set<String> = []
             var deleted: [String] = []
             var truncateRefusal: String?
+            /// Reads of the table between the writes, every one answered.
+            var reads = 0
         }
         private let conninfo: String
         private let ids: [String]
@@ -210,6 +213,9 @@ import Testing
                     try connection.execute(Statement("delete", "DELETE FROM viral_metrics WHERE id::text = \(id)"))
                     outcome.deleted.append(id)
                 }
+                // A reader meanwhile: the table answers throughout the move.
+                _ = try connection.query(Statement("read", "SELECT count(*) AS n FROM viral_metrics WHERE created_at >= now() - interval '30 days'"))
+                outcome.reads += 1
                 step += 1
             }
             condition.lock()
