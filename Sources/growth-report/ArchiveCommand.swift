@@ -80,7 +80,10 @@ struct ArchiveCommand: ParsableCommand {
                 Console.progress("\(table.name): \(month) kept: a test with rows in it has rows from \(plan.cutoff) on.")
             }
             if plan.months.isEmpty {
-                let line = "\(table.name): no month before \(plan.cutoff) to archive (keeps \(plan.rule.keepMonths) months)."
+                let line =
+                    plan.heldByRunningTests.isEmpty
+                    ? "\(table.name): no month before \(plan.cutoff) to archive (keeps \(plan.rule.keepMonths) months)."
+                    : "\(table.name): nothing archived: every month before \(plan.cutoff) holds a test that still has rows after it."
                 if dryRun { Console.output(line) } else { Console.progress(line) }
                 continue
             }
