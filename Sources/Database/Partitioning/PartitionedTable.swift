@@ -51,6 +51,27 @@ public struct PartitioningRefusal: Error, Sendable, Equatable, CustomStringConve
     }
 }
 
+/// A table's rows as `db partition` and `db archive` compare them: how many, and the sum of a
+/// 64-bit hash of every row's text (equal rows, in any order and any physical layout, give equal sums).
+public struct RowFingerprint: Sendable, Equatable, CustomStringConvertible {
+    public var rows: Int
+    public var checksum: String
+
+    public var description: String { "\(rows) rows, checksum \(checksum)" }
+}
+
+extension PostgresConnection {
+    /// The fingerprint of `relation` (quoted code text, e.g. `public."viral_metrics"`).
+    public func rowFingerprint(of relation: String, named name: String) throws -> RowFingerprint {
+        let row = try query(
+            Statement(
+                name,
+                "SELECT count(*)::bigint AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS checksum FROM \(raw: relation) t"
+            ))[0]
+        return RowFingerprint(rows: try row.int("rows"), checksum: try row.string("checksum"))
+    }
+}
+
 /// A calendar month in UTC.
 public struct Month: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var year: Int

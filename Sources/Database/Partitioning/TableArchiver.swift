@@ -181,14 +181,8 @@ public struct TableArchiver {
         }
     }
 
-    /// Rows and a checksum of every row's text.
-    private func fingerprint(_ relation: String) throws -> (rows: Int, checksum: String) {
-        let row = try connection.query(
-            Statement(
-                "archive_fingerprint",
-                "SELECT count(*)::bigint AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS checksum FROM \(raw: relation) t"
-            ))[0]
-        return (try row.int("rows"), try row.string("checksum"))
+    private func fingerprint(_ relation: String) throws -> RowFingerprint {
+        try connection.rowFingerprint(of: relation, named: "archive_fingerprint")
     }
 
     /// Steps 3 for every recorded month that still needs them: the archived table checked

@@ -357,22 +357,15 @@ public struct TablePartitioner {
     /// Both tables in one snapshot: the same rows, by count and by a checksum of every row's text.
     private func verify(_ table: PartitionedTable, names: Names) throws {
         let (plain, copy) = try connection.transaction(.snapshot) {
-            let sum = { (relation: String, name: String) in
-                try connection.query(
-                    Statement(
-                        name,
-                        """
-                        SELECT count(*)::bigint AS rows, coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text AS checksum
-                        FROM \(raw: relation) t
-                        """))[0]
-            }
-            let plain = try sum(names.plain, "partition_verify_plain"), copy = try sum(names.staging, "partition_verify_copy")
-            return ((try plain.int("rows"), try plain.string("checksum")), (try copy.int("rows"), try copy.string("checksum")))
+            (
+                try connection.rowFingerprint(of: names.plain, named: "partition_verify_plain"),
+                try connection.rowFingerprint(of: names.staging, named: "partition_verify_copy")
+            )
         }
         guard plain == copy else {
             throw VerificationFailure(
                 message:
-                    "The partitioned copy of \(table.name) differs from the table (\(copy.0) rows, checksum \(copy.1); the table: \(plain.0) rows, checksum \(plain.1)); the table is unchanged and the copy is left in \(Self.stagingSchema) to look at."
+                    "The partitioned copy of \(table.name) differs from the table (\(copy); the table: \(plain)); the table is unchanged and the copy is left in \(Self.stagingSchema) to look at."
             )
         }
     }
