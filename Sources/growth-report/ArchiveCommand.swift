@@ -61,6 +61,8 @@ struct ArchiveCommand: ParsableCommand {
 
     func run() throws {
         connection.bootstrap()
+        SignalHandling.databaseStopMessage =
+            "every month is in its table or in the archive schema, never lost; run db archive again to finish (an unfinished export file is left only under a hidden .partial name)."
         let database = try connection.connect()
         try SchemaCheck.verify(on: database)
         var archiver = TableArchiver(connection: database)

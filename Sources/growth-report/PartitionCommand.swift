@@ -43,6 +43,8 @@ struct PartitionCommand: ParsableCommand {
 
     func run() throws {
         connection.bootstrap()
+        SignalHandling.databaseStopMessage =
+            "every table is whole (still plain, or partitioned if its swap had committed); run db partition again to finish."
         let database = try connection.connect()
         try SchemaCheck.verify(on: database)
         var partitioner = TablePartitioner(connection: database)

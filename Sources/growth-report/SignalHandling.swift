@@ -11,6 +11,9 @@ import Rendering
 /// with 128 + the signal's number (130, 143, 129). The period folders keep their last complete pack.
 enum SignalHandling {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+    /// What a command that changes the database leaves when stopped, said instead of the
+    /// report files' line (set once, before the command starts its work).
+    nonisolated(unsafe) static var databaseStopMessage: String?
     private static let queue = DispatchQueue(label: "growth-report.signals")
 
     static func install() {
@@ -22,7 +25,9 @@ enum SignalHandling {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
             source.setEventHandler {
-                if OutputInterruption.stop() {
+                if let message = databaseStopMessage {
+                    Console.error("Stopped by \(name): \(message)")
+                } else if OutputInterruption.stop() {
                     Console.error("Stopped by \(name): this run's unfinished files were removed; the output folder holds its last complete pack.")
                 } else {
                     Console.error("Stopped by \(name) before any report file was written.")

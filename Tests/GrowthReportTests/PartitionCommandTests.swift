@@ -275,6 +275,25 @@ import Testing
         #expect(try leftovers.int("triggers") == 0 && leftovers.int("staged") == 0)
     }
 
+    @Test func aSignalMidCopyLeavesThePlainTableWholeAndSaysSo() throws {
+        let conninfo = try DoctorCommandTests.seeded("partition_signal")
+        let connection = try DataAttack.connect(conninfo)
+        let fingerprint = try Self.fingerprint(connection, "viral_metrics")
+        let run = BackgroundRun(["db", "partition", "viral_metrics", "--batch-rows", "300", "--database-url", conninfo])
+        defer { run.stop() }
+        #expect(Faults.waitUntil { run.errorLines.contains { $0.contains(": copied ") } }, "\(run.errorLines)")
+        try run.send(SIGTERM)
+        let stopped = try run.wait()
+        #expect(stopped.status == 143, "\(stopped.stderr)")
+        #expect(stopped.errorLines.last?.hasPrefix("growth-report: Stopped by SIGTERM: every table is whole") == true, "\(stopped.stderr)")
+        #expect(try Self.kind(connection, "viral_metrics") == "r")
+        #expect(try Self.fingerprint(connection, "viral_metrics") == fingerprint)
+        let finish = try CommandRunner.run(["db", "partition", "viral_metrics", "--quiet", "--database-url", conninfo])
+        #expect(finish.status == 0, "\(finish.stderr)")
+        #expect(try Self.kind(connection, "viral_metrics") == "p")
+        #expect(try Self.fingerprint(connection, "viral_metrics") == fingerprint)
+    }
+
     /// SIGKILL to the postmaster and every process it started.
     static func crash(_ postmaster: Int32) {
         let children = ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { entry -> Int32? in
