@@ -11,7 +11,7 @@ mpmath at high precision or from exact rational arithmetic, and scipy is checked
     python3 scripts/generate-statistics-fixtures.py fisher_exact  # only the files named
 
 The files that follow statsmodels (wilson_interval, two_proportion_ztest, uplift_intervals,
-multiple_testing) need it installed; the others need only scipy and mpmath, and record the
+multiple_testing, welch_t) need it installed; the others need only scipy and mpmath, and record the
 versions actually used.
 """
 
@@ -34,6 +34,7 @@ try:
     from statsmodels.stats.multitest import multipletests
     from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
                                               proportions_ztest)
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 except ImportError:
     statsmodels = None
 
@@ -45,7 +46,7 @@ VERSIONS = {
     **({"statsmodels": statsmodels.__version__} if statsmodels else {}),
     "mpmath": mp.__version__,
 }
-NEEDS_STATSMODELS = {"wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"}
+NEEDS_STATSMODELS = {"wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing", "welch_t"}
 
 
 def write(name, reference, tolerance, **sections):
@@ -527,9 +528,83 @@ def sequential():
           {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
 
 
+# --- Revenue per user: Student t, Welch, the delta method, winsorising ----------------------
+
+def revenue_samples():
+    """Per-user revenue samples (zeros included), each pair a control and a treatment."""
+    rng = np.random.default_rng(20261205)
+
+    def revenue(n, payers, scale):
+        values = np.zeros(n)
+        paying = rng.random(n) < payers
+        values[paying] = np.round(rng.lognormal(np.log(scale), 1.0, paying.sum()), 2)
+        return values
+
+    return [
+        ("lognormal 2000/2000", revenue(2000, 0.05, 40.0), revenue(2000, 0.06, 42.0)),
+        ("lognormal 200/180", revenue(200, 0.2, 25.0), revenue(180, 0.25, 25.0)),
+        ("whales 5000/5000", np.concatenate([revenue(4999, 0.03, 30.0), [25000.0]]), revenue(5000, 0.03, 30.0)),
+        ("small 3/4", np.array([0.0, 10.0, 25.5]), np.array([5.0, 0.0, 0.0, 40.0])),
+        ("same means", np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.5, 2.5, 2.5, 2.5])),
+        ("treatment lower", revenue(1000, 0.1, 50.0), revenue(1000, 0.05, 50.0)),
+    ]
+
+
+def welch_t():
+    mp.mp.dps = 40
+    distribution = []
+    for nu in [1, 2.5, 7, 30, 123.4, 1e4]:
+        for t in [-40.0, -3.0, -0.5, 0.0, 1.0, 2.0, 6.0, 40.0]:
+            distribution.append({"t": t, "df": nu, "sf": float(stats.t.sf(t, nu)), "cdf": float(stats.t.cdf(t, nu))})
+        for q in [1e-10, 0.001, 0.025, 0.05, 0.3, 0.5, 0.9, 0.975]:
+            distribution.append({"q": q, "df": nu, "isf": float(stats.t.isf(q, nu))})
+    cases = []
+    for label, control, treatment in revenue_samples():
+        for alpha in [0.05, 0.01]:
+            case = {"label": label, "alpha": alpha,
+                    "control": [len(control), float(control.mean()), float(control.var(ddof=1))],
+                    "treatment": [len(treatment), float(treatment.mean()), float(treatment.var(ddof=1))]}
+            test = stats.ttest_ind(treatment, control, equal_var=False)
+            case["statistic"], case["p_value"] = float(test.statistic), float(test.pvalue)
+            case["df"] = float(test.df)
+            low, high = CompareMeans(DescrStatsW(treatment), DescrStatsW(control)).tconfint_diff(alpha=alpha, usevar="unequal")
+            case["difference_interval"] = [float(low), float(high)]
+            for name, sample in [("control", control), ("treatment", treatment)]:
+                scale = sample.std(ddof=1) / np.sqrt(len(sample))
+                # A constant sample: no spread, the interval is the point (scipy gives NaN).
+                low, high = ((sample.mean(), sample.mean()) if scale == 0
+                             else stats.t.interval(1 - alpha, len(sample) - 1, loc=sample.mean(), scale=scale))
+                case[f"{name}_mean_interval"] = [float(low), float(high)]
+            mc, mt = mp.mpf(float(control.mean())), mp.mpf(float(treatment.mean()))
+            vc = mp.mpf(float(control.var(ddof=1))) / len(control)
+            vt = mp.mpf(float(treatment.var(ddof=1))) / len(treatment)
+            ratio = mt / mc - 1
+            half = mp.mpf(float(stats.norm.isf(alpha / 2))) * mp.sqrt(vt / mc**2 + mt**2 * vc / mc**4)
+            case["relative"] = float(ratio)
+            case["relative_interval"] = [float(ratio - half), float(ratio + half)]
+            cases.append(case)
+    # Winsorising as `--cap`: each value capped at percentile_disc(level) of the pooled non-zero
+    # values (numpy's inverted_cdf), then the capped samples' means and variances.
+    caps = []
+    for label, control, treatment in revenue_samples():
+        for level in [0.99, 0.9]:
+            pooled = np.concatenate([control, treatment])
+            cap = float(np.percentile(pooled[pooled != 0], level * 100, method="inverted_cdf"))
+            capped = [np.minimum(control, cap), np.minimum(treatment, cap)]
+            caps.append({"label": label, "level": level, "cap": cap,
+                         "control_values": [float(v) for v in control], "treatment_values": [float(v) for v in treatment],
+                         "control": [len(control), float(capped[0].mean()), float(capped[0].var(ddof=1))],
+                         "treatment": [len(treatment), float(capped[1].mean()), float(capped[1].var(ddof=1))],
+                         "p_value": float(stats.ttest_ind(capped[1], capped[0], equal_var=False).pvalue)})
+    write("welch_t",
+          "scipy t.sf/t.cdf/t.isf and ttest_ind(equal_var=False); statsmodels CompareMeans.tconfint_diff(usevar='unequal'); "
+          "scipy t.interval for each mean; the delta-method ratio interval in mpmath; caps by numpy percentile(method='inverted_cdf')",
+          {"relative": 1e-9, "absolute": 1e-12}, distribution=distribution, cases=cases, caps=caps)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential]
+              bayesian, sample_size, sequential, welch_t]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}

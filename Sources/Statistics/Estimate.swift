@@ -78,6 +78,12 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
     case invalidParameter
     /// A test over groups needs at least two of them.
     case tooFewGroups
+    /// An arm has fewer than two users, so its variance is unknown.
+    case tooFewUsers
+    /// Every user in both arms has the same value: there is no spread to test a difference against.
+    case constantValues
+    /// The control's mean is zero, so a relative change has no baseline.
+    case zeroBaselineMean
 
     /// The clause after "undefined, because".
     public var explanation: String {
@@ -92,6 +98,9 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
         case .invalidWeights: "the weights must be positive and finite, one per variant"
         case .invalidParameter: "a parameter is not positive and finite"
         case .tooFewGroups: "at least two variants are needed"
+        case .tooFewUsers: "an arm has fewer than two users, so its variance is unknown"
+        case .constantValues: "every user in both arms has the same value, so there is no spread to test against"
+        case .zeroBaselineMean: "the control's mean is zero, so a relative change has no baseline"
         }
     }
 

@@ -43,11 +43,11 @@ enum Fixtures {
     static let names = [
         "normal", "special_functions", "chi_square_distribution", "fisher_exact", "wilson_interval",
         "two_proportion_ztest", "uplift_intervals", "multiple_testing", "chi_square_tests", "bayesian",
-        "sample_size", "sequential",
+        "sample_size", "sequential", "welch_t",
     ]
 
     /// The fixtures whose reference values come from statsmodels (`NEEDS_STATSMODELS` in the script).
-    static let followingStatsmodels: Set = ["wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing"]
+    static let followingStatsmodels: Set = ["wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing", "welch_t"]
 }
 
 /// |actual − expected| ≤ max(relative·|expected|, absolute); infinities must match exactly.
