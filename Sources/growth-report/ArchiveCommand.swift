@@ -55,8 +55,7 @@ struct ArchiveCommand: ParsableCommand {
             }
             own[table.name] = months
         }
-        let selected = tables.isEmpty ? PartitionedTable.all : PartitionedTable.all.filter { tables.contains($0.name) }
-        return selected.map { TableArchiver.Rule(table: $0, keepMonths: own[$0.name] ?? keepMonths) }
+        return PartitionedTable.selected(tables).map { TableArchiver.Rule(table: $0, keepMonths: own[$0.name] ?? keepMonths) }
     }
 
     func run() throws {

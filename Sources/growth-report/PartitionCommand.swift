@@ -51,7 +51,7 @@ struct PartitionCommand: ParsableCommand {
         partitioner.monthsAhead = monthsAhead
         partitioner.batchRows = batchRows
         partitioner.progress = { Console.progress($0) }
-        let selected = tables.isEmpty ? PartitionedTable.all : PartitionedTable.all.filter { tables.contains($0.name) }
+        let selected = PartitionedTable.selected(tables)
         do {
             // Every table is checked before any is changed.
             let plans = try selected.map { try partitioner.plan($0) }

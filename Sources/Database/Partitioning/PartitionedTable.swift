@@ -20,6 +20,11 @@ public struct PartitionedTable: Sendable, Equatable, Hashable {
         all.first { $0.name == name }
     }
 
+    /// The tables a command names, in `all`'s order; every one when it names none.
+    public static func selected(_ names: [String]) -> [PartitionedTable] {
+        names.isEmpty ? all : all.filter { names.contains($0.name) }
+    }
+
     /// `viral_metrics_2026_11`.
     public func partitionName(_ month: Month) -> String {
         "\(name)_\(month.suffix)"
