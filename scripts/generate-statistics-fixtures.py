@@ -46,7 +46,7 @@ VERSIONS = {
     **({"statsmodels": statsmodels.__version__} if statsmodels else {}),
     "mpmath": mp.__version__,
 }
-NEEDS_STATSMODELS = {"wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing", "welch_t"}
+NEEDS_STATSMODELS = {"sample_size", "wilson_interval", "two_proportion_ztest", "uplift_intervals", "multiple_testing", "welch_t"}
 
 
 def write(name, reference, tolerance, **sections):
@@ -248,12 +248,14 @@ def two_proportion_ztest():
     cases = []
     for (xc, nc), (xt, nt) in ARM_PAIRS:
         z, p = proportions_ztest([xt, xc], [nt, nc])
-        cases.append({"control": [xc, nc], "treatment": [xt, nt], "z": float(z), "p_value": float(p)})
+        _, larger = proportions_ztest([xt, xc], [nt, nc], alternative="larger")
+        cases.append({"control": [xc, nc], "treatment": [xt, nt], "z": float(z), "p_value": float(p),
+                      "p_value_larger": float(larger)})
     for control, treatment, reason in [((0, 0), (1, 10), "emptyArm"), ((3, 10), (0, 0), "emptyArm"),
                                        ((0, 10), (0, 20), "zeroVariance"), ((10, 10), (7, 7), "zeroVariance")]:
         cases.append({"control": list(control), "treatment": list(treatment), "undefined": reason})
     write("two_proportion_ztest",
-          "statsmodels proportions_ztest([x_t, x_c], [n_t, n_c]) (two-sided, pooled)",
+          "statsmodels proportions_ztest([x_t, x_c], [n_t, n_c]) (two-sided, pooled; p_value_larger: alternative='larger')",
           {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
 
 
@@ -488,9 +490,26 @@ def sample_size():
         cases.append({"baseline": pc, "treatment": pt, "alpha": alpha, "power": 0.8, "users": math.ceil(value)})
     for pc, pt, reason in [(0.1, 0.1, "identicalRates"), (0.1, 1.2, "invalidProbability")]:
         cases.append({"baseline": pc, "treatment": pt, "alpha": 0.05, "power": 0.8, "undefined": reason})
+    # Means (revenue per user): n = (z_a + z_b)^2 (s_c^2 + s_t^2) / delta^2; statsmodels NormalIndPower
+    # with effect size delta / sqrt((s_c^2 + s_t^2) / 2) counts the second tail too, so it needs
+    # slightly fewer users (within 1e-4).
+    means = []
+    from statsmodels.stats.power import NormalIndPower
+    for vc, vt, delta, alpha in [(400.0, 400.0, 1.0, 0.05), (2500.0, 3600.0, -2.5, 0.05), (90.25, 121.0, 0.3, 0.01),
+                                 (1e6, 1.2e6, 15.0, 0.1), (0.0, 4.0, 0.5, 0.05)]:
+        z = stats.norm.isf(alpha / 2) + stats.norm.ppf(0.8)
+        value = z ** 2 * (vc + vt) / delta ** 2
+        solved = NormalIndPower().solve_power(effect_size=abs(delta) / math.sqrt((vc + vt) / 2), alpha=alpha, power=0.8, ratio=1)
+        assert solved <= value and value - solved <= max(1, 1e-4 * value), (value, solved)
+        means.append({"variance_control": vc, "variance_treatment": vt, "difference": delta, "alpha": alpha, "power": 0.8,
+                      "users": math.ceil(value)})
+    for vc, vt, delta, reason in [(4.0, 4.0, 0.0, "identicalMeans"), (0.0, 0.0, 1.0, "constantValues")]:
+        means.append({"variance_control": vc, "variance_treatment": vt, "difference": delta, "alpha": 0.05, "power": 0.8,
+                      "undefined": reason})
     write("sample_size",
-          "SPEC 4.3 formula with scipy norm.isf(alpha/2) and norm.ppf(0.8); mpmath confirms each ceiling",
-          {"exact": True}, cases=cases)
+          "SPEC 4.3 formula with scipy norm.isf(alpha/2) and norm.ppf(0.8); mpmath confirms each ceiling; "
+          "means: the normal formula, statsmodels NormalIndPower.solve_power within 1e-4",
+          {"exact": True}, cases=cases, means=means)
 
 
 def sequential_p(theta, v, tau):

@@ -84,6 +84,8 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
     case constantValues
     /// The control's mean is zero, so a relative change has no baseline.
     case zeroBaselineMean
+    /// The two means are equal, so no sample size detects a difference.
+    case identicalMeans
 
     /// The clause after "undefined, because".
     public var explanation: String {
@@ -101,6 +103,7 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
         case .tooFewUsers: "an arm has fewer than two users, so its variance is unknown"
         case .constantValues: "every user in both arms has the same value, so there is no spread to test against"
         case .zeroBaselineMean: "the control's mean is zero, so a relative change has no baseline"
+        case .identicalMeans: "the means are equal, so no sample size detects a difference"
         }
     }
 

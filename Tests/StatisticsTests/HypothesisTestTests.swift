@@ -16,7 +16,7 @@ struct HypothesisTestTests {
     struct ZTestFixture: Decodable {
         struct Case: Decodable, Sendable {
             var control, treatment: [Int]
-            var z, pValue: Double?
+            var z, pValue, pValueLarger: Double?
             var undefined: String?
         }
         var cases: [Case]
@@ -75,6 +75,7 @@ struct HypothesisTestTests {
         let value = try #require(result.definedValue)
         #expect(isClose(value.z, try #require(c.z), relative: 1e-9, absolute: 1e-15))
         #expect(isClose(value.pValue, try #require(c.pValue), tolerance))
+        #expect(isClose(value.pValueHigher, try #require(c.pValueLarger), tolerance))
     }
 
     @Test(

@@ -15,7 +15,13 @@ struct PlanningTests {
             var users: Int?
             var undefined: String?
         }
+        struct MeansCase: Decodable, Sendable {
+            var varianceControl, varianceTreatment, difference, alpha, power: Double
+            var users: Int?
+            var undefined: String?
+        }
         var cases: [Case]
+        var means: [MeansCase]
     }
 
     @Test(
@@ -45,6 +51,20 @@ struct PlanningTests {
         arguments: try Fixtures.load("sample_size", as: SampleSizeFixture.self).cases)
     func sampleSize(c: SampleSizeFixture.Case) {
         let result = sampleSizePerVariant(baseline: c.baseline, treatment: c.treatment, alpha: c.alpha, power: c.power)
+        if let reason = c.undefined {
+            #expect(result.undefinedReason?.rawValue == reason)
+        } else {
+            #expect(result.definedValue == c.users)
+        }
+    }
+
+    @Test(
+        "users needed per variant to detect a difference in means",
+        arguments: try Fixtures.load("sample_size", as: SampleSizeFixture.self).means)
+    func sampleSizeOfMeans(c: SampleSizeFixture.MeansCase) {
+        let result = sampleSizePerVariant(
+            varianceControl: c.varianceControl, varianceTreatment: c.varianceTreatment, difference: c.difference,
+            alpha: c.alpha, power: c.power)
         if let reason = c.undefined {
             #expect(result.undefinedReason?.rawValue == reason)
         } else {

@@ -92,3 +92,43 @@ import Testing
         #expect(meanInterval(some, alpha: 1).undefinedReason == .invalidAlpha)
     }
 }
+
+/// The CUPED relative difference is the delta method of (a − b)/c with correlated b and c.
+@Suite struct AdjustedRelativeDifferenceTests {
+    @Test("without adjustment it is the ratio of means' delta-method interval")
+    func unadjustedIsTheRatioInterval() throws {
+        for (control, treatment) in [
+            (MeanSample(count: 2000, mean: 2.1, variance: 180), MeanSample(count: 2000, mean: 2.6, variance: 240)),
+            (MeanSample(count: 30, mean: 10, variance: 4), MeanSample(count: 45, mean: 7.5, variance: 9)),
+        ] {
+            let plain = try #require(relativeMeanDifference(control: control, treatment: treatment, alpha: 0.05).definedValue)
+            let adjusted = try #require(
+                relativeMeanDifference(
+                    adjustedControl: control, adjustedTreatment: treatment, control: control, covariance: control.variance,
+                    alpha: 0.05
+                ).definedValue)
+            #expect(isClose(adjusted.estimate, plain.estimate, relative: 1e-12, absolute: 1e-15))
+            #expect(isClose(adjusted.interval.lower, plain.interval.lower, relative: 1e-12, absolute: 1e-15))
+            #expect(isClose(adjusted.interval.upper, plain.interval.upper, relative: 1e-12, absolute: 1e-15))
+        }
+    }
+
+    @Test("a smaller adjusted variance narrows the interval; a zero control mean has no baseline")
+    func adjustmentNarrows() throws {
+        let control = MeanSample(count: 1000, mean: 5, variance: 100)
+        let treatment = MeanSample(count: 1000, mean: 5.5, variance: 110)
+        let plain = try #require(relativeMeanDifference(control: control, treatment: treatment).definedValue)
+        // ρ² = 0.6: Y' keeps 40 % of the variance, and cov(Y', Y) = var(Y) − θ·cov(X, Y) = 40 % of var(Y).
+        let narrowed = try #require(
+            relativeMeanDifference(
+                adjustedControl: MeanSample(count: 1000, mean: 5, variance: 40),
+                adjustedTreatment: MeanSample(count: 1000, mean: 5.5, variance: 44), control: control, covariance: 40
+            ).definedValue)
+        #expect(narrowed.interval.width < plain.interval.width * 0.7)
+        #expect(isClose(narrowed.estimate, 0.1, relative: 1e-12, absolute: 0))
+        let zero = MeanSample(count: 10, mean: 0, variance: 0)
+        #expect(
+            relativeMeanDifference(adjustedControl: zero, adjustedTreatment: treatment, control: zero, covariance: 0).undefinedReason
+                == .zeroBaselineMean)
+    }
+}

@@ -11,6 +11,10 @@ public struct ZTest: Sendable, Hashable {
         self.z = z
         self.pValue = pValue
     }
+
+    /// The one-sided p-value of "the treatment's rate is higher", P(Z ≥ z): a guardrail's test
+    /// of harm (statsmodels `proportions_ztest(..., alternative="larger")`).
+    public var pValueHigher: Double { StandardNormal.survival(z) }
 }
 
 /// Two-sided pooled two-proportion z-test of treatment against control.

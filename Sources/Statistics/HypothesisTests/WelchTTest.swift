@@ -85,3 +85,33 @@ public func relativeMeanDifference(control: MeanSample, treatment: MeanSample, a
     let variance = treatment.squaredStandardError / mc2 + mt * mt * control.squaredStandardError / (mc2 * mc2)
     return .value(Uplift(estimate: mt / mc - 1, variance: variance, criticalValue: z))
 }
+
+/// The relative difference of covariate-adjusted (CUPED) means over the **unadjusted** control
+/// mean, (m'_t − m'_c) / m_c, with its delta-method interval ± z₁₋α/₂ · √Var:
+///
+///     Var ≈ (s'_t²/n_t + s'_c²/n_c) / m_c² + Δ'² · s_c²/(n_c · m_c⁴) + 2Δ' · cov(Y'_c, Y_c)/(n_c · m_c³)
+///
+/// with Δ' = m'_t − m'_c: the gradient of (a − b)/c at the estimates, where the adjusted and the
+/// unadjusted control means are correlated through the same users. Without adjustment
+/// (Y' = Y, so cov = s_c²) it is `relativeMeanDifference(control:treatment:alpha:)` exactly.
+/// - Parameters:
+///   - adjustedControl, adjustedTreatment: the arms' Y' = Y − θ(X − X̄).
+///   - control: the control's unadjusted Y, whose mean is the denominator.
+///   - covariance: the sample covariance of Y' and Y over the control's users.
+/// - Returns: `.undefined(.zeroBaselineMean)` when m_c = 0, `.undefined(.tooFewUsers)`,
+///   `.undefined(.invalidAlpha)`.
+public func relativeMeanDifference(
+    adjustedControl: MeanSample, adjustedTreatment: MeanSample, control: MeanSample, covariance: Double,
+    alpha: Double = 0.05
+) -> Estimate<Uplift> {
+    guard let z = twoSidedCriticalValue(alpha: alpha) else { return .undefined(.invalidAlpha) }
+    guard adjustedControl.count >= 2, adjustedTreatment.count >= 2, control.count >= 2 else { return .undefined(.tooFewUsers) }
+    guard control.mean != 0 else { return .undefined(.zeroBaselineMean) }
+    let c = control.mean, delta = adjustedTreatment.mean - adjustedControl.mean
+    let c2 = c * c
+    let variance =
+        (adjustedTreatment.squaredStandardError + adjustedControl.squaredStandardError) / c2
+        + delta * delta * control.squaredStandardError / (c2 * c2)
+        + 2 * delta * covariance / (Double(control.count) * c2 * c)
+    return .value(Uplift(estimate: delta / c, variance: variance, criticalValue: z))
+}

@@ -43,3 +43,30 @@ public func sampleSizePerVariant(
 ) -> Estimate<Int> {
     sampleSizePerVariant(baseline: pc, treatment: pc * (1 + mde), alpha: alpha, power: power)
 }
+
+/// Users needed per variant to detect a difference `difference` between two means (revenue per
+/// user) with a two-sided test at `alpha` and the given power, from the arms' variances:
+///
+///     n = ⌈(z₁₋α/₂ + z_power)² · (s_c² + s_t²) / Δ²⌉
+///
+/// the normal approximation of the two-sample test with equal arms (statsmodels
+/// `NormalIndPower().solve_power(effect_size=Δ/σ, ratio=1)` with σ² = (s_c² + s_t²)/2, less
+/// its negligible second tail; `Fixtures/sample_size.json`).
+/// - Returns: `.undefined(.identicalMeans)` when Δ = 0, `.undefined(.invalidAlpha)`,
+///   `.undefined(.constantValues)` when both variances are 0, `.undefined(.effectTooSmall)`
+///   when n would exceed 10¹⁵.
+public func sampleSizePerVariant(
+    varianceControl: Double, varianceTreatment: Double, difference: Double,
+    alpha: Double = 0.05, power: Double = 0.8
+) -> Estimate<Int> {
+    guard let zAlpha = twoSidedCriticalValue(alpha: alpha), power > 0, power < 1 else {
+        return .undefined(.invalidAlpha)
+    }
+    guard difference != 0, difference.isFinite else { return .undefined(.identicalMeans) }
+    let spread = varianceControl + varianceTreatment
+    guard spread > 0, spread.isFinite else { return .undefined(.constantValues) }
+    let z = zAlpha + StandardNormal.quantile(power)
+    let users = (z * z * spread / (difference * difference)).rounded(.up)
+    guard users <= 1e15 else { return .undefined(.effectTooSmall) }
+    return .value(Int(users))
+}
