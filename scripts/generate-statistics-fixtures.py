@@ -27,7 +27,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import scipy
-from scipy import integrate, special, stats
+from scipy import integrate, optimize, special, stats
 
 try:
     import statsmodels
@@ -602,9 +602,68 @@ def welch_t():
           {"relative": 1e-9, "absolute": 1e-12}, distribution=distribution, cases=cases, caps=caps)
 
 
+# --- Sequential: the mixing variance from a planned sample size, mean differences ------------
+
+def critical_z2(r, c):
+    """The squared z at which the mixture SPRT with r = tau^2 / V rejects: (1 + 1/r)(c + log(1 + r)), c = 2 log(1/alpha)."""
+    return (1 + 1 / r) * (c + mp.log1p(r))
+
+
+def sequential_tau():
+    mp.mp.dps = 50
+    roots = []
+    for alpha in [0.5, 0.2, 0.1, 0.05, 0.01, 0.001, 1e-6, 0.9, 0.999]:
+        c = 2 * mp.log(1 / mp.mpf(alpha))
+        r = mp.findroot(lambda r: r - c - mp.log1p(r), c + mp.log1p(c))
+        assert abs(r - c - mp.log1p(r)) < mp.mpf(10) ** -45 and r > 0
+        # The root is where the critical z^2 is smallest: minimise it numerically and compare.
+        cf = float(c)
+        found = optimize.minimize_scalar(lambda x: (1 + 1 / x) * (cf + math.log1p(x)), bounds=(1e-9, 1e4),
+                                         method="bounded", options={"xatol": 1e-12})
+        check(f"minimised r for alpha={alpha}", float(found.x), float(r), 1e-5)
+        check(f"minimal z^2 for alpha={alpha}", float(found.fun), float(critical_z2(r, c)), 1e-12)
+        # Howard et al. (2021) approximate log(1 + r) by log(1 + 2 log(1/alpha)).
+        roots.append({"alpha": alpha, "r": float(r), "critical_z2": float(critical_z2(r, c)),
+                      "howard_approximation": float(c + mp.log1p(c)), "minimised_r": float(found.x)})
+    planned = []
+    for users, variance, alpha in [(10000, 0.09, 0.05), (1000, 250.0, 0.05), (1, 1.0, 0.05), (10000000, 1e4, 0.01),
+                                   (500, 0.2475, 0.1), (250000, 3.5e6, 0.001), (37, 1e-6, 0.2), (2000, 12.5, 0.999)]:
+        c = 2 * mp.log(1 / mp.mpf(alpha))
+        r = mp.findroot(lambda r: r - c - mp.log1p(r), c + mp.log1p(c))
+        v = 2 * mp.mpf(variance) / users
+        tau2 = r * v
+        # At the planned size the mixture rejects exactly at z^2 = critical_z2, where 1/Lambda = alpha.
+        check(f"p at the planned boundary {users} {variance} {alpha}",
+              float(sequential_p(mp.sqrt(critical_z2(r, c) * v), v, mp.sqrt(tau2))), alpha, 1e-30)
+        planned.append({"users": users, "variance": variance, "alpha": alpha, "tau2": float(tau2)})
+    for users, variance, alpha, reason in [(0, 1.0, 0.05, "emptyArm"), (-5, 1.0, 0.05, "emptyArm"),
+                                           (100, 0.0, 0.05, "invalidParameter"), (100, -1.0, 0.05, "invalidParameter"),
+                                           (100, 1.0, 0.0, "invalidAlpha"), (100, 1.0, 1.0, "invalidAlpha")]:
+        planned.append({"users": users, "variance": variance, "alpha": alpha, "undefined": reason})
+    mean_differences = []
+    for estimate, variance, tau in [(1.5, 0.64, 1.0), (-1.5, 0.64, 1.0), (0.0, 0.64, 1.0), (0.02, 1e-4, 0.01),
+                                    (2.75, 0.5, 3.2), (-40.0, 1.0, 5.0), (0.3, 0.01, 0.001), (12.0, 250.0, 20.0),
+                                    (1e-3, 1e-8, 1e-3), (5.0, 1e6, 1e-2), (-0.25, 0.0025, 0.1)]:
+        mean_differences.append({"estimate": estimate, "variance": variance, "tau": tau,
+                                 "p_value": float(sequential_p(mp.mpf(estimate), mp.mpf(variance), tau))})
+    # V = 0: the formula's limit as V -> 0+, 1 when the estimate is 0 and 0 otherwise.
+    for estimate, tau in [(0.0, 1.0), (3.0, 1.0), (-0.5, 0.01)]:
+        limit = 1.0 if estimate == 0 else 0.0
+        check(f"sequential limit {estimate}", float(sequential_p(mp.mpf(estimate), mp.mpf("1e-40"), tau)), limit, 0, 1e-300)
+        mean_differences.append({"estimate": estimate, "variance": 0.0, "tau": tau, "p_value": limit})
+    for estimate, variance, tau, reason in [(1.0, 1.0, 0.0, "invalidParameter"), (1.0, -1.0, 1.0, "invalidParameter"),
+                                            (1.0, 1.0, -2.0, "invalidParameter")]:
+        mean_differences.append({"estimate": estimate, "variance": variance, "tau": tau, "undefined": reason})
+    write("sequential_tau",
+          "r = 2 log(1/alpha) + log(1 + r) by mpmath findroot at 50 digits, confirmed by scipy minimize_scalar of "
+          "(1 + 1/r)(2 log(1/alpha) + log(1 + r)); tau^2 = r * 2 sigma^2 / N; mixture-SPRT p-values of a mean "
+          "difference (Johari, Pekelis and Walsh 2017) in mpmath at 50 digits",
+          {"relative": 1e-9, "absolute": 1e-300}, roots=roots, planned=planned, mean_differences=mean_differences)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential, welch_t]
+              bayesian, sample_size, sequential, welch_t, sequential_tau]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}
