@@ -661,9 +661,53 @@ def sequential_tau():
           {"relative": 1e-9, "absolute": 1e-300}, roots=roots, planned=planned, mean_differences=mean_differences)
 
 
+# --- Sequential sample-ratio mismatch (Lindon and Malek 2022) ------------------------------
+
+def log_dirichlet_multinomial_bayes_factor(users, weights, concentration=100):
+    """log BF = log B(a + x) - log B(a) - sum x_i log p_i with a = k p, B(a) = prod Gamma(a_i) / Gamma(sum a_i)."""
+    p = [mp.mpf(w) / mp.fsum(mp.mpf(v) for v in weights) for w in weights]
+    a = [concentration * pi for pi in p]
+    log_b = lambda v: mp.fsum(mp.loggamma(t) for t in v) - mp.loggamma(mp.fsum(v))
+    return (log_b([ai + xi for ai, xi in zip(a, users)]) - log_b(a)
+            - mp.fsum(xi * mp.log(pi) for xi, pi in zip(users, p)))
+
+
+def sequential_srm():
+    mp.mp.dps = 50
+    cases = []
+    for users, weights in [([5000, 5000], None), ([5000, 5050], None), ([5000, 5200], None), ([5000, 5300], None),
+                           ([5000, 6000], None), ([100, 117], None), ([100000, 117000], None),
+                           ([3300, 3350, 3280], None), ([3300, 3500, 3280], None), ([2000, 1000], [2, 1]),
+                           ([2100, 1000], [2, 1]), ([6000, 2000, 2000], [60, 20, 20]), ([6200, 1900, 1950], [60, 20, 20]),
+                           ([900, 100], [0.9, 0.1]), ([10000000, 10000000], None), ([10000000, 10003000], None),
+                           ([10000000, 10010000], None), ([10000000, 10020000], None), ([10000000, 9000000], None),
+                           ([0, 0], None), ([0, 0, 0], [1, 2, 3]), ([0, 100], None), ([0, 5], None), ([3, 0], None),
+                           ([1, 1], None), ([10, 12], None), ([7, 8], None), ([7, 30], None),
+                           ([5000, 5000, 5000, 5000, 5200], None), ([33, 33, 34], [1, 1, 1])]:
+        w = weights or [1] * len(users)
+        log_bf = log_dirichlet_multinomial_bayes_factor(users, w)
+        p = min(mp.mpf(1), mp.exp(-log_bf))
+        cases.append({"users": users, "weights": weights, "log_bayes_factor": float(log_bf), "p_value": float(p),
+                      "flagged": bool(p < 0.001 and all(u >= 8 for u in users))})
+    for users, weights, concentration in [([5000, 5300], None, 10), ([5000, 5300], None, 1000), ([120, 80], [1, 1], 2)]:
+        log_bf = log_dirichlet_multinomial_bayes_factor(users, weights or [1] * len(users), concentration)
+        p = min(mp.mpf(1), mp.exp(-log_bf))
+        cases.append({"users": users, "weights": weights, "concentration": concentration,
+                      "log_bayes_factor": float(log_bf), "p_value": float(p),
+                      "flagged": bool(p < 0.001 and all(u >= 8 for u in users))})
+    for users, weights, reason in [([5], None, "tooFewGroups"), ([], None, "tooFewGroups"),
+                                   ([5, 6], [1], "invalidWeights"), ([5, 6], [1, 0], "invalidWeights"),
+                                   ([5, 6], [1, -1], "invalidWeights"), ([5, -6], None, "invalidWeights")]:
+        cases.append({"users": users, "weights": weights, "undefined": reason})
+    write("sequential_srm",
+          "Lindon and Malek (NeurIPS 2022) Dirichlet-multinomial Bayes factor with prior k p0 (k = 100 unless given), "
+          "p = min(1, 1/BF), mpmath loggamma at 50 digits",
+          {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential, welch_t, sequential_tau]
+              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}
