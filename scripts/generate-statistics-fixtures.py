@@ -705,9 +705,71 @@ def sequential_srm():
           {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
 
 
+# --- CUPED: variance reduction with a pre-period covariate --------------------------------
+
+def cuped_samples():
+    """(label, [(x, y) per variant]): per-user pre-period covariate X and metric Y."""
+    rng = np.random.default_rng(20261206)
+
+    def correlated(n, rho, mean_x, mean_y, sd_x, sd_y):
+        x = rng.normal(0, 1, n)
+        y = rho * x + math.sqrt(1 - rho * rho) * rng.normal(0, 1, n)
+        return mean_x + sd_x * x, mean_y + sd_y * y
+
+    def revenue(n, lift):
+        # Most users pay nothing in either period; those who paid before tend to pay again, similar amounts.
+        spend = rng.lognormal(np.log(30.0), 1.0, n)
+        before = np.where(rng.random(n) < 0.08, np.round(spend * rng.lognormal(0, 0.3, n), 2), 0.0)
+        again = rng.random(n) < np.where(before > 0, 0.5, 0.04 * lift)
+        after = np.where(again, np.round(lift * spend * rng.lognormal(0, 0.3, n), 2), 0.0)
+        return before, after
+
+    return [
+        ("strong correlation 2000/2000", [correlated(2000, 0.9, 10.0, 20.0, 3.0, 5.0),
+                                          correlated(2000, 0.9, 10.0, 20.5, 3.0, 5.0)]),
+        ("very strong correlation 1000/1000", [correlated(1000, 0.99, 50.0, 50.0, 10.0, 10.0),
+                                               correlated(1000, 0.99, 50.0, 51.0, 10.0, 10.0)]),
+        ("no correlation 1500/1500", [correlated(1500, 0.0, 5.0, 8.0, 2.0, 4.0), correlated(1500, 0.0, 5.0, 8.3, 2.0, 4.0)]),
+        ("revenue with zeros 5000/5000", [revenue(5000, 1.0), revenue(5000, 1.1)]),
+        ("three variants 1000/1200/800", [correlated(1000, 0.6, 3.0, 7.0, 1.0, 2.0), correlated(1200, 0.6, 3.0, 7.2, 1.0, 2.0),
+                                          correlated(800, 0.6, 3.0, 6.9, 1.0, 2.0)]),
+        ("unequal sizes 300/3000", [correlated(300, 0.7, 100.0, 120.0, 20.0, 30.0),
+                                    correlated(3000, 0.7, 100.0, 125.0, 20.0, 30.0)]),
+        ("shifted covariate means 400/400", [correlated(400, 0.5, 10.0, 10.0, 2.0, 2.0),
+                                             correlated(400, 0.5, 11.0, 11.0, 2.0, 2.0)]),
+        ("tiny 2/3", [(np.array([1.0, 4.0]), np.array([2.0, 9.0])), (np.array([0.0, 2.0, 5.0]), np.array([1.0, 1.0, 12.0]))]),
+        ("negative correlation 800/800", [correlated(800, -0.8, 0.0, 3.0, 1.0, 1.0), correlated(800, -0.8, 0.0, 3.1, 1.0, 1.0)]),
+    ]
+
+
+def cuped():
+    cases = []
+    for label, variants in cuped_samples():
+        xs = np.concatenate([x for x, _ in variants])
+        ys = np.concatenate([y for _, y in variants])
+        theta = np.cov(xs, ys, ddof=1)[0, 1] / np.var(xs, ddof=1)
+        adjusted = [y - theta * (x - xs.mean()) for x, y in variants]
+        pooled_adjusted = np.concatenate(adjusted)
+        reduction = 1 - np.var(pooled_adjusted, ddof=1) / np.var(ys, ddof=1)
+        check(f"{label}: variance reduction = rho^2", float(reduction), float(np.corrcoef(xs, ys)[0, 1] ** 2), 1e-9, 1e-12)
+        cases.append({
+            "label": label,
+            "variants": [{"count": len(x), "mean_y": float(y.mean()), "variance_y": float(y.var(ddof=1)),
+                          "mean_x": float(x.mean()), "variance_x": float(x.var(ddof=1)),
+                          "covariance": float(np.cov(x, y, ddof=1)[0, 1])} for x, y in variants],
+            "theta": float(theta),
+            "variance_reduction": float(reduction),
+            "adjusted": [[len(a), float(a.mean()), float(a.var(ddof=1))] for a in adjusted],
+        })
+    write("cuped",
+          "numpy on per-user values: theta = cov(X, Y) / var(X) over all users pooled (ddof=1), Y' = Y - theta (X - mean X), "
+          "per-variant mean and var(ddof=1) of Y', variance reduction 1 - var(Y') / var(Y) pooled (checked against rho^2)",
+          {"relative": 1e-9, "absolute": 1e-12}, cases=cases)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm]
+              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm, cuped]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}

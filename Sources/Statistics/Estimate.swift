@@ -84,6 +84,10 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
     case constantValues
     /// The control's mean is zero, so a relative change has no baseline.
     case zeroBaselineMean
+    /// Every user has the same pre-period value, so the covariate cannot adjust anything (CUPED).
+    case constantCovariate
+    /// A count is negative, or a mean, variance or covariance is not finite, or a variance is negative.
+    case invalidMoments
 
     /// The clause after "undefined, because".
     public var explanation: String {
@@ -101,6 +105,8 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
         case .tooFewUsers: "an arm has fewer than two users, so its variance is unknown"
         case .constantValues: "every user in both arms has the same value, so there is no spread to test against"
         case .zeroBaselineMean: "the control's mean is zero, so a relative change has no baseline"
+        case .constantCovariate: "nobody's pre-period value varies, so it explains nothing"
+        case .invalidMoments: "a variant's count, mean, variance or covariance is negative where it cannot be, or not finite"
         }
     }
 
