@@ -27,7 +27,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import scipy
-from scipy import integrate, special, stats
+from scipy import integrate, optimize, special, stats
 
 try:
     import statsmodels
@@ -621,9 +621,174 @@ def welch_t():
           {"relative": 1e-9, "absolute": 1e-12}, distribution=distribution, cases=cases, caps=caps)
 
 
+# --- Sequential: the mixing variance from a planned sample size, mean differences ------------
+
+def critical_z2(r, c):
+    """The squared z at which the mixture SPRT with r = tau^2 / V rejects: (1 + 1/r)(c + log(1 + r)), c = 2 log(1/alpha)."""
+    return (1 + 1 / r) * (c + mp.log1p(r))
+
+
+def sequential_tau():
+    mp.mp.dps = 50
+    roots = []
+    for alpha in [0.5, 0.2, 0.1, 0.05, 0.01, 0.001, 1e-6, 0.9, 0.999]:
+        c = 2 * mp.log(1 / mp.mpf(alpha))
+        r = mp.findroot(lambda r: r - c - mp.log1p(r), c + mp.log1p(c))
+        assert abs(r - c - mp.log1p(r)) < mp.mpf(10) ** -45 and r > 0
+        # The root is where the critical z^2 is smallest: minimise it numerically and compare.
+        cf = float(c)
+        found = optimize.minimize_scalar(lambda x: (1 + 1 / x) * (cf + math.log1p(x)), bounds=(1e-9, 1e4),
+                                         method="bounded", options={"xatol": 1e-12})
+        check(f"minimised r for alpha={alpha}", float(found.x), float(r), 1e-5)
+        check(f"minimal z^2 for alpha={alpha}", float(found.fun), float(critical_z2(r, c)), 1e-12)
+        # Howard et al. (2021) approximate log(1 + r) by log(1 + 2 log(1/alpha)).
+        roots.append({"alpha": alpha, "r": float(r), "critical_z2": float(critical_z2(r, c)),
+                      "howard_approximation": float(c + mp.log1p(c)), "minimised_r": float(found.x)})
+    planned = []
+    for users, variance, alpha in [(10000, 0.09, 0.05), (1000, 250.0, 0.05), (1, 1.0, 0.05), (10000000, 1e4, 0.01),
+                                   (500, 0.2475, 0.1), (250000, 3.5e6, 0.001), (37, 1e-6, 0.2), (2000, 12.5, 0.999)]:
+        c = 2 * mp.log(1 / mp.mpf(alpha))
+        r = mp.findroot(lambda r: r - c - mp.log1p(r), c + mp.log1p(c))
+        v = 2 * mp.mpf(variance) / users
+        tau2 = r * v
+        # At the planned size the mixture rejects exactly at z^2 = critical_z2, where 1/Lambda = alpha.
+        check(f"p at the planned boundary {users} {variance} {alpha}",
+              float(sequential_p(mp.sqrt(critical_z2(r, c) * v), v, mp.sqrt(tau2))), alpha, 1e-30)
+        planned.append({"users": users, "variance": variance, "alpha": alpha, "tau2": float(tau2)})
+    for users, variance, alpha, reason in [(0, 1.0, 0.05, "emptyArm"), (-5, 1.0, 0.05, "emptyArm"),
+                                           (100, 0.0, 0.05, "invalidParameter"), (100, -1.0, 0.05, "invalidParameter"),
+                                           (100, 1.0, 0.0, "invalidAlpha"), (100, 1.0, 1.0, "invalidAlpha")]:
+        planned.append({"users": users, "variance": variance, "alpha": alpha, "undefined": reason})
+    mean_differences = []
+    for estimate, variance, tau in [(1.5, 0.64, 1.0), (-1.5, 0.64, 1.0), (0.0, 0.64, 1.0), (0.02, 1e-4, 0.01),
+                                    (2.75, 0.5, 3.2), (-40.0, 1.0, 5.0), (0.3, 0.01, 0.001), (12.0, 250.0, 20.0),
+                                    (1e-3, 1e-8, 1e-3), (5.0, 1e6, 1e-2), (-0.25, 0.0025, 0.1)]:
+        mean_differences.append({"estimate": estimate, "variance": variance, "tau": tau,
+                                 "p_value": float(sequential_p(mp.mpf(estimate), mp.mpf(variance), tau))})
+    # V = 0: the formula's limit as V -> 0+, 1 when the estimate is 0 and 0 otherwise.
+    for estimate, tau in [(0.0, 1.0), (3.0, 1.0), (-0.5, 0.01)]:
+        limit = 1.0 if estimate == 0 else 0.0
+        check(f"sequential limit {estimate}", float(sequential_p(mp.mpf(estimate), mp.mpf("1e-40"), tau)), limit, 0, 1e-300)
+        mean_differences.append({"estimate": estimate, "variance": 0.0, "tau": tau, "p_value": limit})
+    for estimate, variance, tau, reason in [(1.0, 1.0, 0.0, "invalidParameter"), (1.0, -1.0, 1.0, "invalidParameter"),
+                                            (1.0, 1.0, -2.0, "invalidParameter")]:
+        mean_differences.append({"estimate": estimate, "variance": variance, "tau": tau, "undefined": reason})
+    write("sequential_tau",
+          "r = 2 log(1/alpha) + log(1 + r) by mpmath findroot at 50 digits, confirmed by scipy minimize_scalar of "
+          "(1 + 1/r)(2 log(1/alpha) + log(1 + r)); tau^2 = r * 2 sigma^2 / N; mixture-SPRT p-values of a mean "
+          "difference (Johari, Pekelis and Walsh 2017) in mpmath at 50 digits",
+          {"relative": 1e-9, "absolute": 1e-300}, roots=roots, planned=planned, mean_differences=mean_differences)
+
+
+# --- Sequential sample-ratio mismatch (Lindon and Malek 2022) ------------------------------
+
+def log_dirichlet_multinomial_bayes_factor(users, weights, concentration=100):
+    """log BF = log B(a + x) - log B(a) - sum x_i log p_i with a = k p, B(a) = prod Gamma(a_i) / Gamma(sum a_i)."""
+    p = [mp.mpf(w) / mp.fsum(mp.mpf(v) for v in weights) for w in weights]
+    a = [concentration * pi for pi in p]
+    log_b = lambda v: mp.fsum(mp.loggamma(t) for t in v) - mp.loggamma(mp.fsum(v))
+    return (log_b([ai + xi for ai, xi in zip(a, users)]) - log_b(a)
+            - mp.fsum(xi * mp.log(pi) for xi, pi in zip(users, p)))
+
+
+def sequential_srm():
+    mp.mp.dps = 50
+    cases = []
+    for users, weights in [([5000, 5000], None), ([5000, 5050], None), ([5000, 5200], None), ([5000, 5300], None),
+                           ([5000, 6000], None), ([100, 117], None), ([100000, 117000], None),
+                           ([3300, 3350, 3280], None), ([3300, 3500, 3280], None), ([2000, 1000], [2, 1]),
+                           ([2100, 1000], [2, 1]), ([6000, 2000, 2000], [60, 20, 20]), ([6200, 1900, 1950], [60, 20, 20]),
+                           ([900, 100], [0.9, 0.1]), ([10000000, 10000000], None), ([10000000, 10003000], None),
+                           ([10000000, 10010000], None), ([10000000, 10020000], None), ([10000000, 9000000], None),
+                           ([0, 0], None), ([0, 0, 0], [1, 2, 3]), ([0, 100], None), ([0, 5], None), ([3, 0], None),
+                           ([1, 1], None), ([10, 12], None), ([7, 8], None), ([7, 30], None),
+                           ([5000, 5000, 5000, 5000, 5200], None), ([33, 33, 34], [1, 1, 1])]:
+        w = weights or [1] * len(users)
+        log_bf = log_dirichlet_multinomial_bayes_factor(users, w)
+        p = min(mp.mpf(1), mp.exp(-log_bf))
+        cases.append({"users": users, "weights": weights, "log_bayes_factor": float(log_bf), "p_value": float(p),
+                      "flagged": bool(p < 0.001 and all(u >= 8 for u in users))})
+    for users, weights, concentration in [([5000, 5300], None, 10), ([5000, 5300], None, 1000), ([120, 80], [1, 1], 2)]:
+        log_bf = log_dirichlet_multinomial_bayes_factor(users, weights or [1] * len(users), concentration)
+        p = min(mp.mpf(1), mp.exp(-log_bf))
+        cases.append({"users": users, "weights": weights, "concentration": concentration,
+                      "log_bayes_factor": float(log_bf), "p_value": float(p),
+                      "flagged": bool(p < 0.001 and all(u >= 8 for u in users))})
+    for users, weights, reason in [([5], None, "tooFewGroups"), ([], None, "tooFewGroups"),
+                                   ([5, 6], [1], "invalidWeights"), ([5, 6], [1, 0], "invalidWeights"),
+                                   ([5, 6], [1, -1], "invalidWeights"), ([5, -6], None, "invalidWeights")]:
+        cases.append({"users": users, "weights": weights, "undefined": reason})
+    write("sequential_srm",
+          "Lindon and Malek (NeurIPS 2022) Dirichlet-multinomial Bayes factor with prior k p0 (k = 100 unless given), "
+          "p = min(1, 1/BF), mpmath loggamma at 50 digits",
+          {"relative": 1e-9, "absolute": 1e-300}, cases=cases)
+
+
+# --- CUPED: variance reduction with a pre-period covariate --------------------------------
+
+def cuped_samples():
+    """(label, [(x, y) per variant]): per-user pre-period covariate X and metric Y."""
+    rng = np.random.default_rng(20261206)
+
+    def correlated(n, rho, mean_x, mean_y, sd_x, sd_y):
+        x = rng.normal(0, 1, n)
+        y = rho * x + math.sqrt(1 - rho * rho) * rng.normal(0, 1, n)
+        return mean_x + sd_x * x, mean_y + sd_y * y
+
+    def revenue(n, lift):
+        # Most users pay nothing in either period; those who paid before tend to pay again, similar amounts.
+        spend = rng.lognormal(np.log(30.0), 1.0, n)
+        before = np.where(rng.random(n) < 0.08, np.round(spend * rng.lognormal(0, 0.3, n), 2), 0.0)
+        again = rng.random(n) < np.where(before > 0, 0.5, 0.04 * lift)
+        after = np.where(again, np.round(lift * spend * rng.lognormal(0, 0.3, n), 2), 0.0)
+        return before, after
+
+    return [
+        ("strong correlation 2000/2000", [correlated(2000, 0.9, 10.0, 20.0, 3.0, 5.0),
+                                          correlated(2000, 0.9, 10.0, 20.5, 3.0, 5.0)]),
+        ("very strong correlation 1000/1000", [correlated(1000, 0.99, 50.0, 50.0, 10.0, 10.0),
+                                               correlated(1000, 0.99, 50.0, 51.0, 10.0, 10.0)]),
+        ("no correlation 1500/1500", [correlated(1500, 0.0, 5.0, 8.0, 2.0, 4.0), correlated(1500, 0.0, 5.0, 8.3, 2.0, 4.0)]),
+        ("revenue with zeros 5000/5000", [revenue(5000, 1.0), revenue(5000, 1.1)]),
+        ("three variants 1000/1200/800", [correlated(1000, 0.6, 3.0, 7.0, 1.0, 2.0), correlated(1200, 0.6, 3.0, 7.2, 1.0, 2.0),
+                                          correlated(800, 0.6, 3.0, 6.9, 1.0, 2.0)]),
+        ("unequal sizes 300/3000", [correlated(300, 0.7, 100.0, 120.0, 20.0, 30.0),
+                                    correlated(3000, 0.7, 100.0, 125.0, 20.0, 30.0)]),
+        ("shifted covariate means 400/400", [correlated(400, 0.5, 10.0, 10.0, 2.0, 2.0),
+                                             correlated(400, 0.5, 11.0, 11.0, 2.0, 2.0)]),
+        ("tiny 2/3", [(np.array([1.0, 4.0]), np.array([2.0, 9.0])), (np.array([0.0, 2.0, 5.0]), np.array([1.0, 1.0, 12.0]))]),
+        ("negative correlation 800/800", [correlated(800, -0.8, 0.0, 3.0, 1.0, 1.0), correlated(800, -0.8, 0.0, 3.1, 1.0, 1.0)]),
+    ]
+
+
+def cuped():
+    cases = []
+    for label, variants in cuped_samples():
+        xs = np.concatenate([x for x, _ in variants])
+        ys = np.concatenate([y for _, y in variants])
+        theta = np.cov(xs, ys, ddof=1)[0, 1] / np.var(xs, ddof=1)
+        adjusted = [y - theta * (x - xs.mean()) for x, y in variants]
+        pooled_adjusted = np.concatenate(adjusted)
+        reduction = 1 - np.var(pooled_adjusted, ddof=1) / np.var(ys, ddof=1)
+        check(f"{label}: variance reduction = rho^2", float(reduction), float(np.corrcoef(xs, ys)[0, 1] ** 2), 1e-9, 1e-12)
+        cases.append({
+            "label": label,
+            "variants": [{"count": len(x), "mean_y": float(y.mean()), "variance_y": float(y.var(ddof=1)),
+                          "mean_x": float(x.mean()), "variance_x": float(x.var(ddof=1)),
+                          "covariance": float(np.cov(x, y, ddof=1)[0, 1])} for x, y in variants],
+            "theta": float(theta),
+            "variance_reduction": float(reduction),
+            "adjusted": [[len(a), float(a.mean()), float(a.var(ddof=1))] for a in adjusted],
+        })
+    write("cuped",
+          "numpy on per-user values: theta = cov(X, Y) / var(X) over all users pooled (ddof=1), Y' = Y - theta (X - mean X), "
+          "per-variant mean and var(ddof=1) of Y', variance reduction 1 - var(Y') / var(Y) pooled (checked against rho^2)",
+          {"relative": 1e-9, "absolute": 1e-12}, cases=cases)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential, welch_t]
+              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm, cuped]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}

@@ -86,6 +86,10 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
     case zeroBaselineMean
     /// The two means are equal, so no sample size detects a difference.
     case identicalMeans
+    /// Every user has the same pre-period value, so the covariate cannot adjust anything (CUPED).
+    case constantCovariate
+    /// A count is negative, or a mean, variance or covariance is not finite, or a variance is negative.
+    case invalidMoments
 
     /// The clause after "undefined, because".
     public var explanation: String {
@@ -104,6 +108,8 @@ public enum UndefinedReason: String, Sendable, Hashable, CaseIterable, CustomStr
         case .constantValues: "every user in both arms has the same value, so there is no spread to test against"
         case .zeroBaselineMean: "the control's mean is zero, so a relative change has no baseline"
         case .identicalMeans: "the means are equal, so no sample size detects a difference"
+        case .constantCovariate: "nobody's pre-period value varies, so it explains nothing"
+        case .invalidMoments: "a variant's count, mean, variance or covariance is negative where it cannot be, or not finite"
         }
     }
 
