@@ -6,6 +6,7 @@ import Reports
 import Statistics
 
 extension MultipleTestingCorrection: ExpressibleByArgument {}
+extension ABTestSettings.Metric: ExpressibleByArgument {}
 
 /// `growth-report ab-test`: the A/B test readout (SPEC §4.3).
 struct ABTestCommand: ParsableCommand {
@@ -58,6 +59,30 @@ struct ABTestCommand: ParsableCommand {
     @Flag(help: "End the readout at --as-of (now) instead of the period's end, for running tests.")
     var live = false
 
+    @Option(help: "The metric the verdict decides on: conversion or revenue (revenue per user is shown beside conversion either way).")
+    var metric: ABTestSettings.Metric = .conversion
+
+    @Option(name: .customLong("revenue-event"), help: "Count only revenue of this conversion_events event type (default: any).")
+    var revenueEvent: String?
+
+    @Option(help: ArgumentHelp("Cap each user's revenue at this quantile of the non-zero values, e.g. 0.99.", valueName: "quantile"))
+    var cap: Double?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Adjust revenue with each user's revenue before the test (CUPED; default: on when some user has pre-period revenue).")
+    var cuped: Bool?
+
+    @Option(
+        name: .customLong("cuped-window"),
+        help: ArgumentHelp("The pre-period before each user's first assignment that CUPED reads, e.g. 14d.", valueName: "duration"))
+    var cupedWindow: DurationOption?
+
+    @Option(
+        name: .customLong("guardrail"),
+        help: ArgumentHelp("A conversion_events event type that must not get worse, e.g. refund (repeatable).", valueName: "event"))
+    var guardrails: [String] = []
+
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1 (exclusive), e.g. 0.05.") }
         if let weights, VariantWeights(parsing: weights) == nil {
@@ -70,6 +95,14 @@ struct ABTestCommand: ParsableCommand {
         if let conversionWindow, conversionWindow.milliseconds < 1000 {
             throw ValidationError("--conversion-window must be positive (at least 1s), e.g. 7d.")
         }
+        if let cap, !(cap > 0 && cap < 1) { throw ValidationError("--cap must be a quantile between 0 and 1 (exclusive), e.g. 0.99.") }
+        if let cupedWindow, cupedWindow.milliseconds < 1000 {
+            throw ValidationError("--cuped-window must be positive (at least 1s), e.g. 14d.")
+        }
+        if cuped == false, cupedWindow != nil { throw ValidationError("--cuped-window has no effect with --no-cuped; give one or the other.") }
+        if let empty = guardrails.first(where: { $0.isEmpty }) {
+            throw ValidationError("--guardrail needs an event type, e.g. --guardrail refund (got '\(empty)').")
+        }
     }
 
     func run() throws {
@@ -78,11 +111,15 @@ struct ABTestCommand: ParsableCommand {
             period: configuration.period,
             counting: ABTestCountingOptions(
                 test: test, event: event,
-                conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 }),
+                conversionWindowSeconds: conversionWindow.map { $0.milliseconds / 1000 },
+                revenue: ABTestRevenueOptions(
+                    event: revenueEvent, cap: cap, cuped: cuped,
+                    cupedWindowSeconds: cupedWindow.map { $0.milliseconds / 1000 } ?? ABTestRevenueOptions.defaultCupedWindowSeconds),
+                guardrails: guardrails),
             settings: ABTestSettings(
                 alpha: alpha, correction: correction, control: control,
                 weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
-                isSequential: sequential, tau: tau),
+                isSequential: sequential, tau: tau, metric: metric),
             isLive: live, asOf: configuration.asOf)
         try ReportPipeline(configuration).run([report])
     }

@@ -82,6 +82,8 @@ import Testing
                 #expect(!family.contains { $0.isSignificant == true && $0.upliftAbsolute! != 0 })
             case .sampleRatioMismatch:
                 #expect(test.isSRMFlagged)
+            case .guardrailWorse:
+                Issue.record("no guardrail was asked for, yet the verdict is \(test.verdict.text)")
             }
         }
     }

@@ -65,11 +65,21 @@ public struct ABTestCountingOptions: Sendable {
     public var event: String?
     /// Conversions count only in [first assignment, first assignment + window).
     public var conversionWindowSeconds: Int?
+    /// Revenue per user: its event, cap and pre-period covariate.
+    public var revenue: ABTestRevenueOptions
+    /// Guardrail events (`--guardrail`), in the order given, without repeats.
+    public var guardrails: [String]
 
-    public init(test: String? = nil, event: String? = nil, conversionWindowSeconds: Int? = nil) {
+    public init(
+        test: String? = nil, event: String? = nil, conversionWindowSeconds: Int? = nil,
+        revenue: ABTestRevenueOptions = ABTestRevenueOptions(), guardrails: [String] = []
+    ) {
         self.test = test
         self.event = event
         self.conversionWindowSeconds = conversionWindowSeconds
+        self.revenue = revenue
+        var seen = Set<String>()
+        self.guardrails = guardrails.filter { seen.insert($0).inserted }
     }
 }
 
@@ -142,7 +152,7 @@ enum ABTestSQL {
     /// tests)` the planner cannot see which tests those are: where the running tests hold a
     /// large share of the table it scanned the whole table instead (measured: 104 weeks of
     /// history, 8 M rows, 1.2 M of them the running tests'), and that cost grows with history.
-    private static func scope(start: Date, end: Date, test: String?) -> SQL {
+    static func scope(start: Date, end: Date, test: String?) -> SQL {
         let active: SQL =
             if let test {
                 "SELECT \(test)::text AS test_name"

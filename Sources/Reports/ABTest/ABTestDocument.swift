@@ -7,13 +7,29 @@ public enum ABTestDocument {
     public static func make(_ readout: ABTestReadout, context: ReportContext) -> ReportDocument {
         let variantTable = variantsTable(readout)
         var sections: [ReportSection] = []
-        var offset = 0
+        var offset = 0, revenueOffset = 0, guardrailOffset = 0
         for test in readout.tests {
             let rows = offset..<(offset + test.variants.count)
-            sections.append(section(for: test, rows: rows, readout: readout))
-            offset += test.variants.count
+            let revenueRows = revenueOffset..<(revenueOffset + (test.revenue?.variants.count ?? 0))
+            let guardrailRows = guardrailOffset..<(guardrailOffset + test.guardrails.count)
+            sections.append(
+                section(
+                    for: test, rows: rows, revenueRows: revenueRows, guardrailRows: guardrailRows, readout: readout,
+                    currency: context.currency))
+            offset = rows.upperBound
+            revenueOffset = revenueRows.upperBound
+            guardrailOffset = guardrailRows.upperBound
         }
-        let overview = ReportSection(id: "summary", title: "Tests at a glance", tables: [testsTable(readout), variantTable])
+        let secondary = [
+            ABTestRevenueDocument.revenueTable(readout, currency: context.currency), ABTestRevenueDocument.cupedTable(readout),
+            ABTestRevenueDocument.guardrailTable(readout),
+        ].compactMap { $0 }
+        let overview = ReportSection(
+            id: "summary", title: "Tests at a glance", tables: [testsTable(readout), variantTable] + secondary)
+        var reproducibility = context.reproducibility
+        for test in readout.tests {
+            if let cap = test.revenue?.cap { reproducibility.options.append(.init("cap_value[\(test.name)]", "\(cap)")) }
+        }
         return ReportDocument(
             report: "ab-test", title: "A/B test readout",
             subtitle:
@@ -22,7 +38,7 @@ public enum ABTestDocument {
             callouts: summaryCallouts(readout),
             sections: [overview] + sections,
             dataQuality: dataQuality(readout),
-            reproducibility: context.reproducibility, timeZone: context.period.timeZone)
+            reproducibility: reproducibility, timeZone: context.period.timeZone)
     }
 
     // MARK: - Tables
@@ -182,7 +198,10 @@ public enum ABTestDocument {
 
     // MARK: - Sections
 
-    static func section(for test: ABTestReadout.TestResult, rows: Range<Int>, readout: ABTestReadout) -> ReportSection {
+    static func section(
+        for test: ABTestReadout.TestResult, rows: Range<Int>, revenueRows: Range<Int>, guardrailRows: Range<Int>,
+        readout: ABTestReadout, currency: Currency
+    ) -> ReportSection {
         let conversions = test.variants.reduce(0) { $0 + $1.conversions }
         let exposureShare =
             test.users + test.multipleExposures > 0
@@ -198,9 +217,12 @@ public enum ABTestDocument {
                 note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
             Fact("Excluded rows", .integer(test.excludedRows), format: .integer),
         ]
-        var callouts = [VerdictSentence.callout(for: test, settings: readout.settings)]
+        let revenue = ABTestRevenueDocument.revenuePart(test, rows: revenueRows, settings: readout.settings, currency: currency)
+        let guardrails = ABTestRevenueDocument.guardrailPart(test, rows: guardrailRows)
+        var callouts = [VerdictSentence.callout(for: test, settings: readout.settings)] + guardrails.callouts
         if test.isSRMFlagged { callouts.insert(VerdictSentence.sampleRatioBanner(test), at: 0) }
         if test.hasExposureWarning { callouts.append(VerdictSentence.exposureBanner(test)) }
+        callouts += revenue.callouts
         let level = VerdictSentence.percent(1 - readout.settings.alpha, places: 0)
         let charts = [
             ReportChart(
@@ -221,8 +243,9 @@ public enum ABTestDocument {
             paragraphs: [
                 "Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."
             ],
-            callouts: callouts, facts: facts, charts: charts,
-            excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Per variant", hiddenColumns: ["test_name"])],
+            callouts: callouts, facts: facts, charts: charts + revenue.charts,
+            excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Conversion per variant", hiddenColumns: ["test_name"])]
+                + revenue.excerpts + guardrails.excerpts,
             isUntrustworthy: test.isSRMFlagged)
     }
 
@@ -232,7 +255,7 @@ public enum ABTestDocument {
         for test in readout.tests {
             switch test.verdict {
             case .ship: ship += 1
-            case .doNotShip: worse += 1
+            case .doNotShip, .guardrailWorse: worse += 1
             case .keepRunning: running += 1
             case .noEffect: none += 1
             case .sampleRatioMismatch: broken += 1

@@ -33,6 +33,8 @@ public struct ABTestReadout: Sendable {
         case doNotShip(worse: String)
         case keepRunning(moreUsersPerVariant: Int)
         case noEffect
+        /// A treatment makes a guardrail event (`--guardrail`) significantly more frequent.
+        case guardrailWorse(event: String)
 
         /// The one-line verdict of SPEC §4.3, as written in CSV and XLSX.
         public var text: String {
@@ -42,6 +44,7 @@ public struct ABTestReadout: Sendable {
             case .doNotShip(let variant): "do not ship: \(variant) is worse"
             case .keepRunning(let users): "keep running: about \(users) more users per variant"
             case .noEffect: "no effect detected"
+            case .guardrailWorse(let event): "do not ship: guardrail \(event) is worse"
             }
         }
     }
@@ -62,6 +65,10 @@ public struct ABTestReadout: Sendable {
         public var srmPValue: Double?
         public var isSRMFlagged: Bool
         public var omnibusPValue: Double?
+        /// Revenue per user; nil when the readout has no revenue (see `revenueOmission`).
+        public var revenue: ABTestRevenueResult?
+        /// Per guardrail event, control first then the treatments.
+        public var guardrails: [ABTestGuardrailResult] = []
         public var verdict: Verdict
 
         /// multiple_exposures / (users + multiple_exposures) > 1 %.
@@ -79,23 +86,50 @@ public struct ABTestReadout: Sendable {
     public var rowsWithoutTest: Int
     /// Tests in the period with fewer than two variants to compare, left out of the readout.
     public var testsWithoutComparison: [String]
+    /// Why no test has revenue per user (the role cannot read `conversion_events`); nil when read.
+    public var revenueOmission: String?
+    /// The guardrail events asked for, in order.
+    public var guardrailEvents: [String]
 
     /// - Parameter namedTest: the readout is of one test the user named, so a test that cannot
     ///   be compared is an error rather than left out.
     /// - Throws: `ABTestError` for a test with no control or weights that do not fit; for a
     ///   test with one variant when it was named, or when no test is left.
-    public init(counts: ABTestCounts, settings: ABTestSettings, namedTest: Bool = false) throws {
+    ///   - revenue: revenue per user of the same tests, when read; `revenueOmission` says why not.
+    ///   - guardrails: the counts of the `guardrailEvents`.
+    public init(
+        counts: ABTestCounts, settings: ABTestSettings, namedTest: Bool = false, revenue: ABTestRevenueCounts? = nil,
+        revenueOptions: ABTestRevenueOptions = ABTestRevenueOptions(), revenueOmission: String? = nil,
+        guardrails: ABTestGuardrailCounts? = nil, guardrailEvents: [String] = []
+    ) throws {
         self.settings = settings
+        self.revenueOmission = revenue == nil ? revenueOmission : nil
+        self.guardrailEvents = guardrails == nil ? [] : guardrailEvents
         self.rowsWithoutTest = counts.rowsWithoutTest
         let comparable = counts.tests.filter { $0.variants.count >= 2 }
         if namedTest || comparable.isEmpty, let single = counts.tests.first(where: { $0.variants.count < 2 }) {
             throw ABTestError.oneVariant(test: single.name, variant: single.variants.first?.name)
         }
         self.testsWithoutComparison = counts.tests.filter { $0.variants.count < 2 }.map(\.name)
-        self.tests = try comparable.map { try Self.analyse($0, settings: settings) }
+        self.tests = try comparable.map { test in
+            try Self.analyse(test, settings: settings) { order in
+                (
+                    revenue?.test(test.name).map {
+                        ABTestRevenueResult.analyse($0, order: order, settings: settings, options: revenueOptions)
+                    },
+                    guardrails.map {
+                        ABTestGuardrailResult.analyse($0, test: test.name, events: guardrailEvents, order: order, alpha: settings.alpha)
+                    } ?? []
+                )
+            }
+        }
     }
 
-    static func analyse(_ test: ABTestCounts.Test, settings: ABTestSettings) throws -> TestResult {
+    /// - Parameter secondary: revenue and guardrails of the test, given its variants in order.
+    static func analyse(
+        _ test: ABTestCounts.Test, settings: ABTestSettings,
+        secondary: ([String]) -> (ABTestRevenueResult?, [ABTestGuardrailResult]) = { _ in (nil, []) }
+    ) throws -> TestResult {
         let names = test.variants.map(\.name)
         guard names.count >= 2 else { throw ABTestError.oneVariant(test: test.name, variant: names.first) }
         let controlName = settings.control ?? "control"
@@ -141,7 +175,8 @@ public struct ABTestReadout: Sendable {
             undatedRows: test.undatedRows, rowsRead: test.rowsRead,
             firstAssignment: test.firstAssignment, lastAssignment: test.lastAssignment, plannedShares: plannedShares,
             srmPValue: srm?.pValue, isSRMFlagged: srm?.isFlagged ?? false, omnibusPValue: omnibus, verdict: .noEffect)
-        result.verdict = verdict(for: result)
+        (result.revenue, result.guardrails) = secondary(ordered.map(\.name))
+        result.verdict = verdict(for: result, metric: settings.metric)
         return result
     }
 
@@ -155,13 +190,23 @@ public struct ABTestReadout: Sendable {
     /// adjusted value of its own. A treatment with no users, or a control with none, is no
     /// comparison and stays empty.
     static func adjust(_ results: inout [VariantResult], settings: ABTestSettings) {
-        guard let control = results.first, control.users > 0 else { return }
-        let family = results.indices.dropFirst().filter { results[$0].users > 0 }
-        let pValues = family.map { results[$0].decisionPValue(settings) ?? 1 }
-        guard let adjusted = adjustedPValues(pValues, correction: settings.correction).definedValue else { return }
-        for (index, value) in zip(family, adjusted) where results[index].decisionPValue(settings) != nil {
-            results[index].pValueAdjusted = value
-            results[index].isSignificant = value < settings.alpha
+        adjust(
+            &results, users: \.users, pValue: { $0.decisionPValue(settings) }, adjusted: \.pValueAdjusted,
+            significant: \.isSignificant, settings: settings)
+    }
+
+    /// The same family rule for any metric's rows (control first): conversion, revenue.
+    static func adjust<Row>(
+        _ rows: inout [Row], users: KeyPath<Row, Int>, pValue: (Row) -> Double?, adjusted: WritableKeyPath<Row, Double?>,
+        significant: WritableKeyPath<Row, Bool?>, settings: ABTestSettings
+    ) {
+        guard let control = rows.first, control[keyPath: users] > 0 else { return }
+        let family = rows.indices.dropFirst().filter { rows[$0][keyPath: users] > 0 }
+        let pValues = family.map { pValue(rows[$0]) ?? 1 }
+        guard let values = adjustedPValues(pValues, correction: settings.correction).definedValue else { return }
+        for (index, value) in zip(family, values) where pValue(rows[index]) != nil {
+            rows[index][keyPath: adjusted] = value
+            rows[index][keyPath: significant] = value < settings.alpha
         }
     }
 
@@ -201,17 +246,39 @@ public struct ABTestReadout: Sendable {
         }
     }
 
-    /// The first verdict of SPEC §4.3 that applies.
-    static func verdict(for test: TestResult) -> Verdict {
+    /// One treatment as the verdict sees it, on the decision metric.
+    struct Decision {
+        var name: String
+        var users: Int
+        var isSignificant: Bool?
+        var uplift: Double?
+        var usersNeeded: Int?
+    }
+
+    /// The first verdict of SPEC §4.3 that applies, on the decision metric (`--metric`): SRM,
+    /// then a harmful guardrail of any treatment (never a win, SPEC §4.3.1), then ship, do not
+    /// ship, keep running, no effect.
+    static func verdict(for test: TestResult, metric: ABTestSettings.Metric) -> Verdict {
         if test.isSRMFlagged { return .sampleRatioMismatch }
-        let significant = test.treatments.filter { $0.isSignificant == true }
-        if let best = significant.filter({ ($0.upliftAbsolute ?? 0) > 0 }).max(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
+        if let harmful = test.guardrails.first(where: { $0.isHarmful == true }) { return .guardrailWorse(event: harmful.event) }
+        let treatments: [Decision] =
+            if metric == .revenue, let revenue = test.revenue {
+                revenue.treatments.map {
+                    Decision(name: $0.name, users: $0.users, isSignificant: $0.isSignificant, uplift: $0.upliftAbsolute, usersNeeded: $0.usersNeeded)
+                }
+            } else {
+                test.treatments.map {
+                    Decision(name: $0.name, users: $0.users, isSignificant: $0.isSignificant, uplift: $0.upliftAbsolute, usersNeeded: $0.usersNeeded)
+                }
+            }
+        let significant = treatments.filter { $0.isSignificant == true }
+        if let best = significant.filter({ ($0.uplift ?? 0) > 0 }).max(by: { $0.uplift! < $1.uplift! }) {
             return .ship(variant: best.name)
         }
-        if let worst = significant.filter({ ($0.upliftAbsolute ?? 0) < 0 }).min(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
+        if let worst = significant.filter({ ($0.uplift ?? 0) < 0 }).min(by: { $0.uplift! < $1.uplift! }) {
             return .doNotShip(worse: worst.name)
         }
-        let shortfalls = test.treatments.compactMap { treatment -> Int? in
+        let shortfalls = treatments.compactMap { treatment -> Int? in
             guard let needed = treatment.usersNeeded else { return nil }
             return needed - treatment.users
         }

@@ -25,12 +25,24 @@ public struct ABTestReport: Report {
     /// When the readout ends.
     public var readoutEnd: Date { isLive ? asOf : period.end }
 
-    /// The counting statement, then — only when a test named by `--test` has no row in the
-    /// readout — the two that say why.
+    /// The counting statement; when a test named by `--test` has no row in the readout, the two
+    /// that say why; then whether revenue can be read (unless it was asked for), revenue per
+    /// user and the guardrails.
     public var statements: [Statement] {
         var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, options: counting)]
         if let test = counting.test { statements += [ABTestSQL.exists(test), ABTestSQL.names(limit: 50)] }
+        if !isRevenueAskedFor { statements.append(ABTestRevenueSQL.readable) }
+        statements.append(ABTestRevenueSQL.revenue(start: period.start, end: readoutEnd, counting: counting, revenue: counting.revenue))
+        if !counting.guardrails.isEmpty {
+            statements.append(ABTestGuardrailSQL.counts(start: period.start, end: readoutEnd, test: counting.test, events: counting.guardrails))
+        }
         return statements
+    }
+
+    /// Revenue or guardrails were asked for: a role that cannot read `conversion_events` is
+    /// then refused (exit 77) rather than given a readout without them.
+    public var isRevenueAskedFor: Bool {
+        settings.metric == .revenue || counting.revenue.isAskedFor || !counting.guardrails.isEmpty
     }
 
     /// Each test read, over its whole life up to the readout's end.
@@ -50,7 +62,8 @@ public struct ABTestReport: Report {
     /// - Throws: `ABTestError` (no test in range, unknown test, no control, one variant, weights
     ///   that do not fit), `DatabaseError`.
     public func readout(on connection: PostgresConnection) throws -> ABTestReadout {
-        let counts = try connection.transaction(.snapshot) { () -> ABTestCounts in
+        typealias Read = (counts: ABTestCounts, revenue: ABTestRevenueCounts?, guardrails: ABTestGuardrailCounts?, omission: String?)
+        let read = try connection.transaction(.snapshot) { () -> Read in
             let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, options: counting)
             if let test = counting.test, counts.tests.isEmpty {
                 if try connection.abTestExists(test) {
@@ -58,10 +71,21 @@ public struct ABTestReport: Report {
                 }
                 throw ABTestError.unknownTest(test, existing: try connection.abTestNames())
             }
-            return counts
+            guard !counts.tests.isEmpty else { return (counts, nil, nil, nil) }
+            guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
+                return (counts, nil, nil, "this role cannot read conversion_events")
+            }
+            let revenue = try connection.abTestRevenue(start: period.start, end: readoutEnd, counting: counting, revenue: counting.revenue)
+            let guardrails =
+                counting.guardrails.isEmpty
+                ? nil : try connection.abTestGuardrails(start: period.start, end: readoutEnd, counting: counting, events: counting.guardrails)
+            return (counts, revenue, guardrails, nil)
         }
-        guard !counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
-        return try ABTestReadout(counts: counts, settings: settings, namedTest: counting.test != nil)
+        guard !read.counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
+        return try ABTestReadout(
+            counts: read.counts, settings: settings, namedTest: counting.test != nil, revenue: read.revenue,
+            revenueOptions: counting.revenue, revenueOmission: read.omission, guardrails: read.guardrails,
+            guardrailEvents: counting.guardrails)
     }
 
     /// The options that shaped the numbers, for the reproducibility record.
@@ -76,6 +100,15 @@ public struct ABTestReport: Report {
         if let weights = settings.weights { options.append(.init("weights", "\(weights)")) }
         if let mde = settings.minimumDetectableEffect { options.append(.init("mde", "\(mde)")) }
         if settings.isSequential { options.append(.init("sequential_tau", "\(settings.tau)")) }
+        options.append(.init("metric", settings.metric.rawValue))
+        options.append(.init("revenue_event", counting.revenue.event ?? "(any)"))
+        if let cap = counting.revenue.cap { options.append(.init("cap", "\(cap)")) }
+        options.append(
+            .init(
+                "cuped",
+                counting.revenue.cuped.map { $0 ? "on" : "off" } ?? "on when some user has pre-period revenue"))
+        if counting.revenue.cuped != false { options.append(.init("cuped_window", "\(counting.revenue.cupedWindowSeconds)s")) }
+        if !counting.guardrails.isEmpty { options.append(.init("guardrails", counting.guardrails.joined(separator: ","))) }
         return options
     }
 }

@@ -14,12 +14,20 @@ public struct ABTestSettings: Sendable {
     public var isSequential: Bool
     /// The mixing standard deviation τ of the sequential test.
     public var tau: Double
+    /// The metric the verdict decides on (`--metric`); the other is shown beside it.
+    public var metric: Metric
+
+    public enum Metric: String, Sendable, CaseIterable {
+        case conversion
+        case revenue
+    }
 
     public init(
         alpha: Double = 0.05, correction: MultipleTestingCorrection = .holm, control: String? = nil,
         weights: VariantWeights? = nil, minimumDetectableEffect: Double? = nil,
-        isSequential: Bool = false, tau: Double = 0.01
+        isSequential: Bool = false, tau: Double = 0.01, metric: Metric = .conversion
     ) {
+        self.metric = metric
         self.alpha = alpha
         self.correction = correction
         self.control = control

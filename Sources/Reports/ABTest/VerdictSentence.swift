@@ -12,6 +12,17 @@ enum VerdictSentence {
                 text:
                     "Do not act on these numbers: the users were not split between the variants as planned, so something in the assignment or the logging is broken. Fix the split, then restart the test."
             )
+        case .ship(let name) where settings.metric == .revenue:
+            return revenueCallout(test, name: name, isBetter: true)
+        case .doNotShip(let name) where settings.metric == .revenue:
+            return revenueCallout(test, name: name, isBetter: false)
+        case .guardrailWorse(let event):
+            let harmful = test.guardrails.filter { $0.isHarmful == true && $0.event == event }.map(\.variant)
+            return Callout(
+                .danger, title: "Do not ship: \(event) got worse",
+                text:
+                    "\(harmful.joined(separator: " and ")) made \(event) more frequent than \(control.name), and that is unlikely to be chance. A guardrail that breaks outweighs any gain in the main metric."
+            )
         case .ship(let name):
             let variant = test.variants.first { $0.name == name }!
             return Callout(
@@ -41,6 +52,31 @@ enum VerdictSentence {
                     ? "No variant converts reliably better or worse, and the test already has the users it needs to detect \(settings.minimumDetectableEffect == nil ? "a difference of the size seen" : "the effect it looks for")."
                     : "No variant converts reliably better or worse. The rates are identical or there are too few users to size the test, so keep watching it.")
         }
+    }
+
+    /// Ship or do not ship on revenue per user (`--metric revenue`).
+    private static func revenueCallout(_ test: ABTestReadout.TestResult, name: String, isBetter: Bool) -> Callout {
+        let revenue = test.revenue!
+        let variant = revenue.variants.first { $0.name == name }!
+        var clause = ""
+        if let relative = variant.upliftRelative {
+            clause = " (\(signedPercent(relative)) relative"
+            if let interval = variant.upliftRelativeInterval, interval.width > 0 {
+                clause += ", likely between \(signedPercent(interval.lower)) and \(signedPercent(interval.upper))"
+            }
+            clause += ")"
+        }
+        let amounts =
+            "\(ABTestRevenueDocument.amount(variant.mean)) per user against \(ABTestRevenueDocument.amount(revenue.control.mean)) for \(revenue.control.name)\(clause)"
+        return isBetter
+            ? Callout(
+                .positive, title: "Ship \(name)",
+                text:
+                    "\(name) brings in \(amounts). A difference this large would be very unlikely if \(name) made no difference (adjusted p = \(pValue(variant.pValueAdjusted)), Welch's t-test)."
+            )
+            : Callout(
+                .danger, title: "Do not ship \(name)",
+                text: "\(name) brings in less: \(amounts). This is unlikely to be chance (adjusted p = \(pValue(variant.pValueAdjusted))).")
     }
 
     static func sampleRatioBanner(_ test: ABTestReadout.TestResult) -> Callout {

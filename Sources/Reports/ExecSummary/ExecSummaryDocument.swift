@@ -49,7 +49,14 @@ public enum ExecSummaryDocument {
                     Callout(
                         .danger, title: "\($0.test): sample-ratio mismatch",
                         text: "The split of users does not match the plan, so its results cannot be trusted; no winner is named.")
-                },
+                }
+                    + experiments.filter { !$0.worseGuardrails.isEmpty }.map {
+                        Callout(
+                            .danger, title: "\($0.test): guardrail worse",
+                            text:
+                                "A variant makes \($0.worseGuardrails.joined(separator: " and ")) significantly more frequent, so it must not ship whatever its main result; no winner is named."
+                        )
+                    },
                 tables: [experimentTable(experiments)],
                 isUntrustworthy: experiments.contains(where: \.isSRMFlagged)),
             ReportSection(
@@ -164,7 +171,8 @@ public enum ExecSummaryDocument {
         let unhealthy = experiments.filter { $0.health != "ok" }.count
         let ran = all.tests.count == 1 ? "1 test ran" : "\(all.tests.count) tests ran"
         let health = unhealthy == 1 ? "1 shows a health problem" : "\(unhealthy) show a health problem"
-        return "\(ran); \(significant) reached significance and \(health). " + "A test with a sample-ratio mismatch is never shown as a winner."
+        return "\(ran); \(significant) reached significance and \(health). "
+            + "A test with a sample-ratio mismatch or a worse guardrail is never shown as a winner."
     }
 
     static func experimentTable(_ experiments: [ExecSummaryReadout.Experiment]) -> ReportTable {
@@ -181,6 +189,10 @@ public enum ExecSummaryDocument {
                     .number($0.upliftRelative)
                 },
                 TableColumn("p_value", "p", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.pValue) },
+                TableColumn(
+                    "revenue_per_user_relative", "Revenue per user", .percent(places: 1),
+                    display: ColumnDisplay(showsSign: true, emptyText: "—")
+                ) { .number($0.revenuePerUserRelative) },
                 TableColumn("is_significant", "Significant", .boolean) { .boolean($0.isSignificant) },
                 TableColumn("srm_flag", "SRM", .boolean, display: .hiddenInHTML) { .boolean($0.isSRMFlagged) },
                 TableColumn("health", "Health", .text, display: ColumnDisplay(emphasis: .highlightWhen(column: "srm_flag"))) {

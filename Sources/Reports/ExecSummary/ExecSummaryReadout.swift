@@ -36,10 +36,14 @@ public struct ExecSummaryReadout: Sendable {
         /// The best treatment's relative uplift against control (nil under SRM: not shown as a result).
         public var upliftRelative: Double?
         public var pValue: Double?
+        /// The same treatment's relative difference in revenue per user, when revenue was read.
+        public var revenuePerUserRelative: Double?
         public var users: Int
         public var isSignificant: Bool
         public var isSRMFlagged: Bool
         public var hasExposureWarning: Bool
+        /// Guardrail events a treatment makes significantly worse.
+        public var worseGuardrails: [String]
         /// What is wrong with it, in words; empty when healthy.
         public var health: String
     }
@@ -55,24 +59,30 @@ public struct ExecSummaryReadout: Sendable {
         guard let experiments else { return [] }
         return experiments.tests.compactMap { test in
             let significant = test.treatments.filter { $0.isSignificant == true }
-            guard !significant.isEmpty || test.isSRMFlagged || test.hasExposureWarning else { return nil }
+            let worseGuardrails = Array(Set(test.guardrails.filter { $0.isHarmful == true }.map(\.event))).sorted()
+            let isBlocked = test.isSRMFlagged || !worseGuardrails.isEmpty
+            guard !significant.isEmpty || isBlocked || test.hasExposureWarning || test.revenue?.treatments.contains(where: { $0.isSignificant == true }) == true
+            else { return nil }
             var problems: [String] = []
             if test.isSRMFlagged { problems.append("sample-ratio mismatch") }
+            if !worseGuardrails.isEmpty { problems.append("guardrail worse: \(worseGuardrails.joined(separator: ", "))") }
             if test.hasExposureWarning { problems.append("users in several variants") }
             let named: String? =
                 switch test.verdict {
                 case .ship(let variant), .doNotShip(let variant): variant
-                case .sampleRatioMismatch, .keepRunning, .noEffect: nil
+                case .sampleRatioMismatch, .keepRunning, .noEffect, .guardrailWorse: nil
                 }
-            let best = named.flatMap { name in significant.first { $0.name == name } }
+            let best = named.flatMap { name in test.treatments.first { $0.name == name } }
+            let revenue = named.flatMap { name in test.revenue?.treatments.first { $0.name == name } }
             return Experiment(
                 test: test.name,
                 verdict: test.isSRMFlagged ? ABTestReadout.Verdict.sampleRatioMismatch.text : test.verdict.text,
-                upliftRelative: test.isSRMFlagged ? nil : best?.upliftRelative,
-                pValue: test.isSRMFlagged ? nil : best?.pValueAdjusted,
+                upliftRelative: isBlocked ? nil : best?.upliftRelative,
+                pValue: isBlocked ? nil : best?.pValueAdjusted,
+                revenuePerUserRelative: isBlocked ? nil : revenue?.upliftRelative,
                 users: test.users,
-                isSignificant: !test.isSRMFlagged && !significant.isEmpty,
-                isSRMFlagged: test.isSRMFlagged, hasExposureWarning: test.hasExposureWarning,
+                isSignificant: !isBlocked && named != nil,
+                isSRMFlagged: test.isSRMFlagged, hasExposureWarning: test.hasExposureWarning, worseGuardrails: worseGuardrails,
                 health: problems.isEmpty ? "ok" : problems.joined(separator: "; "))
         }
     }

@@ -1,0 +1,204 @@
+import Database
+import Foundation
+
+/// The options of revenue per user and its pre-period covariate (SPEC §4.3.1).
+public struct ABTestRevenueOptions: Sendable, Equatable {
+    /// Only revenue of this `event_type` (`--revenue-event`); every event when nil.
+    public var event: String?
+    /// `--cap q`: each user's revenue is capped at the pooled q-quantile of the non-zero values.
+    public var cap: Double?
+    /// `--cuped` (true), `--no-cuped` (false); nil: on when some user has pre-period revenue.
+    public var cuped: Bool?
+    /// `--cuped-window`: the pre-period before each user's first assignment.
+    public var cupedWindowSeconds: Int
+
+    public static let defaultCupedWindowSeconds = 14 * 86_400
+
+    public init(event: String? = nil, cap: Double? = nil, cuped: Bool? = nil, cupedWindowSeconds: Int = Self.defaultCupedWindowSeconds) {
+        self.event = event
+        self.cap = cap
+        self.cuped = cuped
+        self.cupedWindowSeconds = cupedWindowSeconds
+    }
+
+    /// Whether the user asked for anything about revenue, so that a role that cannot read
+    /// `conversion_events` is an error rather than a readout without revenue.
+    public var isAskedFor: Bool { event != nil || cap != nil || cuped == true }
+
+    /// The pre-period read: none with `--no-cuped`.
+    var covariateWindowSeconds: Int { cuped == false ? 0 : cupedWindowSeconds }
+}
+
+/// Revenue per user of every test, per variant: what PostgreSQL sums, a handful of rows.
+public struct ABTestRevenueCounts: Sendable, Equatable {
+    /// One variant's users and the moments of their revenue Y (after the cap) and of their
+    /// pre-period revenue X.
+    public struct Variant: Sendable, Equatable {
+        public var name: String
+        public var users: Int
+        /// ΣY in exact cents.
+        public var revenue: Decimal
+        public var meanY: Double
+        public var varianceY: Double
+        public var meanX: Double
+        public var varianceX: Double
+        /// The sample covariance of X and Y.
+        public var covariance: Double
+        /// Users with revenue before their first assignment.
+        public var usersWithPrePeriodRevenue: Int
+
+        public init(
+            name: String, users: Int, revenue: Decimal, meanY: Double, varianceY: Double, meanX: Double = 0,
+            varianceX: Double = 0, covariance: Double = 0, usersWithPrePeriodRevenue: Int = 0
+        ) {
+            self.name = name
+            self.users = users
+            self.revenue = revenue
+            self.meanY = meanY
+            self.varianceY = varianceY
+            self.meanX = meanX
+            self.varianceX = varianceX
+            self.covariance = covariance
+            self.usersWithPrePeriodRevenue = usersWithPrePeriodRevenue
+        }
+    }
+
+    public struct Test: Sendable, Equatable {
+        public var name: String
+        public var variants: [Variant]
+        /// `--cap`: the value each user's revenue was capped at (nil: no cap, or no non-zero value).
+        public var cap: Decimal?
+        /// The pre-period revenue's own cap.
+        public var covariateCap: Decimal?
+
+        public init(name: String, variants: [Variant], cap: Decimal? = nil, covariateCap: Decimal? = nil) {
+            self.name = name
+            self.variants = variants
+            self.cap = cap
+            self.covariateCap = covariateCap
+        }
+    }
+
+    public var tests: [Test]
+
+    public init(tests: [Test]) {
+        self.tests = tests
+    }
+
+    public func test(_ name: String) -> Test? { tests.first { $0.name == name } }
+}
+
+extension PostgresConnection {
+    /// Revenue per user of each test in scope, per variant, in one statement (SPEC §4.3.1).
+    public func abTestRevenue(start: Date, end: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions) throws -> ABTestRevenueCounts {
+        let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, counting: counting, revenue: revenue))
+        var tests: [ABTestRevenueCounts.Test] = []
+        for row in rows {
+            let name = try row.string("test_name")
+            if tests.last?.name != name {
+                tests.append(
+                    ABTestRevenueCounts.Test(
+                        name: name, variants: [], cap: try row.decodeIfPresent("y_cap"), covariateCap: try row.decodeIfPresent("x_cap")))
+            }
+            tests[tests.count - 1].variants.append(
+                ABTestRevenueCounts.Variant(
+                    name: try row.string("variant"), users: try row.int("users"), revenue: try row.decimal("revenue"),
+                    meanY: try row.decode("mean_y"), varianceY: try row.decodeIfPresent("var_y") ?? 0,
+                    meanX: try row.decode("mean_x"), varianceX: try row.decodeIfPresent("var_x") ?? 0,
+                    covariance: try row.decodeIfPresent("cov_xy") ?? 0,
+                    usersWithPrePeriodRevenue: try row.int("pre_period_payers")))
+        }
+        return ABTestRevenueCounts(tests: tests)
+    }
+
+    /// Whether this role may read `conversion_events` (through the search path, so the archive's
+    /// view with `--include-archive`): revenue and guardrails are left out, and said so, when not.
+    public func canReadConversionEvents() throws -> Bool {
+        try query(ABTestRevenueSQL.readable).first?.decode("readable", as: Bool.self) ?? false
+    }
+}
+
+/// The statements of revenue per user and of guardrails: the users of the conversion readout
+/// (one variant each), joined with their `conversion_events`.
+enum ABTestRevenueSQL {
+    /// Each test's users seen in exactly one variant, with their first assignment: the users the
+    /// conversion readout counts.
+    static func assigned(start: Date, end: Date, test: String?) -> SQL {
+        """
+        \(ABTestSQL.scope(start: start, end: end, test: test)),
+        assigned AS (
+          SELECT test_name, user_email, min(variant) AS variant, min(created_at) AS first_assigned
+          FROM scoped WHERE user_email IS NOT NULL AND variant IS NOT NULL
+          GROUP BY test_name, user_email
+          HAVING min(variant) = max(variant)
+        )
+        """
+    }
+
+    /// Y per user (revenue in [first assignment, end), within the conversion window) and X (in
+    /// the pre-period window before it), every user of the test with zeros, capped when asked;
+    /// then per variant the count, the exact sum and the moments. The join reads
+    /// `conversion_events` from the earliest first assignment less the window, a bound the
+    /// planner knows before it scans (partitions outside it are pruned at run time).
+    static func revenue(start: Date, end: Date, counting: ABTestCountingOptions, revenue options: ABTestRevenueOptions) -> Statement {
+        let window: SQL =
+            counting.conversionWindowSeconds.map { "AND e.occurred_at < a.first_assigned + make_interval(secs => \($0)::bigint)" } ?? ""
+        let event: SQL = options.event.map { "AND e.event_type = \($0)" } ?? ""
+        let covariate = options.covariateWindowSeconds
+        let capped: SQL =
+            if let cap = options.cap {
+                """
+                caps AS (
+                  SELECT test_name,
+                         percentile_disc(\(String(cap))::float8) WITHIN GROUP (ORDER BY y) FILTER (WHERE y <> 0) AS y_cap,
+                         percentile_disc(\(String(cap))::float8) WITHIN GROUP (ORDER BY x) FILTER (WHERE x <> 0) AS x_cap
+                  FROM per_user GROUP BY test_name
+                ),
+                capped AS (
+                  SELECT p.test_name, p.variant, coalesce(least(p.y, c.y_cap), p.y) AS y, coalesce(least(p.x, c.x_cap), p.x) AS x,
+                         c.y_cap, c.x_cap
+                  FROM per_user p JOIN caps c USING (test_name)
+                )
+                """
+            } else {
+                "capped AS (SELECT test_name, variant, y, x, NULL::numeric AS y_cap, NULL::numeric AS x_cap FROM per_user)"
+            }
+        return Statement(
+            "ab_test_revenue",
+            """
+            WITH \(assigned(start: start, end: end, test: counting.test)),
+            revenue AS (
+              SELECT a.test_name, a.user_email,
+                     sum(e.revenue) FILTER (WHERE e.occurred_at >= a.first_assigned \(window)) AS y,
+                     sum(e.revenue) FILTER (WHERE e.occurred_at < a.first_assigned) AS x
+              FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
+              WHERE e.occurred_at < \(end)
+                AND e.occurred_at >= a.first_assigned - make_interval(secs => \(covariate)::bigint)
+                AND e.occurred_at >= (SELECT min(first_assigned) FROM assigned) - make_interval(secs => \(covariate)::bigint)
+                \(event)
+              GROUP BY a.test_name, a.user_email
+            ),
+            per_user AS (
+              SELECT a.test_name, a.variant, coalesce(r.y, 0) AS y, coalesce(r.x, 0) AS x
+              FROM assigned a LEFT JOIN revenue r USING (test_name, user_email)
+            ),
+            \(capped)
+            SELECT test_name, variant, count(*) AS users, sum(y) AS revenue,
+                   avg(y)::float8 AS mean_y, var_samp(y)::float8 AS var_y,
+                   avg(x)::float8 AS mean_x, var_samp(x)::float8 AS var_x,
+                   covar_samp(y::float8, x::float8) AS cov_xy,
+                   count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
+                   max(y_cap) AS y_cap, max(x_cap) AS x_cap
+            FROM capped GROUP BY test_name, variant
+            ORDER BY test_name, variant
+            """)
+    }
+
+    /// Whether the role may read `conversion_events` (false when there is none).
+    static let readable = Statement(
+        "conversion_events_readable",
+        """
+        SELECT CASE WHEN to_regclass('conversion_events') IS NULL THEN false
+                    ELSE has_table_privilege('conversion_events', 'SELECT') END AS readable
+        """)
+}
