@@ -53,8 +53,19 @@ struct ABTestCommand: ParsableCommand {
     @Flag(help: "Use always-valid p-values (mixture SPRT), safe to check every day.")
     var sequential = false
 
-    @Option(help: "The mixing standard deviation τ of --sequential.")
-    var tau = 0.01
+    @Option(
+        name: .customLong("planned-users"),
+        help: ArgumentHelp(
+            "With --sequential: tune the mixture to this many users per variant (default 10000).", valueName: "users"))
+    var plannedUsers: Int?
+
+    @Option(help: "With --sequential: the mixing standard deviation τ, relative to the control's standard deviation (e.g. 0.05).")
+    var tau: Double?
+
+    @Flag(
+        name: .customLong("tau-absolute"),
+        help: "Read --tau in the metric's own units (a difference in rates, or in revenue per user), as before.")
+    var tauIsAbsolute = false
 
     @Flag(help: "End the readout at --as-of (now) instead of the period's end, for running tests.")
     var live = false
@@ -89,9 +100,7 @@ struct ABTestCommand: ParsableCommand {
             throw ValidationError("--weights '\(weights)' is not a list of positive shares such as control=50,B=50 or 50,50.")
         }
         if let mde, !(mde > 0 && mde.isFinite) { throw ValidationError("--mde must be a positive fraction, e.g. 0.05.") }
-        // τ² enters the sequential p-value, so it must be finite too (τ below about 1e154).
-        guard tau > 0 else { throw ValidationError("--tau must be positive, e.g. 0.01.") }
-        guard (tau * tau).isFinite else { throw ValidationError("--tau must be below 1e154 (τ² must be finite), e.g. 0.01.") }
+        try validateSequentialSettings()
         if let conversionWindow, conversionWindow.milliseconds < 1000 {
             throw ValidationError("--conversion-window must be positive (at least 1s), e.g. 7d.")
         }
@@ -103,6 +112,27 @@ struct ABTestCommand: ParsableCommand {
         if let empty = guardrails.first(where: { $0.isEmpty }) {
             throw ValidationError("--guardrail needs an event type, e.g. --guardrail refund (got '\(empty)').")
         }
+    }
+
+    func validateSequentialSettings() throws {
+        if let tau {
+            // τ² enters the sequential p-value, so it must be finite too (τ below about 1e154).
+            guard tau > 0 else { throw ValidationError("--tau must be positive, e.g. 0.05.") }
+            guard (tau * tau).isFinite else { throw ValidationError("--tau must be below 1e154 (τ² must be finite), e.g. 0.05.") }
+        }
+        if let plannedUsers, plannedUsers < 1 { throw ValidationError("--planned-users must be a positive number of users, e.g. 10000.") }
+        let given = [("--tau", tau != nil), ("--planned-users", plannedUsers != nil), ("--tau-absolute", tauIsAbsolute)]
+        if !sequential, let (name, _) = given.first(where: { $0.1 }) {
+            throw ValidationError("\(name) only tunes --sequential; add --sequential or leave it out.")
+        }
+        if tau != nil, plannedUsers != nil { throw ValidationError("--tau and --planned-users both choose τ; give one of them.") }
+        if tau == nil, tauIsAbsolute { throw ValidationError("--tau-absolute needs --tau, e.g. --tau 0.01 --tau-absolute.") }
+    }
+
+    /// How --sequential chooses τ.
+    var mixing: SequentialMixing {
+        if let tau { return tauIsAbsolute ? .absolute(tau) : .relative(tau) }
+        return .planned(usersPerVariant: plannedUsers ?? SequentialMixing.defaultPlannedUsers)
     }
 
     func run() throws {
@@ -119,7 +149,7 @@ struct ABTestCommand: ParsableCommand {
             settings: ABTestSettings(
                 alpha: alpha, correction: correction, control: control,
                 weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,
-                isSequential: sequential, tau: tau, metric: metric),
+                isSequential: sequential, mixing: mixing, metric: metric),
             isLive: live, asOf: configuration.asOf)
         try ReportPipeline(configuration).run([report])
     }

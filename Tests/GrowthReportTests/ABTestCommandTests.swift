@@ -34,7 +34,11 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         let written = result.stdout.split(separator: "\n").map(String.init)
         let names = Set(written.map { URL(fileURLWithPath: $0).lastPathComponent })
-        #expect(names == ["ab-test.html", "ab-test.csv", "ab-test-tests.csv", "ab-test-data-quality.csv", "ab-test.xlsx", "manifest.json"])
+        #expect(
+            names == [
+                "ab-test.html", "ab-test.csv", "ab-test-tests.csv", "ab-test-revenue.csv", "ab-test-data-quality.csv", "ab-test.xlsx",
+                "manifest.json",
+            ])
         let period = folder.appendingPathComponent("2026-W47")
         let html = try String(contentsOf: period.appendingPathComponent("ab-test.html"), encoding: .utf8)
         #expect(html.range(of: "<script", options: .caseInsensitive) == nil)
@@ -47,7 +51,7 @@ import Testing
         let tests = try String(contentsOf: period.appendingPathComponent("ab-test-tests.csv"), encoding: .utf8)
         #expect(tests.contains("<script>alert(1)</script>,2,800,0,0,1,false,,ship =SUM(A1)\r\n"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: period.appendingPathComponent("manifest.json"))) as? [String: Any]
-        #expect((manifest?["files"] as? [[String: Any]])?.count == 5)
+        #expect((manifest?["files"] as? [[String: Any]])?.count == 6)
     }
 
     @Test func sequentialAddsItsColumnLast() throws {
@@ -60,7 +64,7 @@ import Testing
         ])
         #expect(result.status == 0, "\(result.stderr)")
         let csv = try String(contentsOf: folder.appendingPathComponent("2026-W47/ab-test.csv"), encoding: .utf8)
-        #expect(csv.split(separator: "\r\n").first?.hasSuffix(",users_needed,p_value_sequential") == true)
+        #expect(csv.split(separator: "\r\n").first?.hasSuffix(",users_needed,p_value_sequential,sequential_tau") == true)
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("2026-W47/ab-test.html").path))
     }
 

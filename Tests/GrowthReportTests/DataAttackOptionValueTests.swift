@@ -24,8 +24,10 @@ import Testing
         case "--output": value.isEmpty ? 64 : value == long ? 73 : 0
         // Positive and finite: legal, if far from useful.
         case "--mde": ["1e308", "99999999999999999999"].contains(value) ? 0 : 64
-        // τ = 1e20 has a finite τ²; τ = 1e308 does not.
-        case "--tau": value == "99999999999999999999" ? 0 : 64
+        // An event type that matches nothing: no revenue, no guardrail event (an empty one is refused).
+        case "--revenue-event": 0
+        case "--guardrail": value.isEmpty ? 64 : 0
+        // --tau and --planned-users only tune --sequential, which these runs do not give.
         default: 64
         }
     }

@@ -48,11 +48,15 @@ import Testing
         // A test flagged for a sample-ratio mismatch is never shown as significant or with an uplift.
         let experiments = try String(contentsOf: pack.appendingPathComponent("exec-summary-experiments.csv"), encoding: .utf8)
             .components(separatedBy: .newlines).filter { !$0.isEmpty }.map { $0.components(separatedBy: ",") }
-        #expect(experiments.first == ["test_name", "verdict", "users", "uplift_relative", "p_value", "is_significant", "srm_flag", "health"])
-        let flagged = experiments.dropFirst().filter { $0.count == 8 && $0[6] == "true" }
+        #expect(
+            experiments.first == [
+                "test_name", "verdict", "users", "uplift_relative", "p_value", "revenue_per_user_relative", "is_significant", "srm_flag",
+                "health",
+            ])
+        let flagged = experiments.dropFirst().filter { $0.count == 9 && $0[7] == "true" }
         #expect(!flagged.isEmpty, "the small seed has a test with SRM")
         for row in flagged {
-            #expect(row[3] == "" && row[4] == "" && row[5] == "false" && row[1].hasPrefix("SRM"), "\(row)")
+            #expect(row[3] == "" && row[4] == "" && row[5] == "" && row[6] == "false" && row[1].hasPrefix("SRM"), "\(row)")
         }
         let browser = try String(contentsOf: pack.appendingPathComponent("exec-summary.html"), encoding: .utf8)
         #expect(browser.contains("<svg"))

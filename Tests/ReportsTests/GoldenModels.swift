@@ -217,7 +217,38 @@ enum GoldenModels {
                     variants: [.init(name: "control", users: 5_000, conversions: 0), .init(name: "annual", users: 4_200, conversions: 0)],
                     rowsRead: 9_200, firstAssignment: day(0), lastAssignment: day(6)),
             ], rowsWithoutTest: 2)
-        return try! ABTestReadout(counts: counts, settings: abTestSettings)
+        // Revenue with a pre-period covariate (CUPED on) in the first test; none at all in the second.
+        let revenue = ABTestRevenueCounts(tests: [
+            ABTestRevenueCounts.Test(
+                name: "checkout_button",
+                variants: [
+                    .init(
+                        name: "control", users: 8_000, revenue: 96_000, meanY: 12, varianceY: 2_500, meanX: 10, varianceX: 2_000,
+                        covariance: 1_200, usersWithPrePeriodRevenue: 900),
+                    .init(
+                        name: "B", users: 8_050, revenue: 104_650, meanY: 13, varianceY: 2_600, meanX: 10.1, varianceX: 2_050,
+                        covariance: 1_250, usersWithPrePeriodRevenue: 910),
+                    .init(
+                        name: nastyName, users: 7_990, revenue: 0, meanY: 0, varianceY: 0, meanX: 9.9, varianceX: 1_980, covariance: 0,
+                        usersWithPrePeriodRevenue: 880),
+                ]),
+            ABTestRevenueCounts.Test(
+                name: "pricing_page",
+                variants: [
+                    .init(name: "annual", users: 4_200, revenue: 0, meanY: 0, varianceY: 0),
+                    .init(name: "control", users: 5_000, revenue: 0, meanY: 0, varianceY: 0),
+                ]),
+        ])
+        // A refund guardrail that the annual plan breaks.
+        let guardrails = ABTestGuardrailCounts(rows: [
+            .init(test: "checkout_button", variant: "control", event: "refund", users: 8_000, converted: 80),
+            .init(test: "checkout_button", variant: "B", event: "refund", users: 8_050, converted: 79),
+            .init(test: "checkout_button", variant: nastyName, event: "refund", users: 7_990, converted: 85),
+            .init(test: "pricing_page", variant: "control", event: "refund", users: 5_000, converted: 20),
+            .init(test: "pricing_page", variant: "annual", event: "refund", users: 4_200, converted: 60),
+        ])
+        return try! ABTestReadout(
+            counts: counts, settings: abTestSettings, revenue: revenue, guardrails: guardrails, guardrailEvents: ["refund"])
     }
 
     // MARK: exec-summary

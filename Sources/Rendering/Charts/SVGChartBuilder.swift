@@ -266,12 +266,14 @@ private struct ChartCanvas {
     }
 
     mutating func drawLines() {
-        let values = data.series.flatMap { $0.values.compactMap { $0 } } + [chart.referenceValue].compactMap { $0 }
+        let bounds = data.lows.compactMap { $0 } + data.highs.compactMap { $0 }
+        let values = data.series.flatMap { $0.values.compactMap { $0 } } + bounds + [chart.referenceValue].compactMap { $0 }
         let scale = NiceScale(covering: values, includesZero: (values.min() ?? 0) >= 0)
         let count = data.categories.count
         let frame = drawCartesianFrame(scale: scale, slots: count)
         let slot = (frame.right - frame.left) / Double(max(1, count))
         var parts = Array(repeating: [String](), count: count)
+        if !bounds.isEmpty { drawBand(scale: scale, frame: frame, slot: slot) }
         for (seriesIndex, series) in data.series.enumerated() {
             let points = series.values.enumerated().map { index, value in
                 value.map { (index, frame.left + slot * (Double(index) + 0.5), scale.position($0, from: frame.bottom, to: frame.top), $0) }
@@ -301,7 +303,10 @@ private struct ChartCanvas {
                     parts[index].append(seriesLabel(series) + "n/a")
                     continue
                 }
-                let text = valueText(point.3, column: series.column)
+                var text = valueText(point.3, column: series.column)
+                if let low = data.lows[index], let high = data.highs[index] {
+                    text += " (interval \(valueText(low, column: series.column)) to \(valueText(high, column: series.column)))"
+                }
                 parts[index].append(seriesLabel(series) + text)
                 body.open(
                     "circle",
@@ -317,6 +322,34 @@ private struct ChartCanvas {
         }
         description = zip(data.categories, parts).map { "\($0): " + $1.joined(separator: ", ") }
         drawReferenceLine(scale: scale, left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom)
+    }
+
+    /// The interval around a line (`lowColumn`…`highColumn`) as a shaded band, one polygon per
+    /// run of categories that have both bounds.
+    mutating func drawBand(scale: NiceScale, frame: (left: Double, top: Double, right: Double, bottom: Double), slot: Double) {
+        var runs: [[Int]] = []
+        for index in data.categories.indices {
+            guard data.lows[index] != nil, data.highs[index] != nil else {
+                if runs.last?.isEmpty == false { runs.append([]) }
+                continue
+            }
+            if runs.isEmpty { runs.append([]) }
+            runs[runs.count - 1].append(index)
+        }
+        body.open("g", ["class": "chart-band"])
+        for run in runs where !run.isEmpty {
+            let x = { (index: Int) in SVGWriter.number(frame.left + slot * (Double(index) + 0.5)) }
+            let y = { (value: Double) in SVGWriter.number(scale.position(value, from: frame.bottom, to: frame.top)) }
+            // A single category is a short vertical bar, so it still shows.
+            let widen = run.count == 1 ? slot * 0.15 : 0
+            var points = run.map { "\(SVGWriter.number(frame.left + slot * (Double($0) + 0.5) - widen)),\(y(data.highs[$0]!))" }
+            if widen > 0 { points.append("\(SVGWriter.number(frame.left + slot * (Double(run[0]) + 0.5) + widen)),\(y(data.highs[run[0]]!))") }
+            if widen > 0 { points.append("\(SVGWriter.number(frame.left + slot * (Double(run[0]) + 0.5) + widen)),\(y(data.lows[run[0]]!))") }
+            points += run.reversed().map { "\(widen > 0 ? SVGWriter.number(frame.left + slot * (Double($0) + 0.5) - widen) : x($0)),\(y(data.lows[$0]!))" }
+            body.empty("polygon", ["points": points.joined(separator: " "), "fill": color(0), "fill-opacity": "0.18", "stroke": "none"])
+        }
+        body.close("g")
+        body.newline()
     }
 
     func seriesLabel(_ series: ChartData.Series) -> String {

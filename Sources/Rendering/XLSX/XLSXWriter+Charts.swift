@@ -59,7 +59,19 @@ extension WorkbookComposer {
         switch chart.kind {
         case .bar, .line:
             for column in valueColumns { _ = try addSeries(column) }
-            chart_legend_set_position(pointer, UInt8(valueColumns.count > 1 ? LXW_CHART_LEGEND_BOTTOM.rawValue : LXW_CHART_LEGEND_NONE.rawValue))
+            // A line's interval: its bounds as thin dashed lines (libxlsxwriter fills no band).
+            let bounds = chart.kind == .line ? [chart.lowColumn, chart.highColumn].compactMap { $0.flatMap(table.columnIndex) } : []
+            var dashed = lxw_chart_line()
+            dashed.color = 0x8C_8C_8C
+            dashed.width = 1
+            dashed.dash_type = UInt8(LXW_CHART_LINE_DASH_DASH.rawValue)
+            for column in bounds {
+                let bound = try addSeries(column)
+                chart_series_set_line(bound, &dashed)
+                chart_series_set_marker_type(bound, UInt8(LXW_CHART_MARKER_NONE.rawValue))
+            }
+            let seriesCount = valueColumns.count + bounds.count
+            chart_legend_set_position(pointer, UInt8(seriesCount > 1 ? LXW_CHART_LEGEND_BOTTOM.rawValue : LXW_CHART_LEGEND_NONE.rawValue))
         case .interval:
             let value = try addSeries(valueColumns[0])
             chart_series_set_line(value, &noLine)

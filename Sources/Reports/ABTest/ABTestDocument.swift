@@ -122,10 +122,14 @@ public enum ABTestDocument {
             },
         ]
         if readout.settings.isSequential {
-            comparisons.append(
+            comparisons += [
                 TableColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")) {
                     .number($0.variant.pValueSequential)
-                })
+                },
+                TableColumn("sequential_tau", "Sequential τ", .decimal(places: 4), display: .hiddenInHTML) {
+                    .number($0.variant.sequentialTau)
+                },
+            ]
         }
         let columns: [TableColumn<VariantRow>] =
             [
@@ -164,7 +168,14 @@ public enum ABTestDocument {
                 },
                 TableColumn("omnibus_p_value", "Omnibus p-value", .pValue, display: ColumnDisplay(emptyText: "—")) { .number($0.omnibusPValue) },
                 TableColumn("verdict", "Verdict", .text) { .text($0.verdict.text) },
-            ], sheetTitle: "Tests")
+            ]
+                + (readout.settings.isSequential
+                    ? [
+                        TableColumn("srm_p_value_sequential", "Sequential SRM p", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                            .number($0.srmPValueSequential)
+                        }
+                    ] : []),
+            sheetTitle: "Tests")
     }
 
     static func dataQuality(_ readout: ABTestReadout) -> ReportTable {
@@ -213,7 +224,8 @@ public enum ABTestDocument {
                 "Multiple exposures", .integer(test.multipleExposures), format: .integer,
                 note: "\(VerdictSentence.percent(exposureShare, places: 1)) of users, left out"),
             Fact(
-                "SRM p-value", .number(test.srmPValue), format: .pValue,
+                test.srmPValueSequential == nil ? "SRM p-value" : "SRM p-value (always valid)", .number(test.srmDecisionPValue),
+                format: .pValue,
                 note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
             Fact("Excluded rows", .integer(test.excludedRows), format: .integer),
         ]

@@ -78,8 +78,11 @@ public struct ABTestGuardrailResult: Sendable, Equatable {
 
 extension PostgresConnection {
     /// The guardrail counts of every test in scope, in one statement.
-    public func abTestGuardrails(start: Date, end: Date, counting: ABTestCountingOptions, events: [String]) throws -> ABTestGuardrailCounts {
-        let rows = try query(ABTestGuardrailSQL.counts(start: start, end: end, test: counting.test, events: events)) { row in
+    /// - Parameter earliest: the earliest first assignment of the tests in scope (see `abTestRevenue`).
+    public func abTestGuardrails(
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, events: [String]
+    ) throws -> ABTestGuardrailCounts {
+        let rows = try query(ABTestGuardrailSQL.counts(start: start, end: end, earliest: earliest, test: counting.test, events: events)) { row in
             ABTestGuardrailCounts.Row(
                 test: try row.string("test_name"), variant: try row.string("variant"), event: try row.string("event"),
                 users: try row.int("users"), converted: try row.int("converted"))
@@ -91,7 +94,7 @@ extension PostgresConnection {
 enum ABTestGuardrailSQL {
     /// Per test, variant and event: the users (one variant each) and those with a
     /// `conversion_events` row of the event in [first assignment, end).
-    static func counts(start: Date, end: Date, test: String?, events: [String]) -> Statement {
+    static func counts(start: Date, end: Date, earliest: Date, test: String?, events: [String]) -> Statement {
         Statement(
             "ab_test_guardrails",
             """
@@ -104,7 +107,7 @@ enum ABTestGuardrailSQL {
               FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
               WHERE e.event_type = ANY (\(events)::text[])
                 AND e.occurred_at >= a.first_assigned AND e.occurred_at < \(end)
-                AND e.occurred_at >= (SELECT min(first_assigned) FROM assigned)
+                AND e.occurred_at >= \(earliest)::timestamptz
             )
             SELECT a.test_name, a.variant, v.event, count(*) AS users, count(h.user_email) AS converted
             FROM assigned a CROSS JOIN events v

@@ -17,6 +17,8 @@ public struct ABTestReadout: Sendable {
         public var pValue: Double?
         public var testUsed: String?
         public var pValueSequential: Double?
+        /// The τ the sequential p-value mixed over (`--sequential`).
+        public var sequentialTau: Double?
         public var pValueAdjusted: Double?
         public var isSignificant: Bool?
         public var chanceToBeatControl: Double?
@@ -63,6 +65,10 @@ public struct ABTestReadout: Sendable {
         public var lastAssignment: Date
         public var plannedShares: [Double]
         public var srmPValue: Double?
+        /// The always-valid SRM p-value (Lindon and Malek), with `--sequential`.
+        public var srmPValueSequential: Double?
+        /// With `--sequential` the always-valid check decides, so a check repeated daily does
+        /// not raise false alarms; otherwise the chi-square one.
         public var isSRMFlagged: Bool
         public var omnibusPValue: Double?
         /// Revenue per user; nil when the readout has no revenue (see `revenueOmission`).
@@ -70,6 +76,9 @@ public struct ABTestReadout: Sendable {
         /// Per guardrail event, control first then the treatments.
         public var guardrails: [ABTestGuardrailResult] = []
         public var verdict: Verdict
+
+        /// The SRM p-value that decides the flag: the always-valid one with `--sequential`.
+        public var srmDecisionPValue: Double? { srmPValueSequential ?? srmPValue }
 
         /// multiple_exposures / (users + multiple_exposures) > 1 %.
         public var hasExposureWarning: Bool {
@@ -165,6 +174,8 @@ public struct ABTestReadout: Sendable {
 
         let users = results.reduce(0) { $0 + $1.users }
         let srm = sampleRatioMismatch(users: results.map(\.users), weights: plannedShares).definedValue
+        let sequentialSRM =
+            settings.isSequential ? sequentialSampleRatioMismatch(users: results.map(\.users), weights: plannedShares).definedValue : nil
         let omnibus =
             results.count > 2
             ? chiSquareIndependence(results.map { Proportion(successes: $0.conversions, trials: $0.users) }).definedValue?.pValue
@@ -174,7 +185,9 @@ public struct ABTestReadout: Sendable {
             excludedRows: test.excludedRows, lateConversions: test.lateConversions,
             undatedRows: test.undatedRows, rowsRead: test.rowsRead,
             firstAssignment: test.firstAssignment, lastAssignment: test.lastAssignment, plannedShares: plannedShares,
-            srmPValue: srm?.pValue, isSRMFlagged: srm?.isFlagged ?? false, omnibusPValue: omnibus, verdict: .noEffect)
+            srmPValue: srm?.pValue, srmPValueSequential: sequentialSRM?.pValue,
+            isSRMFlagged: settings.isSequential ? sequentialSRM?.isFlagged ?? false : srm?.isFlagged ?? false, omnibusPValue: omnibus,
+            verdict: .noEffect)
         (result.revenue, result.guardrails) = secondary(ordered.map(\.name))
         result.verdict = verdict(for: result, metric: settings.metric)
         return result
@@ -229,8 +242,14 @@ public struct ABTestReadout: Sendable {
             result.pValue = comparison.pValue
             result.testUsed = comparison.method.rawValue
         }
-        if settings.isSequential {
-            result.pValueSequential = sequentialPValue(control: control, treatment: treatment, tau: settings.tau).definedValue
+        if settings.isSequential, control.trials > 0, treatment.trials > 0 {
+            let pooled = Proportion(successes: control.successes + treatment.successes, trials: control.trials + treatment.trials)
+            let tau = settings.mixing.tau(
+                controlVariance: control.rate * (1 - control.rate), pooledVariance: pooled.rate * (1 - pooled.rate),
+                alpha: settings.alpha, constant: .zeroVariance)
+            result.sequentialTau = tau.definedValue
+            // Both arms at 0 % (or 100 %): V = 0 and the p-value is the limit, whatever τ.
+            result.pValueSequential = sequentialPValue(control: control, treatment: treatment, tau: tau.definedValue ?? 1).definedValue
         }
         if let bayes = bayesianComparison(control: control, treatment: treatment).definedValue {
             result.chanceToBeatControl = bayes.chanceToBeatControl

@@ -32,9 +32,14 @@ public struct ABTestReport: Report {
         var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, options: counting)]
         if let test = counting.test { statements += [ABTestSQL.exists(test), ABTestSQL.names(limit: 50)] }
         if !isRevenueAskedFor { statements.append(ABTestRevenueSQL.readable) }
-        statements.append(ABTestRevenueSQL.revenue(start: period.start, end: readoutEnd, counting: counting, revenue: counting.revenue))
+        // The run binds the earliest first assignment of the tests it counted; a test that
+        // started in the period is the case shown here.
+        statements.append(
+            ABTestRevenueSQL.revenue(start: period.start, end: readoutEnd, earliest: period.start, counting: counting, revenue: counting.revenue))
         if !counting.guardrails.isEmpty {
-            statements.append(ABTestGuardrailSQL.counts(start: period.start, end: readoutEnd, test: counting.test, events: counting.guardrails))
+            statements.append(
+                ABTestGuardrailSQL.counts(
+                    start: period.start, end: readoutEnd, earliest: period.start, test: counting.test, events: counting.guardrails))
         }
         return statements
     }
@@ -75,10 +80,14 @@ public struct ABTestReport: Report {
             guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
                 return (counts, nil, nil, "this role cannot read conversion_events")
             }
-            let revenue = try connection.abTestRevenue(start: period.start, end: readoutEnd, counting: counting, revenue: counting.revenue)
+            let earliest = counts.tests.map(\.firstAssignment).min()!
+            let revenue = try connection.abTestRevenue(
+                start: period.start, end: readoutEnd, earliest: earliest, counting: counting, revenue: counting.revenue)
             let guardrails =
                 counting.guardrails.isEmpty
-                ? nil : try connection.abTestGuardrails(start: period.start, end: readoutEnd, counting: counting, events: counting.guardrails)
+                ? nil
+                : try connection.abTestGuardrails(
+                    start: period.start, end: readoutEnd, earliest: earliest, counting: counting, events: counting.guardrails)
             return (counts, revenue, guardrails, nil)
         }
         guard !read.counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
@@ -99,7 +108,7 @@ public struct ABTestReport: Report {
         if let test = counting.test { options.append(.init("test", test)) }
         if let weights = settings.weights { options.append(.init("weights", "\(weights)")) }
         if let mde = settings.minimumDetectableEffect { options.append(.init("mde", "\(mde)")) }
-        if settings.isSequential { options.append(.init("sequential_tau", "\(settings.tau)")) }
+        if settings.isSequential { options.append(.init("sequential_tau", settings.mixing.recordText)) }
         options.append(.init("metric", settings.metric.rawValue))
         options.append(.init("revenue_event", counting.revenue.event ?? "(any)"))
         if let cap = counting.revenue.cap { options.append(.init("cap", "\(cap)")) }

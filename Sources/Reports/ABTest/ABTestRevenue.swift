@@ -90,8 +90,12 @@ public struct ABTestRevenueCounts: Sendable, Equatable {
 
 extension PostgresConnection {
     /// Revenue per user of each test in scope, per variant, in one statement (SPEC §4.3.1).
-    public func abTestRevenue(start: Date, end: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions) throws -> ABTestRevenueCounts {
-        let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, counting: counting, revenue: revenue))
+    /// - Parameter earliest: the earliest first assignment of the tests in scope (from their
+    ///   counts), the constant lower bound that lets a partitioned `conversion_events` be pruned.
+    public func abTestRevenue(
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions
+    ) throws -> ABTestRevenueCounts {
+        let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, earliest: earliest, counting: counting, revenue: revenue))
         var tests: [ABTestRevenueCounts.Test] = []
         for row in rows {
             let name = try row.string("test_name")
@@ -137,10 +141,13 @@ enum ABTestRevenueSQL {
 
     /// Y per user (revenue in [first assignment, end), within the conversion window) and X (in
     /// the pre-period window before it), every user of the test with zeros, capped when asked;
-    /// then per variant the count, the exact sum and the moments. The join reads
-    /// `conversion_events` from the earliest first assignment less the window, a bound the
-    /// planner knows before it scans (partitions outside it are pruned at run time).
-    static func revenue(start: Date, end: Date, counting: ABTestCountingOptions, revenue options: ABTestRevenueOptions) -> Statement {
+    /// then per variant the count, the exact sum and the moments, all in `numeric` so that the
+    /// figures do not depend on the order rows are read in (a partitioned or sharded table reads
+    /// them in another). The join reads `conversion_events` from `earliest` (the earliest first
+    /// assignment) less the window: a bound parameter, so the planner prunes the months before it.
+    static func revenue(
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue options: ABTestRevenueOptions
+    ) -> Statement {
         let window: SQL =
             counting.conversionWindowSeconds.map { "AND e.occurred_at < a.first_assigned + make_interval(secs => \($0)::bigint)" } ?? ""
         let event: SQL = options.event.map { "AND e.event_type = \($0)" } ?? ""
@@ -174,7 +181,7 @@ enum ABTestRevenueSQL {
               FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
               WHERE e.occurred_at < \(end)
                 AND e.occurred_at >= a.first_assigned - make_interval(secs => \(covariate)::bigint)
-                AND e.occurred_at >= (SELECT min(first_assigned) FROM assigned) - make_interval(secs => \(covariate)::bigint)
+                AND e.occurred_at >= \(earliest)::timestamptz - make_interval(secs => \(covariate)::bigint)
                 \(event)
               GROUP BY a.test_name, a.user_email
             ),
@@ -186,7 +193,7 @@ enum ABTestRevenueSQL {
             SELECT test_name, variant, count(*) AS users, sum(y) AS revenue,
                    avg(y)::float8 AS mean_y, var_samp(y)::float8 AS var_y,
                    avg(x)::float8 AS mean_x, var_samp(x)::float8 AS var_x,
-                   covar_samp(y::float8, x::float8) AS cov_xy,
+                   ((sum(x * y) - sum(x) * sum(y) / count(*)) / nullif(count(*) - 1, 0))::float8 AS cov_xy,
                    count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
                    max(y_cap) AS y_cap, max(x_cap) AS x_cap
             FROM capped GROUP BY test_name, variant

@@ -70,6 +70,17 @@ enum ABTestRevenueDocument {
                 display: ColumnDisplay(emphasis: .highlightWhen(column: "significant"), emptyText: "—")
             ) { $0.variant.isSignificant.map(ReportCell.boolean) ?? .empty },
         ]
+        var sequential: [TableColumn<RevenueRow>] = []
+        if readout.settings.isSequential {
+            sequential = [
+                TableColumn("p_value_sequential", "Sequential p", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                    .number($0.variant.pValueSequential)
+                },
+                TableColumn("sequential_tau", "Sequential τ", .decimal(places: 4), display: .hiddenInHTML) {
+                    .number($0.variant.sequentialTau)
+                },
+            ]
+        }
         let columns: [TableColumn<RevenueRow>] =
             [
                 TableColumn("test_name", "Test", .text) { .text($0.test.name) },
@@ -95,7 +106,7 @@ enum ABTestRevenueDocument {
                 TableColumn("variance_reduction", "Variance reduction", .percent(places: 1), display: .hiddenInHTML) { row in
                     cupedCell(row.revenue, value: row.revenue.varianceReduction)
                 },
-            ]
+            ] + sequential.map { $0.empty(where: \.variant.isControl) }
         return ReportTable(
             name: "ab-test-revenue", title: "Revenue per user", rows: revenueRows(readout), columns: columns, isShownInHTML: false,
             sheetTitle: "Revenue per user",

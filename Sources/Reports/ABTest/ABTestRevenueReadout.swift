@@ -22,6 +22,9 @@ public struct ABTestRevenueResult: Sendable {
         public var pValue: Double?
         public var pValueAdjusted: Double?
         public var isSignificant: Bool?
+        /// The always-valid p-value of the difference in means (`--sequential`), and its τ.
+        public var pValueSequential: Double?
+        public var sequentialTau: Double?
         /// Users per variant to detect this difference (or `--mde`) with 80 % power.
         public var usersNeeded: Int?
         /// Mean pre-period revenue X, and Welch's p of its difference from the control's: a
@@ -96,7 +99,8 @@ public struct ABTestRevenueResult: Sendable {
             }
         }
         ABTestReadout.adjust(
-            &variants, users: \Variant.users, pValue: { $0.pValue }, adjusted: \Variant.pValueAdjusted, significant: \Variant.isSignificant,
+            &variants, users: \Variant.users, pValue: { settings.isSequential ? $0.pValueSequential : $0.pValue }, adjusted: \Variant.pValueAdjusted,
+            significant: \Variant.isSignificant,
             settings: settings)
         return ABTestRevenueResult(
             variants: variants, cap: test.cap, covariateCap: test.covariateCap, capLevel: options.cap, adjustment: adjustment)
@@ -144,6 +148,20 @@ public struct ABTestRevenueResult: Sendable {
         }
         let test = welchTTest(control: control, treatment: treatment)
         variant.pValue = test.definedValue?.pValue
+        if settings.isSequential, control.count >= 2, treatment.count >= 2 {
+            let pooled =
+                (Double(control.count - 1) * control.variance + Double(treatment.count - 1) * treatment.variance)
+                / Double(control.count + treatment.count - 2)
+            let tau = settings.mixing.tau(
+                controlVariance: control.variance, pooledVariance: pooled, alpha: settings.alpha, constant: .constantValues)
+            variant.sequentialTau = tau.definedValue
+            variant.pValueSequential =
+                sequentialPValue(
+                    estimate: treatment.mean - control.mean,
+                    variance: control.variance / Double(control.count) + treatment.variance / Double(treatment.count),
+                    tau: tau.definedValue ?? 1
+                ).definedValue
+        }
         for (column, reason) in [
             ("uplift_abs", absolute.undefinedReason), ("uplift_rel", relative.undefinedReason), ("p_value", test.undefinedReason),
         ] {

@@ -12,8 +12,8 @@ public struct ABTestSettings: Sendable {
     public var minimumDetectableEffect: Double?
     /// Always-valid p-values (mixture SPRT) drive significance and the verdict.
     public var isSequential: Bool
-    /// The mixing standard deviation τ of the sequential test.
-    public var tau: Double
+    /// How the sequential test's mixing standard deviation τ is chosen.
+    public var mixing: SequentialMixing
     /// The metric the verdict decides on (`--metric`); the other is shown beside it.
     public var metric: Metric
 
@@ -25,7 +25,8 @@ public struct ABTestSettings: Sendable {
     public init(
         alpha: Double = 0.05, correction: MultipleTestingCorrection = .holm, control: String? = nil,
         weights: VariantWeights? = nil, minimumDetectableEffect: Double? = nil,
-        isSequential: Bool = false, tau: Double = 0.01, metric: Metric = .conversion
+        isSequential: Bool = false, mixing: SequentialMixing = .planned(usersPerVariant: SequentialMixing.defaultPlannedUsers),
+        metric: Metric = .conversion
     ) {
         self.metric = metric
         self.alpha = alpha
@@ -34,7 +35,47 @@ public struct ABTestSettings: Sendable {
         self.weights = weights
         self.minimumDetectableEffect = minimumDetectableEffect
         self.isSequential = isSequential
-        self.tau = tau
+        self.mixing = mixing
+    }
+}
+
+/// How `--sequential` chooses τ, the standard deviation of the mixture over effects.
+public enum SequentialMixing: Sendable, Equatable {
+    /// τ² tuned so the test rejects soonest at N users per variant (`--planned-users`, default
+    /// 10 000): τ² = r·2σ²/N with r = 2·log(1/α) + log(1 + r) (`plannedMixingVariance`).
+    case planned(usersPerVariant: Int)
+    /// τ = this factor × the control's standard deviation (`--tau`).
+    case relative(Double)
+    /// τ in the metric's own units (`--tau` with `--tau-absolute`): a difference in rates for
+    /// conversion, in currency per user for revenue.
+    case absolute(Double)
+
+    public static let defaultPlannedUsers = 10_000
+
+    /// τ for a comparison whose control has per-user variance σ²_c (the pooled variance of both
+    /// arms stands in when the control's is 0). `.undefined(zeroVariance)` when both are 0:
+    /// then V = 0 too, and the p-value is the formula's limit, which no τ changes.
+    func tau(controlVariance: Double, pooledVariance: Double, alpha: Double, constant: UndefinedReason) -> Estimate<Double> {
+        let variance = controlVariance > 0 ? controlVariance : pooledVariance
+        switch self {
+        case .absolute(let tau):
+            return .value(tau)
+        case .relative(let factor):
+            guard variance > 0, variance.isFinite else { return .undefined(constant) }
+            return .value(factor * variance.squareRoot())
+        case .planned(let users):
+            guard variance > 0, variance.isFinite else { return .undefined(constant) }
+            return plannedMixingVariance(plannedUsersPerVariant: users, variance: variance, alpha: alpha).map { $0.squareRoot() }
+        }
+    }
+
+    /// For the record.
+    public var recordText: String {
+        switch self {
+        case .planned(let users): "tuned to \(users) planned users per variant"
+        case .relative(let factor): "\(factor) × the control's standard deviation"
+        case .absolute(let tau): "\(tau) (absolute)"
+        }
     }
 }
 

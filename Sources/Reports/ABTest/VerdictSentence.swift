@@ -86,7 +86,7 @@ enum VerdictSentence {
         return Callout(
             .danger, title: "Sample-ratio mismatch",
             text:
-                "Users split \(observed), but the plan was \(planned) (p = \(pValue(test.srmPValue))). No variant should be called a winner until this is explained."
+                "Users split \(observed), but the plan was \(planned) (p = \(pValue(test.srmDecisionPValue))). No variant should be called a winner until this is explained."
         )
     }
 
