@@ -89,10 +89,7 @@ struct ABTestCommand: ParsableCommand {
         help: ArgumentHelp("The pre-period before each user's first assignment that CUPED reads, e.g. 14d.", valueName: "duration"))
     var cupedWindow: DurationOption?
 
-    @Option(
-        name: .customLong("guardrail"),
-        help: ArgumentHelp("A conversion_events event type that must not get worse, e.g. refund (repeatable).", valueName: "event"))
-    var guardrails: [String] = []
+    @OptionGroup var guardrails: GuardrailOptions
 
     func validate() throws {
         guard alpha > 0, alpha < 1 else { throw ValidationError("--alpha must be between 0 and 1 (exclusive), e.g. 0.05.") }
@@ -109,9 +106,7 @@ struct ABTestCommand: ParsableCommand {
             throw ValidationError("--cuped-window must be positive (at least 1s), e.g. 14d.")
         }
         if cuped == false, cupedWindow != nil { throw ValidationError("--cuped-window has no effect with --no-cuped; give one or the other.") }
-        if let empty = guardrails.first(where: { $0.isEmpty }) {
-            throw ValidationError("--guardrail needs an event type, e.g. --guardrail refund (got '\(empty)').")
-        }
+
     }
 
     func validateSequentialSettings() throws {
@@ -145,7 +140,7 @@ struct ABTestCommand: ParsableCommand {
                 revenue: ABTestRevenueOptions(
                     event: revenueEvent, cap: cap, cuped: cuped,
                     cupedWindowSeconds: cupedWindow.map { $0.milliseconds / 1000 } ?? ABTestRevenueOptions.defaultCupedWindowSeconds),
-                guardrails: guardrails),
+                guardrails: guardrails.events),
             settings: ABTestSettings(
                 alpha: alpha, correction: correction, control: control,
                 weights: weights.flatMap(VariantWeights.init(parsing:)), minimumDetectableEffect: mde,

@@ -23,6 +23,7 @@ struct ExecSummaryCommand: ParsableCommand {
     @OptionGroup var period: PeriodOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var mail: MailOptions
+    @OptionGroup var guardrails: GuardrailOptions
 
     @Option(name: .customLong("top-partners"), help: ArgumentHelp("How many partners the top-partners table lists.", valueName: "n"))
     var topPartners = ExecSummaryReport.defaultTopPartnerCount
@@ -35,7 +36,8 @@ struct ExecSummaryCommand: ParsableCommand {
         connection.bootstrap()
         let mailPlan = try mail.plan(output: output, period: try period.resolve().period)
         let configuration = try RunConfiguration(connection: connection, period: period, output: output, formats: mailPlan.formats)
-        let report = ExecSummaryReport(period: configuration.period, asOf: configuration.asOf, topPartnerCount: topPartners)
+        let report = ExecSummaryReport(
+            period: configuration.period, asOf: configuration.asOf, topPartnerCount: topPartners, guardrails: guardrails.events)
         let outcome = try ReportPipeline(configuration, mail: mailPlan.settings).run([report])
         try mailPlan.deliver(outcome.paths)
     }

@@ -19,19 +19,20 @@ struct WeeklyCommand: ParsableCommand {
     @OptionGroup var period: PeriodOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var mail: MailOptions
+    @OptionGroup var guardrails: GuardrailOptions
 
     func run() throws {
         connection.bootstrap()
         let mailPlan = try mail.plan(output: output, period: try period.resolve().period)
         let configuration = try RunConfiguration(connection: connection, period: period, output: output, formats: mailPlan.formats)
-        let outcome = try Self.pipeline(configuration, mail: mailPlan.settings).run(Self.reports(configuration))
+        let outcome = try Self.pipeline(configuration, mail: mailPlan.settings).run(Self.reports(configuration, guardrails: guardrails.events))
         try mailPlan.deliver(outcome.paths)
     }
 
     /// Every report of the pack, in the order they are built: the summary last, from the
     /// models the others read (no statement runs twice).
-    static func reports(_ configuration: RunConfiguration) -> [any Report] {
-        let summary = ExecSummaryReport(period: configuration.period, asOf: configuration.asOf)
+    static func reports(_ configuration: RunConfiguration, guardrails: [String] = []) -> [any Report] {
+        let summary = ExecSummaryReport(period: configuration.period, asOf: configuration.asOf, guardrails: guardrails)
         return [
             summary.partnerReport, summary.viralReport,
             AttributionReport(period: configuration.period, options: AttributionOptions()),

@@ -248,7 +248,48 @@ enum GoldenModels {
             .init(test: "pricing_page", variant: "annual", event: "refund", users: 4_200, converted: 60),
         ])
         return try! ABTestReadout(
-            counts: counts, settings: abTestSettings, revenue: revenue, guardrails: guardrails, guardrailEvents: ["refund"])
+            counts: counts, settings: abTestSettings, revenue: revenue, guardrails: guardrails, guardrailEvents: ["refund"],
+            daily: abTestDaily)
+    }
+
+    /// Three weeks of checkout_button by day (the users arrive evenly; B's lead is largest in its
+    /// first week, a novelty that fades) and pricing_page's last week, each ending at the readout's counts.
+    static var abTestDaily: ABTestDailyCounts {
+        let days = (0..<21).map { period.first.adding(days: $0 - 14) }
+        var users: [ABTestDailyCounts.Increment] = []
+        var conversions: [ABTestDailyCounts.Increment] = []
+        // Cumulative counts at the end of day k (1-based) of n days, reaching `total`.
+        func spread(_ test: String, _ variant: String, total: Int, from first: Int, shape: (Int) -> Double, into list: inout [ABTestDailyCounts.Increment]) {
+            var previous = 0
+            for index in first...21 {
+                let cumulative = Int((Double(total) * shape(index - first + 1)).rounded())
+                list.append(.init(test: test, variant: variant, dayIndex: index, count: cumulative - previous))
+                previous = cumulative
+            }
+        }
+        let even = { (k: Int) in Double(k) / 21 }
+        let early = { (k: Int) in min(1, Double(k) / 21 + 0.25 * sin(Double(k) / 21 * .pi)) }
+        for (variant, total, converted, shape) in [
+            ("control", 8_000, 1_000, even), ("B", 8_050, 1_130, early), (nastyName, 7_990, 0, even),
+        ] {
+            spread("checkout_button", variant, total: total, from: 1, shape: even, into: &users)
+            spread("checkout_button", variant, total: converted, from: 1, shape: shape, into: &conversions)
+        }
+        let lastWeek = { (k: Int) in Double(k) / 7 }
+        for (variant, total) in [("control", 5_000), ("annual", 4_200)] {
+            spread("pricing_page", variant, total: total, from: 15, shape: lastWeek, into: &users)
+        }
+        let cohorts: [ABTestDailyCounts.Cohort] = [
+            .init(test: "checkout_button", variant: "control", isFirstWeek: true, users: 2_667, conversions: 333),
+            .init(test: "checkout_button", variant: "control", isFirstWeek: false, users: 5_333, conversions: 667),
+            .init(test: "checkout_button", variant: "B", isFirstWeek: true, users: 2_683, conversions: 520),
+            .init(test: "checkout_button", variant: "B", isFirstWeek: false, users: 5_367, conversions: 610),
+            .init(test: "checkout_button", variant: nastyName, isFirstWeek: true, users: 2_663, conversions: 0),
+            .init(test: "checkout_button", variant: nastyName, isFirstWeek: false, users: 5_327, conversions: 0),
+            .init(test: "pricing_page", variant: "control", isFirstWeek: true, users: 5_000, conversions: 0),
+            .init(test: "pricing_page", variant: "annual", isFirstWeek: true, users: 4_200, conversions: 0),
+        ]
+        return ABTestDailyCounts(days: days, users: users, conversions: conversions, cohorts: cohorts)
     }
 
     // MARK: exec-summary

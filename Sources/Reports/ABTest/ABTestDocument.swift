@@ -7,22 +7,23 @@ public enum ABTestDocument {
     public static func make(_ readout: ABTestReadout, context: ReportContext) -> ReportDocument {
         let variantTable = variantsTable(readout)
         var sections: [ReportSection] = []
-        var offset = 0, revenueOffset = 0, guardrailOffset = 0
+        var offset = 0, revenueOffset = 0, guardrailOffset = 0, dailyOffset = 0
         for test in readout.tests {
             let rows = offset..<(offset + test.variants.count)
             let revenueRows = revenueOffset..<(revenueOffset + (test.revenue?.variants.count ?? 0))
             let guardrailRows = guardrailOffset..<(guardrailOffset + test.guardrails.count)
             sections.append(
                 section(
-                    for: test, rows: rows, revenueRows: revenueRows, guardrailRows: guardrailRows, readout: readout,
-                    currency: context.currency))
+                    for: test, rows: rows, revenueRows: revenueRows, guardrailRows: guardrailRows, dailyOffset: dailyOffset,
+                    readout: readout, currency: context.currency))
+            dailyOffset += test.daily?.points.count ?? 0
             offset = rows.upperBound
             revenueOffset = revenueRows.upperBound
             guardrailOffset = guardrailRows.upperBound
         }
         let secondary = [
             ABTestRevenueDocument.revenueTable(readout, currency: context.currency), ABTestRevenueDocument.cupedTable(readout),
-            ABTestRevenueDocument.guardrailTable(readout),
+            ABTestRevenueDocument.guardrailTable(readout), ABTestDailyDocument.dailyTable(readout), ABTestDailyDocument.noveltyTable(readout),
         ].compactMap { $0 }
         let overview = ReportSection(
             id: "summary", title: "Tests at a glance", tables: [testsTable(readout), variantTable] + secondary)
@@ -210,7 +211,7 @@ public enum ABTestDocument {
     // MARK: - Sections
 
     static func section(
-        for test: ABTestReadout.TestResult, rows: Range<Int>, revenueRows: Range<Int>, guardrailRows: Range<Int>,
+        for test: ABTestReadout.TestResult, rows: Range<Int>, revenueRows: Range<Int>, guardrailRows: Range<Int>, dailyOffset: Int,
         readout: ABTestReadout, currency: Currency
     ) -> ReportSection {
         let conversions = test.variants.reduce(0) { $0 + $1.conversions }
@@ -235,6 +236,8 @@ public enum ABTestDocument {
         if test.isSRMFlagged { callouts.insert(VerdictSentence.sampleRatioBanner(test), at: 0) }
         if test.hasExposureWarning { callouts.append(VerdictSentence.exposureBanner(test)) }
         callouts += revenue.callouts
+        let daily = ABTestDailyDocument.part(test, offset: dailyOffset, settings: readout.settings)
+        callouts += daily.callouts
         let level = VerdictSentence.percent(1 - readout.settings.alpha, places: 0)
         let charts = [
             ReportChart(
@@ -255,7 +258,7 @@ public enum ABTestDocument {
             paragraphs: [
                 "Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."
             ],
-            callouts: callouts, facts: facts, charts: charts + revenue.charts,
+            callouts: callouts, facts: facts, charts: charts + daily.charts + revenue.charts,
             excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Conversion per variant", hiddenColumns: ["test_name"])]
                 + revenue.excerpts + guardrails.excerpts,
             isUntrustworthy: test.isSRMFlagged)

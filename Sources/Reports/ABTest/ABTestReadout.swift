@@ -75,6 +75,8 @@ public struct ABTestReadout: Sendable {
         public var revenue: ABTestRevenueResult?
         /// Per guardrail event, control first then the treatments.
         public var guardrails: [ABTestGuardrailResult] = []
+        /// The effect over time; nil when it was not read.
+        public var daily: ABTestDailyResult?
         public var verdict: Verdict
 
         /// The SRM p-value that decides the flag: the always-valid one with `--sequential`.
@@ -109,7 +111,7 @@ public struct ABTestReadout: Sendable {
     public init(
         counts: ABTestCounts, settings: ABTestSettings, namedTest: Bool = false, revenue: ABTestRevenueCounts? = nil,
         revenueOptions: ABTestRevenueOptions = ABTestRevenueOptions(), revenueOmission: String? = nil,
-        guardrails: ABTestGuardrailCounts? = nil, guardrailEvents: [String] = []
+        guardrails: ABTestGuardrailCounts? = nil, guardrailEvents: [String] = [], daily: ABTestDailyCounts? = nil
     ) throws {
         self.settings = settings
         self.revenueOmission = revenue == nil ? revenueOmission : nil
@@ -121,7 +123,7 @@ public struct ABTestReadout: Sendable {
         }
         self.testsWithoutComparison = counts.tests.filter { $0.variants.count < 2 }.map(\.name)
         self.tests = try comparable.map { test in
-            try Self.analyse(test, settings: settings) { order in
+            var result = try Self.analyse(test, settings: settings) { order in
                 (
                     revenue?.test(test.name).map {
                         ABTestRevenueResult.analyse($0, order: order, settings: settings, options: revenueOptions)
@@ -131,6 +133,10 @@ public struct ABTestReadout: Sendable {
                     } ?? []
                 )
             }
+            result.daily = daily.map {
+                ABTestDailyResult.analyse($0, test: test.name, order: result.variants.map(\.name), alpha: settings.alpha)
+            }
+            return result
         }
     }
 

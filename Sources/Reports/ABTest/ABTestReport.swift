@@ -31,6 +31,10 @@ public struct ABTestReport: Report {
     public var statements: [Statement] {
         var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, options: counting)]
         if let test = counting.test { statements += [ABTestSQL.exists(test), ABTestSQL.names(limit: 50)] }
+        statements.append(
+            ABTestDailySQL.daily(
+                start: period.start, end: readoutEnd, days: ABTestDayRange(earliest: period.start, end: readoutEnd, timeZone: period.timeZone),
+                options: counting))
         if !isRevenueAskedFor { statements.append(ABTestRevenueSQL.readable) }
         // The run binds the earliest first assignment of the tests it counted; a test that
         // started in the period is the case shown here.
@@ -67,7 +71,10 @@ public struct ABTestReport: Report {
     /// - Throws: `ABTestError` (no test in range, unknown test, no control, one variant, weights
     ///   that do not fit), `DatabaseError`.
     public func readout(on connection: PostgresConnection) throws -> ABTestReadout {
-        typealias Read = (counts: ABTestCounts, revenue: ABTestRevenueCounts?, guardrails: ABTestGuardrailCounts?, omission: String?)
+        typealias Read = (
+            counts: ABTestCounts, daily: ABTestDailyCounts?, revenue: ABTestRevenueCounts?, guardrails: ABTestGuardrailCounts?,
+            omission: String?
+        )
         let read = try connection.transaction(.snapshot) { () -> Read in
             let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, options: counting)
             if let test = counting.test, counts.tests.isEmpty {
@@ -76,11 +83,14 @@ public struct ABTestReport: Report {
                 }
                 throw ABTestError.unknownTest(test, existing: try connection.abTestNames())
             }
-            guard !counts.tests.isEmpty else { return (counts, nil, nil, nil) }
-            guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
-                return (counts, nil, nil, "this role cannot read conversion_events")
-            }
+            guard !counts.tests.isEmpty else { return (counts, nil, nil, nil, nil) }
             let earliest = counts.tests.map(\.firstAssignment).min()!
+            let daily = try connection.abTestDaily(
+                start: period.start, end: readoutEnd, days: ABTestDayRange(earliest: earliest, end: readoutEnd, timeZone: period.timeZone),
+                options: counting)
+            guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
+                return (counts, daily, nil, nil, "this role cannot read conversion_events")
+            }
             let revenue = try connection.abTestRevenue(
                 start: period.start, end: readoutEnd, earliest: earliest, counting: counting, revenue: counting.revenue)
             let guardrails =
@@ -88,13 +98,13 @@ public struct ABTestReport: Report {
                 ? nil
                 : try connection.abTestGuardrails(
                     start: period.start, end: readoutEnd, earliest: earliest, counting: counting, events: counting.guardrails)
-            return (counts, revenue, guardrails, nil)
+            return (counts, daily, revenue, guardrails, nil)
         }
         guard !read.counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
         return try ABTestReadout(
             counts: read.counts, settings: settings, namedTest: counting.test != nil, revenue: read.revenue,
             revenueOptions: counting.revenue, revenueOmission: read.omission, guardrails: read.guardrails,
-            guardrailEvents: counting.guardrails)
+            guardrailEvents: counting.guardrails, daily: read.daily)
     }
 
     /// The options that shaped the numbers, for the reproducibility record.

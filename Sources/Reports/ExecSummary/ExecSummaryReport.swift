@@ -16,8 +16,13 @@ public struct ExecSummaryReport: Report {
     public var period: ReportPeriod
     public var asOf: Date
     public var topPartnerCount: Int
+    /// Guardrail events of the experiments (`--guardrail`).
+    public var guardrails: [String]
 
-    public init(period: ReportPeriod, asOf: Date, topPartnerCount: Int = ExecSummaryReport.defaultTopPartnerCount) {
+    public init(
+        period: ReportPeriod, asOf: Date, topPartnerCount: Int = ExecSummaryReport.defaultTopPartnerCount, guardrails: [String] = []
+    ) {
+        self.guardrails = guardrails
         self.period = period
         self.asOf = asOf
         self.topPartnerCount = topPartnerCount
@@ -68,9 +73,11 @@ public struct ExecSummaryReport: Report {
         ExecSummaryDocument.make(model, context: context, currency: context.currency)
     }
 
-    /// The A/B readout the summary lists experiments from: default alpha and correction.
+    /// The A/B readout the summary lists experiments from: default alpha and correction, and
+    /// the guardrails asked for (`--guardrail`).
     public var experimentsReport: ABTestReport {
-        ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(), isLive: false, asOf: asOf)
+        ABTestReport(
+            period: period, counting: ABTestCountingOptions(guardrails: guardrails), settings: ABTestSettings(), isLive: false, asOf: asOf)
     }
 
     /// The summary from models another report of the same run has read already (the weekly
@@ -94,7 +101,7 @@ public struct ExecSummaryReport: Report {
             .init("top_partners", String(topPartnerCount)),
             .init("stale_after", "24 h before the as-of time"),
             .init("experiments", "A/B readout with the default alpha and correction"),
-        ]
+        ] + (guardrails.isEmpty ? [] : [.init("guardrails", guardrails.joined(separator: ","))])
     }
 }
 
