@@ -36,8 +36,8 @@ import Testing
         let names = Set(written.map { URL(fileURLWithPath: $0).lastPathComponent })
         #expect(
             names == [
-                "ab-test.html", "ab-test.csv", "ab-test-tests.csv", "ab-test-revenue.csv", "ab-test-data-quality.csv", "ab-test.xlsx",
-                "manifest.json",
+                "ab-test.html", "ab-test.csv", "ab-test-tests.csv", "ab-test-revenue.csv", "ab-test-daily.csv", "ab-test-data-quality.csv",
+                "ab-test.xlsx", "manifest.json",
             ])
         let period = folder.appendingPathComponent("2026-W47")
         let html = try String(contentsOf: period.appendingPathComponent("ab-test.html"), encoding: .utf8)
@@ -51,7 +51,7 @@ import Testing
         let tests = try String(contentsOf: period.appendingPathComponent("ab-test-tests.csv"), encoding: .utf8)
         #expect(tests.contains("<script>alert(1)</script>,2,800,0,0,1,false,,ship =SUM(A1)\r\n"))
         let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: period.appendingPathComponent("manifest.json"))) as? [String: Any]
-        #expect((manifest?["files"] as? [[String: Any]])?.count == 6)
+        #expect((manifest?["files"] as? [[String: Any]])?.count == 7)
     }
 
     @Test func sequentialAddsItsColumnLast() throws {

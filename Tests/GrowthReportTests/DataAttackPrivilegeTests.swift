@@ -119,6 +119,31 @@ import Testing
         #expect(try DataAttack.checksums(conninfo) == data)
     }
 
+    /// The A/B readout without `conversion_events`: revenue per user is left out and the
+    /// readout says why; asking for revenue or a guardrail explicitly is refused (77).
+    @Test func abTestWithoutConversionEventsLeavesRevenueOutOrRefusesWhenAsked() throws {
+        let (name, conninfo) = try DataAttack.tinyNamed("no_revenue")
+        let role = try Role()
+        try role.grantSelect(on: conninfo, database: name, except: ["conversion_events"])
+        let folder = try CommandRunner.temporaryDirectory("attack-no-revenue")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let plain = try CommandRunner.run(
+            ["ab-test"] + DataAttack.period + ["--quiet", "--database-url", role.login(conninfo), "--output", folder.path])
+        #expect(plain.status == 0, "\(plain.stderr)")
+        let week = folder.appendingPathComponent("2026-W47")
+        let revenue = try String(contentsOf: week.appendingPathComponent("ab-test-revenue.csv"), encoding: .utf8)
+        #expect(revenue.split(separator: "\r\n").count == 1, "a header, no rows: \(revenue)")
+        let html = try String(contentsOf: week.appendingPathComponent("ab-test.html"), encoding: .utf8)
+        #expect(html.contains("this role cannot read conversion_events"))
+        let quality = try String(contentsOf: week.appendingPathComponent("ab-test-data-quality.csv"), encoding: .utf8)
+        #expect(quality.contains("tests whose revenue per user is left out: this role cannot read conversion_events"), "\(quality)")
+        for extra in [["--metric", "revenue"], ["--guardrail", "refund"], ["--cap", "0.99"]] {
+            let asked = try CommandRunner.run(
+                ["ab-test"] + DataAttack.period + extra + ["--quiet", "--database-url", role.login(conninfo), "--output", folder.path])
+            Self.expectPermissionDenied(asked, "ab-test \(extra.joined(separator: " "))", naming: "table conversion_events")
+        }
+    }
+
     /// A role that may read every table but one: the reports that read it exit 77 naming it,
     /// the others still run.
     @Test(arguments: [

@@ -4,7 +4,9 @@ import Testing
 
 /// The executive summary's experiments row shows the variant its verdict names.
 @Suite struct ExecSummaryExperimentTests {
-    static func experiments(_ variants: [(String, Int, Int)]) throws -> [ExecSummaryReadout.Experiment] {
+    static func experiments(
+        _ variants: [(String, Int, Int)], guardrails: ABTestGuardrailCounts? = nil, revenue: ABTestRevenueCounts? = nil
+    ) throws -> [ExecSummaryReadout.Experiment] {
         let period = ReportPeriod.week(year: 2026, week: 47, timeZone: TimeZone(identifier: "UTC")!)!
         let nothing = ViralPeriodCounts(groups: [], total: ViralTally(), quality: ViralDataQuality())
         let readout = ExecSummaryReadout(
@@ -13,7 +15,9 @@ import Testing
             viral: ViralReadout(
                 period: period, previousPeriod: period.previous, current: nothing, previous: nothing,
                 trend: [], topUsers: nil),
-            experiments: try ABTestReadout(counts: abTestCounts(variants), settings: ABTestSettings()),
+            experiments: try ABTestReadout(
+                counts: abTestCounts(variants), settings: ABTestSettings(), revenue: revenue, guardrails: guardrails,
+                guardrailEvents: guardrails == nil ? [] : ["refund"]),
             realTimeMetrics: [], topPartnerCount: 5)
         return readout.notableExperiments
     }
@@ -37,5 +41,33 @@ import Testing
 
     @Test func testsAtZeroInEveryArmAreNotNotable() throws {
         #expect(try Self.experiments([("control", 500, 0), ("B", 500, 0), ("C", 500, 0)]).isEmpty)
+    }
+
+    @Test func aWinnerThatBreaksAGuardrailIsNeverShownAsAWinner() throws {
+        let variants = [("control", 1000, 100), ("B", 1000, 140)]
+        let guardrails = ABTestGuardrailCounts(rows: [
+            .init(test: "checkout", variant: "control", event: "refund", users: 1000, converted: 10),
+            .init(test: "checkout", variant: "B", event: "refund", users: 1000, converted: 40),
+        ])
+        let row = try #require(try Self.experiments(variants, guardrails: guardrails).first)
+        #expect(row.verdict == "do not ship: guardrail refund is worse")
+        #expect(!row.isSignificant && row.upliftRelative == nil && row.pValue == nil)
+        #expect(row.worseGuardrails == ["refund"] && row.health.contains("guardrail worse: refund"))
+        // A guardrail that holds leaves the winner a winner, with its revenue change beside it.
+        let holding = ABTestGuardrailCounts(rows: [
+            .init(test: "checkout", variant: "control", event: "refund", users: 1000, converted: 10),
+            .init(test: "checkout", variant: "B", event: "refund", users: 1000, converted: 9),
+        ])
+        let revenue = ABTestRevenueCounts(tests: [
+            .init(
+                name: "checkout",
+                variants: [
+                    .init(name: "control", users: 1000, revenue: 10_000, meanY: 10, varianceY: 400),
+                    .init(name: "B", users: 1000, revenue: 12_000, meanY: 12, varianceY: 420),
+                ])
+        ])
+        let winner = try #require(try Self.experiments(variants, guardrails: holding, revenue: revenue).first)
+        #expect(winner.verdict == "ship B" && winner.isSignificant)
+        #expect(abs(winner.revenuePerUserRelative! - 0.2) < 1e-12)
     }
 }

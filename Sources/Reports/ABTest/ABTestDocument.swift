@@ -190,7 +190,8 @@ public enum ABTestDocument {
                 ("rows excluded: created_at before the year 1 (BC or minus infinite)", sum(\.undatedRows)),
                 ("rows in the period with no test name (belong to no test)", readout.rowsWithoutTest),
                 ("tests left out: fewer than two variants with users", readout.testsWithoutComparison.count),
-            ] + undefinedCounts(readout)
+            ] + (readout.revenueOmission.map { [("tests whose revenue per user is left out: \($0)", readout.tests.count)] } ?? [])
+            + undefinedCounts(readout)
         return .dataQuality(name: "ab-test-data-quality", checks: rows)
     }
 
@@ -282,10 +283,17 @@ public enum ABTestDocument {
         ].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
         let count = readout.tests.count
         let sentence = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first ?? ""
-        return [
+        var callouts = [
             Callout(
                 broken > 0 ? .warning : .neutral, title: "\(count) test\(count == 1 ? "" : "s") in this readout",
                 text: sentence.prefix(1).uppercased() + sentence.dropFirst() + ".")
         ]
+        if let omission = readout.revenueOmission {
+            callouts.append(
+                Callout(
+                    .warning, title: "Revenue per user is left out",
+                    text: "Revenue per user is left out because \(omission); grant SELECT on it to see revenue beside conversion."))
+        }
+        return callouts
     }
 }
