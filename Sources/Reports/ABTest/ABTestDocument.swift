@@ -7,15 +7,17 @@ public enum ABTestDocument {
     public static func make(_ readout: ABTestReadout, context: ReportContext) -> ReportDocument {
         let variantTable = variantsTable(readout)
         var sections: [ReportSection] = []
-        var offset = 0, revenueOffset = 0, guardrailOffset = 0, dailyOffset = 0
+        var offset = 0, revenueOffset = 0, guardrailOffset = 0, dailyOffset = 0, cupedOffset = 0
         for test in readout.tests {
             let rows = offset..<(offset + test.variants.count)
             let revenueRows = revenueOffset..<(revenueOffset + (test.revenue?.variants.count ?? 0))
             let guardrailRows = guardrailOffset..<(guardrailOffset + test.guardrails.count)
+            let cupedRows = test.revenue?.theta == nil ? nil : cupedOffset..<(cupedOffset + revenueRows.count)
             sections.append(
                 section(
-                    for: test, rows: rows, revenueRows: revenueRows, guardrailRows: guardrailRows, dailyOffset: dailyOffset,
-                    readout: readout, currency: context.currency))
+                    for: test, rows: rows, revenueRows: revenueRows, guardrailRows: guardrailRows, cupedRows: cupedRows,
+                    dailyOffset: dailyOffset, readout: readout, currency: context.currency))
+            cupedOffset = cupedRows?.upperBound ?? cupedOffset
             dailyOffset += test.daily?.points.count ?? 0
             offset = rows.upperBound
             revenueOffset = revenueRows.upperBound
@@ -212,8 +214,8 @@ public enum ABTestDocument {
     // MARK: - Sections
 
     static func section(
-        for test: ABTestReadout.TestResult, rows: Range<Int>, revenueRows: Range<Int>, guardrailRows: Range<Int>, dailyOffset: Int,
-        readout: ABTestReadout, currency: Currency
+        for test: ABTestReadout.TestResult, rows: Range<Int>, revenueRows: Range<Int>, guardrailRows: Range<Int>, cupedRows: Range<Int>?,
+        dailyOffset: Int, readout: ABTestReadout, currency: Currency
     ) -> ReportSection {
         let conversions = test.variants.reduce(0) { $0 + $1.conversions }
         let exposureShare =
@@ -231,7 +233,8 @@ public enum ABTestDocument {
                 note: test.isSRMFlagged ? "split differs from plan" : "split as planned"),
             Fact("Excluded rows", .integer(test.excludedRows), format: .integer),
         ]
-        let revenue = ABTestRevenueDocument.revenuePart(test, rows: revenueRows, settings: readout.settings, currency: currency)
+        let revenue = ABTestRevenueDocument.revenuePart(
+            test, rows: revenueRows, cupedRows: cupedRows, settings: readout.settings, currency: currency)
         let guardrails = ABTestRevenueDocument.guardrailPart(test, rows: guardrailRows)
         var callouts = [VerdictSentence.callout(for: test, settings: readout.settings)] + guardrails.callouts
         if test.isSRMFlagged { callouts.insert(VerdictSentence.sampleRatioBanner(test), at: 0) }
@@ -258,7 +261,7 @@ public enum ABTestDocument {
             id: "test-\(rows.lowerBound)", title: test.name,
             paragraphs: [
                 "Running \(days) day\(days == 1 ? "" : "s") since its first assignment; \(test.variants.count) variants, control '\(test.control.name)'."
-            ],
+            ] + revenue.paragraphs,
             callouts: callouts, facts: facts, charts: charts + daily.charts + revenue.charts,
             excerpts: [ReportTableExcerpt(table: "ab-test", rows: rows, title: "Conversion per variant", hiddenColumns: ["test_name"])]
                 + revenue.excerpts + guardrails.excerpts,

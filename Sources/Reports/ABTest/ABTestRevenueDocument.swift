@@ -140,6 +140,18 @@ enum ABTestRevenueDocument {
                 TableColumn("pre_period_p_value", "Pre-period p (Welch)", .pValue, display: ColumnDisplay(emptyText: "—")) {
                     $0.variant.isControl ? .empty : .number($0.variant.prePeriodPValue)
                 },
+                TableColumn(
+                    "uplift_abs_unadjusted", "Unadjusted difference", .decimal(places: 2), display: ColumnDisplay(showsSign: true, emptyText: "—")
+                ) { $0.variant.isControl ? .empty : .number($0.variant.unadjustedUpliftAbsolute) },
+                TableColumn("p_value_unadjusted", "Unadjusted p (Welch)", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                    $0.variant.isControl ? .empty : .number($0.variant.unadjustedPValue)
+                },
+                TableColumn(
+                    "uplift_abs_cuped", "CUPED difference", .decimal(places: 2), display: ColumnDisplay(showsSign: true, emptyText: "—")
+                ) { $0.variant.isControl ? .empty : .number($0.variant.upliftAbsolute) },
+                TableColumn("p_value_cuped", "CUPED p (Welch)", .pValue, display: ColumnDisplay(emptyText: "—")) {
+                    $0.variant.isControl ? .empty : .number($0.variant.pValue)
+                },
             ], isShownInHTML: false, sheetTitle: "CUPED balance")
     }
 
@@ -174,10 +186,11 @@ enum ABTestRevenueDocument {
     // MARK: - A test's section
 
     /// The revenue chart, excerpt and sentences of one test, given where its rows start.
+    /// - Parameter cupedRows: its rows of `ab-test-cuped`, when CUPED applied.
     static func revenuePart(
-        _ test: ABTestReadout.TestResult, rows: Range<Int>, settings: ABTestSettings, currency: Currency
-    ) -> (charts: [ReportChart], excerpts: [ReportTableExcerpt], callouts: [Callout]) {
-        guard let revenue = test.revenue else { return ([], [], []) }
+        _ test: ABTestReadout.TestResult, rows: Range<Int>, cupedRows: Range<Int>?, settings: ABTestSettings, currency: Currency
+    ) -> (charts: [ReportChart], excerpts: [ReportTableExcerpt], callouts: [Callout], paragraphs: [String]) {
+        guard let revenue = test.revenue else { return ([], [], [], []) }
         let level = VerdictSentence.percent(1 - settings.alpha, places: 0)
         let chart = ReportChart(
             id: "revenue-\(rows.lowerBound)", title: "Revenue per user by variant", kind: .interval, table: "ab-test-revenue",
@@ -186,9 +199,15 @@ enum ABTestRevenueDocument {
             valueAxisTitle: "Revenue per user, \(currency.code) (\(level) interval)",
             referenceLabel: "\(revenue.control.name) \(amount(revenue.control.mean))")
         let hidden = ["test_name"]
+        var excerpts = [ReportTableExcerpt(table: "ab-test-revenue", rows: rows, title: "Revenue per user", hiddenColumns: hidden)]
+        if let cupedRows {
+            excerpts.append(
+                ReportTableExcerpt(table: "ab-test-cuped", rows: cupedRows, title: "CUPED: before the test, and raw against adjusted", hiddenColumns: hidden))
+        }
+        let spread = revenue.variants.map { "\($0.name) \(amount($0.standardDeviation))" }.joined(separator: ", ")
         return (
-            [chart], [ReportTableExcerpt(table: "ab-test-revenue", rows: rows, title: "Revenue per user", hiddenColumns: hidden)],
-            revenueCallouts(revenue, settings: settings, currency: currency)
+            [chart], excerpts, revenueCallouts(revenue, settings: settings, currency: currency),
+            ["Standard deviation of revenue per user: \(spread)."]
         )
     }
 

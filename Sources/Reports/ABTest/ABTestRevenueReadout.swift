@@ -32,6 +32,9 @@ public struct ABTestRevenueResult: Sendable {
         public var prePeriodMean: Double?
         public var prePeriodPValue: Double?
         public var usersWithPrePeriodRevenue = 0
+        /// With CUPED: the difference and Welch's p on the unadjusted revenue, for comparison.
+        public var unadjustedUpliftAbsolute: Double?
+        public var unadjustedPValue: Double?
         /// Why a statistic is empty, by its column.
         public var undefinedReasons: [String: UndefinedReason] = [:]
     }
@@ -94,6 +97,11 @@ public struct ABTestRevenueResult: Sendable {
                 &variants[index], control: analysed[0], treatment: analysed[index], rawControl: raw[0],
                 controlCovariance: adjusted == nil ? raw[0].variance : Self.covarianceOfAdjusted(counts[0], adjustment: adjustment),
                 settings: settings)
+            if adjusted != nil {
+                variants[index].unadjustedUpliftAbsolute =
+                    absoluteMeanDifference(control: raw[0], treatment: raw[index], alpha: settings.alpha).definedValue?.estimate
+                variants[index].unadjustedPValue = welchTTest(control: raw[0], treatment: raw[index]).definedValue?.pValue
+            }
             if variants[index].prePeriodMean != nil {
                 variants[index].prePeriodPValue = welchTTest(control: prePeriod[0], treatment: prePeriod[index]).definedValue?.pValue
             }
