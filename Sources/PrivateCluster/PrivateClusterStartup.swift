@@ -223,12 +223,23 @@ extension PrivateCluster {
     /// Waits until the server says it is ready and its socket accepts a connection.
     func waitUntilReady(_ endpoint: ClusterEndpoint, logFile: String, deadline: Date) throws {
         let layout = currentLayout()
+        // Since when the server has looked gone. A look can catch postmaster.pid while the
+        // server rewrites it (or /proc mid-change) on a loaded machine, so only a server that
+        // stays gone for two seconds has failed to start.
+        var goneSince: Date?
         while true {
             guard let postmaster = PostmasterFile.read(dataDirectory: layout.dataDirectory),
                 postmaster.isAlive(dataDirectory: layout.dataDirectory)
             else {
-                throw ClusterError(.startFailed, path: logFile, detail: oneLineTail(of: readLog(logFile, from: 0)))
+                let since = goneSince ?? Date()
+                goneSince = since
+                guard Date().timeIntervalSince(since) < 2 else {
+                    throw ClusterError(.startFailed, path: logFile, detail: oneLineTail(of: readLog(logFile, from: 0)))
+                }
+                Thread.sleep(forTimeInterval: 0.1)
+                continue
             }
+            goneSince = nil
             if postmaster.isReady,
                 PortProbe.acceptsConnections(socketDirectory: endpoint.socketDirectory, port: endpoint.port)
             {
