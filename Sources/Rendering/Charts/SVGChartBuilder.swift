@@ -308,10 +308,11 @@ private struct ChartCanvas {
                     text += " (interval \(valueText(low, column: series.column)) to \(valueText(high, column: series.column)))"
                 }
                 parts[index].append(seriesLabel(series) + text)
+                // Many points (a test's days): smaller dots, so the line reads.
                 body.open(
                     "circle",
                     [
-                        "cx": SVGWriter.number(point.1), "cy": SVGWriter.number(point.2), "r": "3.5",
+                        "cx": SVGWriter.number(point.1), "cy": SVGWriter.number(point.2), "r": count > 31 ? "2" : "3.5",
                         "fill": color(seriesIndex),
                     ])
                 body.text("title", [:], "\(data.categories[index]) — \(series.column.title): \(text)")

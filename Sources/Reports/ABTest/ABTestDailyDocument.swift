@@ -58,8 +58,16 @@ enum ABTestDailyDocument {
                 TableColumn("first_week_users", "First-week users", .integer) { .integer($0.novelty.firstWeekUsers) },
                 TableColumn(
                     "first_week_uplift_abs", "First-week uplift", .percent(places: 2),
-                    display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emptyText: "—")
+                    display: ColumnDisplay(
+                        showsSign: true, isPercentagePoints: true, intervalLowColumn: "first_week_uplift_abs_ci_low",
+                        intervalHighColumn: "first_week_uplift_abs_ci_high", emptyText: "—")
                 ) { .number($0.novelty.firstWeekUplift) },
+                TableColumn("first_week_uplift_abs_ci_low", "First-week uplift CI low", .percent(places: 2), display: .hiddenInHTML) {
+                    .number($0.novelty.firstWeekInterval?.lower)
+                },
+                TableColumn("first_week_uplift_abs_ci_high", "First-week uplift CI high", .percent(places: 2), display: .hiddenInHTML) {
+                    .number($0.novelty.firstWeekInterval?.upper)
+                },
                 TableColumn("later_users", "Later users", .integer) { .integer($0.novelty.laterUsers) },
                 TableColumn(
                     "later_uplift_abs", "Later uplift", .percent(places: 2),
@@ -98,7 +106,7 @@ enum ABTestDailyDocument {
         let flagged = daily.novelty.filter(\.isFlagged)
         guard !flagged.isEmpty else { return (charts, []) }
         let clauses = flagged.map { novelty in
-            "\(novelty.variant): \(points(novelty.firstWeekUplift)) among users of the first week, against \(points(novelty.laterUplift)) (\(points(novelty.laterInterval?.lower)) to \(points(novelty.laterInterval?.upper))) among later users"
+            "\(novelty.variant): \(points(novelty.firstWeekUplift)) (\(points(novelty.firstWeekInterval?.lower)) to \(points(novelty.firstWeekInterval?.upper))) among users of the first week, against \(points(novelty.laterUplift)) (\(points(novelty.laterInterval?.lower)) to \(points(novelty.laterInterval?.upper))) among later users"
         }
         return (
             charts,
@@ -106,7 +114,7 @@ enum ABTestDailyDocument {
                 Callout(
                     .warning, title: "The effect changes over time",
                     text:
-                        "\(clauses.joined(separator: "; ")). The first week's users reacted differently from later ones (a novelty or learning effect), so the cumulative result may not last; judge by the later users."
+                        "\(clauses.joined(separator: "; ")). The first week's uplift lies outside the later users' interval: they may have reacted differently (a novelty or learning effect), so the cumulative result may not last. Judge by the later users, and by how wide the first week's own interval is."
                 )
             ]
         )

@@ -20,8 +20,9 @@ public struct ABTestDailyResult: Sendable {
     /// The first week's users against the later ones, for one treatment.
     public struct Novelty: Sendable, Equatable {
         public var variant: String
-        /// The uplift among users first assigned in the test's first seven days.
+        /// The uplift among users first assigned in the test's first seven days, and its interval.
         public var firstWeekUplift: Double?
+        public var firstWeekInterval: ConfidenceInterval?
         /// The uplift and its interval among users first assigned later.
         public var laterUplift: Double?
         public var laterInterval: ConfidenceInterval?
@@ -104,9 +105,9 @@ public struct ABTestDailyResult: Sendable {
             let first = cohort(variant, firstWeek: true), later = cohort(variant, firstWeek: false)
             guard later.trials > 0 else { return nil }
             let laterUplift = absoluteUplift(control: controlLater, treatment: later, alpha: alpha).definedValue
+            let firstUplift = absoluteUplift(control: controlFirst, treatment: first, alpha: alpha).definedValue
             return Novelty(
-                variant: variant,
-                firstWeekUplift: absoluteUplift(control: controlFirst, treatment: first, alpha: alpha).definedValue?.estimate,
+                variant: variant, firstWeekUplift: firstUplift?.estimate, firstWeekInterval: firstUplift?.interval,
                 laterUplift: laterUplift?.estimate, laterInterval: laterUplift?.interval,
                 firstWeekUsers: first.trials + controlFirst.trials, laterUsers: later.trials + controlLater.trials)
         }
