@@ -56,6 +56,22 @@ struct HTMLChartTests {
         #expect(markup.components(separatedBy: "<circle").count - 1 == 3)
     }
 
+    @Test("a line's interval is a band, broken where a bound is missing, and read out in the description")
+    func band() throws {
+        // Bounds: conversions (low) and actions (high); week 2 lacks the high one, week 3 the low one.
+        let markup = try svg(.line, values: ["actions"], low: "conversions", high: "actions", reference: 0)
+        #expect(HTMLTestSupport.xmlError(markup) == nil)
+        let band = try #require(markup.components(separatedBy: "class=\"chart-band\"").dropFirst().first?.components(separatedBy: "</g>").first)
+        // Week 1 alone, then week 4 alone: two polygons of four corners each.
+        let polygons = band.components(separatedBy: "<polygon").dropFirst()
+        #expect(polygons.count == 2)
+        for polygon in polygons {
+            let points = try #require(polygon.components(separatedBy: "points=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            #expect(points.split(separator: " ").count == 4, "\(points)")
+        }
+        #expect(markup.contains("(interval 80 to 1,200)"))
+    }
+
     @Test("long category labels end in an ellipsis with the full name in a tooltip")
     func truncation() throws {
         let markup = try svg(.bar, values: ["actions"])

@@ -328,26 +328,25 @@ private struct ChartCanvas {
     /// The interval around a line (`lowColumn`…`highColumn`) as a shaded band, one polygon per
     /// run of categories that have both bounds.
     mutating func drawBand(scale: NiceScale, frame: (left: Double, top: Double, right: Double, bottom: Double), slot: Double) {
-        var runs: [[Int]] = []
+        // Runs of consecutive categories with both bounds: a gap in the data is a gap in the band.
+        var runs: [[Int]] = [[]]
         for index in data.categories.indices {
-            guard data.lows[index] != nil, data.highs[index] != nil else {
-                if runs.last?.isEmpty == false { runs.append([]) }
-                continue
+            if data.lows[index] != nil, data.highs[index] != nil {
+                runs[runs.count - 1].append(index)
+            } else if !runs[runs.count - 1].isEmpty {
+                runs.append([])
             }
-            if runs.isEmpty { runs.append([]) }
-            runs[runs.count - 1].append(index)
         }
+        let x = { (index: Int) in frame.left + slot * (Double(index) + 0.5) }
+        let y = { (value: Double) in scale.position(value, from: frame.bottom, to: frame.top) }
         body.open("g", ["class": "chart-band"])
         for run in runs where !run.isEmpty {
-            let x = { (index: Int) in SVGWriter.number(frame.left + slot * (Double(index) + 0.5)) }
-            let y = { (value: Double) in SVGWriter.number(scale.position(value, from: frame.bottom, to: frame.top)) }
-            // A single category is a short vertical bar, so it still shows.
-            let widen = run.count == 1 ? slot * 0.15 : 0
-            var points = run.map { "\(SVGWriter.number(frame.left + slot * (Double($0) + 0.5) - widen)),\(y(data.highs[$0]!))" }
-            if widen > 0 { points.append("\(SVGWriter.number(frame.left + slot * (Double(run[0]) + 0.5) + widen)),\(y(data.highs[run[0]]!))") }
-            if widen > 0 { points.append("\(SVGWriter.number(frame.left + slot * (Double(run[0]) + 0.5) + widen)),\(y(data.lows[run[0]]!))") }
-            points += run.reversed().map { "\(widen > 0 ? SVGWriter.number(frame.left + slot * (Double($0) + 0.5) - widen) : x($0)),\(y(data.lows[$0]!))" }
-            body.empty("polygon", ["points": points.joined(separator: " "), "fill": color(0), "fill-opacity": "0.18", "stroke": "none"])
+            // A lone category is drawn a little wide, so that it still shows.
+            let edges = run.count == 1 ? [(run[0], -slot * 0.15), (run[0], slot * 0.15)] : run.map { ($0, 0.0) }
+            let upper = edges.map { "\(SVGWriter.number(x($0.0) + $0.1)),\(SVGWriter.number(y(data.highs[$0.0]!)))" }
+            let lower = edges.reversed().map { "\(SVGWriter.number(x($0.0) + $0.1)),\(SVGWriter.number(y(data.lows[$0.0]!)))" }
+            body.empty(
+                "polygon", ["points": (upper + lower).joined(separator: " "), "fill": color(0), "fill-opacity": "0.18", "stroke": "none"])
         }
         body.close("g")
         body.newline()

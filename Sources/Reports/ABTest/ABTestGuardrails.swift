@@ -78,42 +78,49 @@ public struct ABTestGuardrailResult: Sendable, Equatable {
 
 extension PostgresConnection {
     /// The guardrail counts of every test in scope, in one statement.
-    /// - Parameter earliest: the earliest first assignment of the tests in scope (see `abTestRevenue`).
+    /// - Parameters:
+    ///   - earliest: the earliest first assignment of the tests in scope (see `abTestRevenue`).
+    ///   - counts: the conversion counts of the same snapshot: each variant's users.
     public func abTestGuardrails(
-        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, events: [String]
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, events: [String], counts: ABTestCounts
     ) throws -> ABTestGuardrailCounts {
-        let rows = try query(ABTestGuardrailSQL.counts(start: start, end: end, earliest: earliest, test: counting.test, events: events)) { row in
-            ABTestGuardrailCounts.Row(
-                test: try row.string("test_name"), variant: try row.string("variant"), event: try row.string("event"),
-                users: try row.int("users"), converted: try row.int("converted"))
+        var converted: [String: Int] = [:]
+        for row in try query(ABTestGuardrailSQL.counts(start: start, end: end, earliest: earliest, test: counting.test, events: events)) {
+            converted["\(try row.string("test_name"))\u{1F}\(try row.string("variant"))\u{1F}\(try row.string("event"))"] = try row.int("converted")
+        }
+        var rows: [ABTestGuardrailCounts.Row] = []
+        for test in counts.tests {
+            for variant in test.variants {
+                for event in events {
+                    rows.append(
+                        .init(
+                            test: test.name, variant: variant.name, event: event, users: variant.users,
+                            converted: converted["\(test.name)\u{1F}\(variant.name)\u{1F}\(event)"] ?? 0))
+                }
+            }
         }
         return ABTestGuardrailCounts(rows: rows)
     }
 }
 
 enum ABTestGuardrailSQL {
-    /// Per test, variant and event: the users (one variant each) and those with a
-    /// `conversion_events` row of the event in [first assignment, end).
+    /// Per test, variant and event: the users (one variant only, as the readout counts them)
+    /// with a `conversion_events` row of the event in [first assignment, end); the counts give
+    /// each variant's users.
     static func counts(start: Date, end: Date, earliest: Date, test: String?, events: [String]) -> Statement {
         Statement(
             "ab_test_guardrails",
             """
             WITH \(ABTestRevenueSQL.assigned(start: start, end: end, test: test)),
-            events AS (
-              SELECT DISTINCT unnest(\(events)::text[]) AS event
-            ),
             had AS (
-              SELECT DISTINCT a.test_name, a.user_email, e.event_type AS event
+              SELECT DISTINCT a.test_name, a.variant, a.user_email, e.event_type AS event
               FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
               WHERE e.event_type = ANY (\(events)::text[])
                 AND e.occurred_at >= a.first_assigned AND e.occurred_at < \(end)
                 AND e.occurred_at >= \(earliest)::timestamptz
             )
-            SELECT a.test_name, a.variant, v.event, count(*) AS users, count(h.user_email) AS converted
-            FROM assigned a CROSS JOIN events v
-            LEFT JOIN had h ON h.test_name = a.test_name AND h.user_email = a.user_email AND h.event = v.event
-            GROUP BY a.test_name, a.variant, v.event
-            ORDER BY 1, 2, 3
+            SELECT test_name, variant, event, count(*) AS converted
+            FROM had GROUP BY test_name, variant, event
             """)
     }
 }

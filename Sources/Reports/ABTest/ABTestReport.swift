@@ -25,16 +25,15 @@ public struct ABTestReport: Report {
     /// When the readout ends.
     public var readoutEnd: Date { isLive ? asOf : period.end }
 
+    /// The local days the effect over time may show, ending with the readout's.
+    var days: ABTestDayRange { ABTestDayRange(end: readoutEnd, timeZone: period.timeZone) }
+
     /// The counting statement; when a test named by `--test` has no row in the readout, the two
     /// that say why; then whether revenue can be read (unless it was asked for), revenue per
     /// user and the guardrails.
     public var statements: [Statement] {
-        var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, options: counting)]
+        var statements = [ABTestSQL.counts(start: period.start, end: readoutEnd, days: days, options: counting)]
         if let test = counting.test { statements += [ABTestSQL.exists(test), ABTestSQL.names(limit: 50)] }
-        statements.append(
-            ABTestDailySQL.daily(
-                start: period.start, end: readoutEnd, days: ABTestDayRange(earliest: period.start, end: readoutEnd, timeZone: period.timeZone),
-                options: counting))
         if !isRevenueAskedFor { statements.append(ABTestRevenueSQL.readable) }
         // The run binds the earliest first assignment of the tests it counted; a test that
         // started in the period is the case shown here.
@@ -76,7 +75,7 @@ public struct ABTestReport: Report {
             omission: String?
         )
         let read = try connection.transaction(.snapshot) { () -> Read in
-            let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, options: counting)
+            let counts = try connection.abTestCounts(start: period.start, end: readoutEnd, days: days, options: counting)
             if let test = counting.test, counts.tests.isEmpty {
                 if try connection.abTestExists(test) {
                     throw ABTestError.noAssignmentsBefore(test: test, end: PostgresValue.isoTimestamp(readoutEnd))
@@ -85,19 +84,18 @@ public struct ABTestReport: Report {
             }
             guard !counts.tests.isEmpty else { return (counts, nil, nil, nil, nil) }
             let earliest = counts.tests.map(\.firstAssignment).min()!
-            let daily = try connection.abTestDaily(
-                start: period.start, end: readoutEnd, days: ABTestDayRange(earliest: earliest, end: readoutEnd, timeZone: period.timeZone),
-                options: counting)
+            let daily = counts.daily
             guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
                 return (counts, daily, nil, nil, "this role cannot read conversion_events")
             }
             let revenue = try connection.abTestRevenue(
-                start: period.start, end: readoutEnd, earliest: earliest, counting: counting, revenue: counting.revenue)
+                start: period.start, end: readoutEnd, earliest: earliest, counting: counting, revenue: counting.revenue, counts: counts)
             let guardrails =
                 counting.guardrails.isEmpty
                 ? nil
                 : try connection.abTestGuardrails(
-                    start: period.start, end: readoutEnd, earliest: earliest, counting: counting, events: counting.guardrails)
+                    start: period.start, end: readoutEnd, earliest: earliest, counting: counting, events: counting.guardrails,
+                    counts: counts)
             return (counts, daily, revenue, guardrails, nil)
         }
         guard !read.counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }

@@ -30,6 +30,35 @@ public struct ABTestRevenueOptions: Sendable, Equatable {
 }
 
 /// Revenue per user of every test, per variant: what PostgreSQL sums, a handful of rows.
+/// The exact sums over one variant's users with revenue, as the statement reads them.
+struct ABTestRevenueSums {
+    var sumY: Decimal = 0
+    var sumY2: Decimal = 0
+    var sumX: Decimal = 0
+    var sumX2: Decimal = 0
+    var sumXY: Decimal = 0
+    var usersWithPrePeriodRevenue = 0
+
+    /// The variant's moments over all its `users` (those without revenue at 0): means and the
+    /// sample (co)variances (n − 1), from the sums in `Decimal` (38 digits), then as doubles.
+    func variant(_ name: String, users: Int) -> ABTestRevenueCounts.Variant {
+        let n = Decimal(users)
+        func moment(_ sum: Decimal) -> Double { users > 0 ? (sum / n).doubleValue : 0 }
+        func comoment(_ product: Decimal, _ a: Decimal, _ b: Decimal) -> Double {
+            users > 1 ? max(0, ((product - a * b / n) / (n - 1)).doubleValue) : 0
+        }
+        let covariance = users > 1 ? ((sumXY - sumX * sumY / n) / (n - 1)).doubleValue : 0
+        return ABTestRevenueCounts.Variant(
+            name: name, users: users, revenue: sumY, meanY: moment(sumY), varianceY: comoment(sumY2, sumY, sumY),
+            meanX: moment(sumX), varianceX: comoment(sumX2, sumX, sumX), covariance: covariance,
+            usersWithPrePeriodRevenue: usersWithPrePeriodRevenue)
+    }
+}
+
+extension Decimal {
+    var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
+}
+
 public struct ABTestRevenueCounts: Sendable, Equatable {
     /// One variant's users and the moments of their revenue Y (after the cap) and of their
     /// pre-period revenue X.
@@ -90,29 +119,34 @@ public struct ABTestRevenueCounts: Sendable, Equatable {
 
 extension PostgresConnection {
     /// Revenue per user of each test in scope, per variant, in one statement (SPEC §4.3.1).
-    /// - Parameter earliest: the earliest first assignment of the tests in scope (from their
-    ///   counts), the constant lower bound that lets a partitioned `conversion_events` be pruned.
+    /// - Parameters:
+    ///   - earliest: the earliest first assignment of the tests in scope (from their counts),
+    ///     the constant lower bound that lets a partitioned `conversion_events` be pruned.
+    ///   - counts: the conversion counts of the same snapshot, whose users per variant are the
+    ///     denominators: the statement reads only the users who have revenue (every other user's
+    ///     revenue is 0 and adds nothing to a sum).
     public func abTestRevenue(
-        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions, counts: ABTestCounts
     ) throws -> ABTestRevenueCounts {
         let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, earliest: earliest, counting: counting, revenue: revenue))
-        var tests: [ABTestRevenueCounts.Test] = []
+        var sums: [String: [String: ABTestRevenueSums]] = [:]
+        var caps: [String: (Decimal?, Decimal?)] = [:]
         for row in rows {
-            let name = try row.string("test_name")
-            if tests.last?.name != name {
-                tests.append(
-                    ABTestRevenueCounts.Test(
-                        name: name, variants: [], cap: try row.decodeIfPresent("y_cap"), covariateCap: try row.decodeIfPresent("x_cap")))
-            }
-            tests[tests.count - 1].variants.append(
-                ABTestRevenueCounts.Variant(
-                    name: try row.string("variant"), users: try row.int("users"), revenue: try row.decimal("revenue"),
-                    meanY: try row.decode("mean_y"), varianceY: try row.decodeIfPresent("var_y") ?? 0,
-                    meanX: try row.decode("mean_x"), varianceX: try row.decodeIfPresent("var_x") ?? 0,
-                    covariance: try row.decodeIfPresent("cov_xy") ?? 0,
-                    usersWithPrePeriodRevenue: try row.int("pre_period_payers")))
+            let test = try row.string("test_name")
+            caps[test] = (try row.decodeIfPresent("y_cap"), try row.decodeIfPresent("x_cap"))
+            sums[test, default: [:]][try row.string("variant")] = ABTestRevenueSums(
+                sumY: try row.decimal("sum_y"), sumY2: try row.decimal("sum_y2"), sumX: try row.decimal("sum_x"),
+                sumX2: try row.decimal("sum_x2"), sumXY: try row.decimal("sum_xy"),
+                usersWithPrePeriodRevenue: try row.int("pre_period_payers"))
         }
-        return ABTestRevenueCounts(tests: tests)
+        return ABTestRevenueCounts(
+            tests: counts.tests.map { test in
+                ABTestRevenueCounts.Test(
+                    name: test.name,
+                    variants: test.variants.map { variant in
+                        (sums[test.name]?[variant.name] ?? ABTestRevenueSums()).variant(variant.name, users: variant.users)
+                    }, cap: caps[test.name]?.0, covariateCap: caps[test.name]?.1)
+            })
     }
 
     /// Whether this role may read `conversion_events` (through the search path, so the archive's
@@ -140,11 +174,12 @@ enum ABTestRevenueSQL {
     }
 
     /// Y per user (revenue in [first assignment, end), within the conversion window) and X (in
-    /// the pre-period window before it), every user of the test with zeros, capped when asked;
-    /// then per variant the count, the exact sum and the moments, all in `numeric` so that the
-    /// figures do not depend on the order rows are read in (a partitioned or sharded table reads
-    /// them in another). The join reads `conversion_events` from `earliest` (the earliest first
-    /// assignment) less the window: a bound parameter, so the planner prunes the months before it.
+    /// the pre-period window before it) for the users who have any, capped when asked; then per
+    /// variant the exact sums of Y, Y², X, X² and XY in `numeric`, so that the figures do not
+    /// depend on the order rows are read in (a partitioned or sharded table reads them in
+    /// another). Users without revenue add nothing to a sum: the counts give the denominators.
+    /// The join reads `conversion_events` from `earliest` (the earliest first assignment) less
+    /// the window: a bound parameter, so the planner prunes the months before it.
     static func revenue(
         start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue options: ABTestRevenueOptions
     ) -> Statement {
@@ -159,45 +194,36 @@ enum ABTestRevenueSQL {
                   SELECT test_name,
                          percentile_disc(\(String(cap))::float8) WITHIN GROUP (ORDER BY y) FILTER (WHERE y <> 0) AS y_cap,
                          percentile_disc(\(String(cap))::float8) WITHIN GROUP (ORDER BY x) FILTER (WHERE x <> 0) AS x_cap
-                  FROM per_user GROUP BY test_name
+                  FROM paying GROUP BY test_name
                 ),
                 capped AS (
-                  SELECT p.test_name, p.variant, coalesce(least(p.y, c.y_cap), p.y) AS y, coalesce(least(p.x, c.x_cap), p.x) AS x,
-                         c.y_cap, c.x_cap
-                  FROM per_user p JOIN caps c USING (test_name)
+                  SELECT p.test_name, p.variant, least(p.y, c.y_cap) AS y, least(p.x, c.x_cap) AS x, c.y_cap, c.x_cap
+                  FROM paying p JOIN caps c USING (test_name)
                 )
                 """
             } else {
-                "capped AS (SELECT test_name, variant, y, x, NULL::numeric AS y_cap, NULL::numeric AS x_cap FROM per_user)"
+                "capped AS (SELECT test_name, variant, y, x, NULL::numeric AS y_cap, NULL::numeric AS x_cap FROM paying)"
             }
         return Statement(
             "ab_test_revenue",
             """
             WITH \(assigned(start: start, end: end, test: counting.test)),
-            revenue AS (
-              SELECT a.test_name, a.user_email,
-                     sum(e.revenue) FILTER (WHERE e.occurred_at >= a.first_assigned \(window)) AS y,
-                     sum(e.revenue) FILTER (WHERE e.occurred_at < a.first_assigned) AS x
+            paying AS (
+              SELECT a.test_name, a.variant,
+                     coalesce(sum(e.revenue) FILTER (WHERE e.occurred_at >= a.first_assigned \(window)), 0) AS y,
+                     coalesce(sum(e.revenue) FILTER (WHERE e.occurred_at < a.first_assigned), 0) AS x
               FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
               WHERE e.occurred_at < \(end)
                 AND e.occurred_at >= a.first_assigned - make_interval(secs => \(covariate)::bigint)
                 AND e.occurred_at >= \(earliest)::timestamptz - make_interval(secs => \(covariate)::bigint)
                 \(event)
-              GROUP BY a.test_name, a.user_email
-            ),
-            per_user AS (
-              SELECT a.test_name, a.variant, coalesce(r.y, 0) AS y, coalesce(r.x, 0) AS x
-              FROM assigned a LEFT JOIN revenue r USING (test_name, user_email)
+              GROUP BY a.test_name, a.user_email, a.variant
             ),
             \(capped)
-            SELECT test_name, variant, count(*) AS users, sum(y) AS revenue,
-                   avg(y)::float8 AS mean_y, var_samp(y)::float8 AS var_y,
-                   avg(x)::float8 AS mean_x, var_samp(x)::float8 AS var_x,
-                   ((sum(x * y) - sum(x) * sum(y) / count(*)) / nullif(count(*) - 1, 0))::float8 AS cov_xy,
-                   count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
+            SELECT test_name, variant, sum(y) AS sum_y, sum(y * y) AS sum_y2, sum(x) AS sum_x, sum(x * x) AS sum_x2,
+                   sum(x * y) AS sum_xy, count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
                    max(y_cap) AS y_cap, max(x_cap) AS x_cap
             FROM capped GROUP BY test_name, variant
-            ORDER BY test_name, variant
             """)
     }
 
