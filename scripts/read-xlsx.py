@@ -4,7 +4,8 @@
     python3 scripts/read-xlsx.py FILE.xlsx
 
 Prints the document properties and, per sheet: its frozen panes, autofilter range, column
-widths, charts (type, title, series references) and every non-empty cell with its openpyxl
+widths, charts (type, title, series references), conditional formats (range and rule types)
+and every non-empty cell with its openpyxl
 data type (n number, s string, b boolean, d date, f formula), value, number format and
 whether it is bold, and the cell notes (comments) by reference. Needs openpyxl (scripts/install-dependencies installs it).
 """
@@ -86,6 +87,10 @@ def main(path):
             "auto_filter": sheet.auto_filter.ref,
             "column_widths": {key: dimension.width for key, dimension in sheet.column_dimensions.items()},
             "charts": [chart_json(chart) for chart in sheet._charts],
+            "conditional_formats": [
+                {"range": str(rules.sqref), "rules": [rule.type for rule in rules.rules]}
+                for rules in sheet.conditional_formatting
+            ],
             "cells": cells,
             "comments": {cell.coordinate: cell.comment.text for row in sheet.iter_rows() for cell in row if cell.comment},
         })

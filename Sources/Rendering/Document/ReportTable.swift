@@ -81,12 +81,25 @@ public struct ColumnDisplay: Sendable, Equatable {
     /// Prose the reader needs whole (a finding, a verdict, a fix): shown in full in HTML,
     /// wrapped between words, instead of clamped to a few lines.
     public var showsFullText: Bool
+    /// How a spreadsheet shades the column's numbers (XLSX conditional formatting); the cells
+    /// stay numbers.
+    public var spreadsheetShading: SpreadsheetShading?
+
+    /// Conditional formatting over a column's data rows.
+    public enum SpreadsheetShading: Sendable, Equatable {
+        /// Red below zero, white at zero, green above: ROI, changes.
+        case aroundZero
+        /// A bar in each cell as long as its share of the largest value: revenue.
+        case dataBar
+    }
 
     public init(
         isShownInHTML: Bool = true, showsSign: Bool = false, isPercentagePoints: Bool = false,
         intervalLowColumn: String? = nil, intervalHighColumn: String? = nil,
-        emphasis: Emphasis = .none, emptyText: String? = nil, showsFullText: Bool = false
+        emphasis: Emphasis = .none, emptyText: String? = nil, showsFullText: Bool = false,
+        spreadsheetShading: SpreadsheetShading? = nil
     ) {
+        self.spreadsheetShading = spreadsheetShading
         self.isShownInHTML = isShownInHTML
         self.showsSign = showsSign
         self.isPercentagePoints = isPercentagePoints

@@ -184,6 +184,37 @@ final class WorkbookComposer {
                     row: rowIndex + 1, column: columnIndex)
             }
         }
+        for (index, column) in table.columns.enumerated() {
+            guard let shading = column.display.spreadsheetShading, !table.rows.isEmpty else { continue }
+            try shade(sheet, sheetName: name, column: index, rows: table.rows.count, shading)
+        }
+    }
+
+    /// Conditional formatting over one column's data rows (Excel's default red, white and green;
+    /// a blue bar). Blank cells stay blank.
+    func shade(
+        _ sheet: UnsafeMutablePointer<lxw_worksheet>, sheetName: String, column: Int, rows: Int,
+        _ shading: ColumnDisplay.SpreadsheetShading
+    ) throws {
+        var format = lxw_conditional_format()
+        switch shading {
+        case .aroundZero:
+            format.type = UInt8(LXW_CONDITIONAL_3_COLOR_SCALE.rawValue)
+            format.min_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_MINIMUM.rawValue)
+            format.min_color = 0xF8_69_6B
+            format.mid_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_NUMBER.rawValue)
+            format.mid_value = 0
+            format.mid_color = 0xFF_FF_FF
+            format.max_rule_type = UInt8(LXW_CONDITIONAL_RULE_TYPE_MAXIMUM.rawValue)
+            format.max_color = 0x63_BE_7B
+        case .dataBar:
+            format.type = UInt8(LXW_CONDITIONAL_DATA_BAR.rawValue)
+            format.bar_color = 0x63_8E_C6
+        }
+        try workbook.check(
+            "worksheet_conditional_format_range",
+            worksheet_conditional_format_range(sheet, 1, lxw_col_t(column), lxw_row_t(rows), lxw_col_t(column), &format),
+            "\(sheetName), column \(CellReference.name(row: 0, column: column))")
     }
 
     func write(

@@ -156,12 +156,19 @@ public enum ExecSummaryDocument {
                 TableColumn("rank", "#", .integer) { .integer($0.offset + 1) },
                 TableColumn("partner_name", "Partner", .text) { $0.element.partnerName.map(ReportCell.text) ?? .empty },
                 TableColumn("partner_type", "Type", .text) { $0.element.partnerType.map(ReportCell.text) ?? .empty },
-                TableColumn("revenue", "Revenue", .money(currency: currency)) { .money($0.element.current.revenue) },
-                TableColumn("revenue_change", "vs previous", .percent(places: 1), display: ColumnDisplay(showsSign: true, emphasis: .sign)) {
+                TableColumn("revenue", "Revenue", .money(currency: currency), display: ColumnDisplay(spreadsheetShading: .dataBar)) {
+                    .money($0.element.current.revenue)
+                },
+                TableColumn(
+                    "revenue_change", "vs previous", .percent(places: 1),
+                    display: ColumnDisplay(showsSign: true, emphasis: .sign, spreadsheetShading: .aroundZero)
+                ) {
                     .number($0.element.revenueChange)
                 },
                 TableColumn("customers", "Customers", .integer) { .integer($0.element.current.customers) },
-                TableColumn("roi", "ROI", .percent(places: 1)) { .number($0.element.current.roi) },
+                TableColumn("roi", "ROI", .percent(places: 1), display: ColumnDisplay(spreadsheetShading: .aroundZero)) {
+                    .number($0.element.current.roi)
+                },
             ], sheetTitle: "Top partners")
     }
 

@@ -73,14 +73,14 @@ public enum PartnerROIDocument {
     /// The columns after `partner_type`, shared by the partner and the type tables.
     static func figureColumns(currency: Currency) -> [TableColumn<PartnerROILine>] {
         let money = CellFormat.money(currency: currency)
-        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
+        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—", spreadsheetShading: .aroundZero)
         return [
             TableColumn("customers", "Customers", .integer) { .integer($0.current.customers) },
-            TableColumn("revenue", "Revenue", money) { .money($0.current.revenue) },
+            TableColumn("revenue", "Revenue", money, display: ColumnDisplay(spreadsheetShading: .dataBar)) { .money($0.current.revenue) },
             TableColumn("cost", "Cost", money, display: ColumnDisplay(emptyText: "no cost data")) {
                 $0.current.cost.map(ReportCell.money) ?? .empty
             },
-            TableColumn("roi", "ROI", .percent(places: 1)) {
+            TableColumn("roi", "ROI", .percent(places: 1), display: ColumnDisplay(spreadsheetShading: .aroundZero)) {
                 .number($0.current.roi, undefinedBecause: $0.current.costUndefinedReason)
             },
             TableColumn("cac", "CAC", money) { .number($0.current.cac, undefinedBecause: $0.current.costUndefinedReason) },
@@ -97,7 +97,8 @@ public enum PartnerROIDocument {
             TableColumn("revenue_change", "Revenue change", .percent(places: 1), display: change) { .number($0.revenueChange) },
             TableColumn(
                 "roi_change", "ROI change", .percent(places: 1),
-                display: ColumnDisplay(showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—")
+                display: ColumnDisplay(
+                    showsSign: true, isPercentagePoints: true, emphasis: .sign, emptyText: "—", spreadsheetShading: .aroundZero)
             ) {
                 .number($0.roiChange)
             },

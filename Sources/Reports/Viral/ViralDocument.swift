@@ -103,7 +103,7 @@ public enum ViralDocument {
                 KeyedRow(platform: key($0.platform), action: key($0.actionType), value: (now: $0.current, before: $0.previous))
             } + [KeyedRow(platform: .text(totalKey), action: .text(totalKey), value: (now: readout.current.total, before: readout.previous.total))]
         let conversions = rows.flatMap { [$0.value.now.conversions, $0.value.before.conversions] }
-        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—")
+        let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—", spreadsheetShading: .aroundZero)
         return ReportTable(
             name: "viral-vs-previous", title: "This period and the previous one", rows: rows,
             columns: keyColumns() + [

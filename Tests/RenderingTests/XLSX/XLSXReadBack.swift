@@ -52,12 +52,19 @@ struct XLSXReadBack: Decodable {
         var series: [Series]
     }
 
+    struct ConditionalFormat: Decodable, Equatable {
+        var range: String
+        var rules: [String]
+    }
+
     struct Sheet: Decodable {
         var name: String
         var freezePanes: String?
         var autoFilter: String?
         var columnWidths: [String: Double]
         var charts: [Chart]
+        /// Conditional formats: the range and its rule types (`colorScale`, `dataBar`).
+        var conditionalFormats: [ConditionalFormat]
         var cells: [Cell]
         /// Cell notes by reference.
         var comments: [String: String]

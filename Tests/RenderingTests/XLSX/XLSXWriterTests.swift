@@ -221,6 +221,32 @@ import Testing
         #expect(charts.first?.title == " =K-factor by week")
     }
 
+    @Test func shadedColumnsGetConditionalFormatsAndStayNumbers() throws {
+        let currency = Currency.usDollar
+        let table = ReportTable(
+            name: "partners", title: "Partners",
+            columns: [
+                ReportColumn("partner_name", "Partner", .text),
+                ReportColumn("revenue", "Revenue", .money(currency: currency), display: ColumnDisplay(spreadsheetShading: .dataBar)),
+                ReportColumn("roi", "ROI", .percent(places: 1), display: ColumnDisplay(spreadsheetShading: .aroundZero)),
+            ],
+            rows: [
+                [.text("Acme"), .money(1_200), .number(0.4)], [.text("Globex"), .money(300), .number(-0.25)],
+                [.text("Initech"), .money(0), .empty],
+            ])
+        let empty = ReportTable(
+            name: "none", title: "Nothing", columns: [ReportColumn("roi", "ROI", .percent(places: 1), display: ColumnDisplay(spreadsheetShading: .aroundZero))],
+            rows: [])
+        let (url, _, folder) = try written(Self.document(with: [table, empty]))
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let book = try XLSXReadBack.read(url)
+        let sheet = try #require(book.sheet("Partners"))
+        #expect(sheet.conditionalFormats == [.init(range: "B2:B4", rules: ["dataBar"]), .init(range: "C2:C4", rules: ["colorScale"])])
+        #expect(sheet["B2"]?.type == "n" && sheet["C3"]?.type == "n")
+        #expect(sheet["C4"] == nil, "an empty ROI stays blank")
+        #expect(book.sheet("Nothing")?.conditionalFormats.isEmpty == true, "no rows, no format")
+    }
+
     @Test func sheetNamesFollowExcelsRules() {
         var names = SheetNames(reserved: ["About"])
         #expect(names.claim("Variants: a/b [test]?*\\") == "Variants_ a_b _test____")
