@@ -19,7 +19,22 @@ public enum TestDatabase {
         let endpoint = try PrivateCluster(directory: directory)
             .start(ClusterOptions(durability: .fastUnsafe))
         stopAtExit(directory: directory)
+        try dropEarlierRunsDatabases(on: endpoint)
         return endpoint
+    }
+
+    /// The databases earlier test runs left in the cluster, which is the tests' own (each test
+    /// makes its databases and keeps them, so a failure can be looked at), dropped when a run
+    /// first starts it: otherwise they fill the disk run after run, and the test replica with them.
+    private static func dropEarlierRunsDatabases(on endpoint: ClusterEndpoint) throws {
+        let admin = try PostgresConnection(settings: ConnectionSettings(connectionString: endpoint.conninfo(database: "postgres")))
+        let names = try admin.query(
+            named: "earlier_test_databases", "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres'"
+        )
+        .map { try $0.string("datname") }
+        for name in names {
+            try admin.executeScript(named: "drop_test_database", "DROP DATABASE IF EXISTS \(try admin.quoteIdentifier(name)) WITH (FORCE)")
+        }
     }
 
     /// The running test cluster.

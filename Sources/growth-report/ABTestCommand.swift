@@ -81,7 +81,7 @@ struct ABTestCommand: ParsableCommand {
 
     @Flag(
         inversion: .prefixedNo,
-        help: "Adjust revenue with each user's revenue before the test (CUPED; default: on when some user has pre-period revenue).")
+        help: "Adjust revenue with each user's revenue before the test (CUPED; default: on with --metric revenue when some user has pre-period revenue).")
     var cuped: Bool?
 
     @Option(

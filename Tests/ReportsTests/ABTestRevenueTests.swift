@@ -102,7 +102,7 @@ import Testing
     @Test func cupedAdjustsWithPrePeriodRevenueAndDividesByTheUnadjustedControlMean() throws {
         let fixture = try revenueFixture("ab_revenue_cuped")
         let revenue = try #require(
-            try report(.init(revenue: .init(event: "purchase"))).readout(on: fixture.connection).tests[0].revenue)
+            try report(.init(revenue: .init(event: "purchase", cuped: true))).readout(on: fixture.connection).tests[0].revenue)
         // X = [0, 20, 0, 0 | 0, 0, 0, 0]; numpy: θ = cov(x, y)/var(x) = −0.048214285714…,
         // adjusted means 5.808035714… and 10.379464285…, variance reduction 0.0010010752…
         #expect(isClose(try #require(revenue.theta), -0.04821428571428571))
@@ -140,6 +140,16 @@ import Testing
         #expect(test.guardrails[3].pValueHarm == 1 && test.guardrails[3].isHarmful == false)
         #expect(test.verdict == .guardrailWorse(event: "refund"))
         #expect(test.verdict.text == "do not ship: guardrail refund is worse")
+    }
+
+    @Test func cupedIsOnByDefaultOnlyWhenRevenueIsTheMetric() throws {
+        let fixture = try revenueFixture("ab_revenue_cuped_default")
+        let conversion = try #require(try report(.init(revenue: .init(event: "purchase"))).readout(on: fixture.connection).tests[0].revenue)
+        #expect(conversion.adjustment == .off)
+        let revenue = try #require(
+            try report(.init(revenue: .init(event: "purchase")), settings: ABTestSettings(metric: .revenue))
+                .readout(on: fixture.connection).tests[0].revenue)
+        #expect(revenue.theta != nil)
     }
 
     @Test func revenueAsTheMetricDecidesTheVerdict() throws {

@@ -44,19 +44,22 @@ import Testing
         #expect(pooled.sequentialTau == tau2.squareRoot())
     }
 
-    @Test func theSequentialSRMCheckDecidesTheFlag() throws {
+    @Test func theSequentialSRMCheckAddsToTheChiSquareFlagNeverHidesIt() throws {
         // 1 000 against 1 160: the chi-square check flags it (p ≈ 0.0006); the always-valid one
-        // asks for more evidence.
+        // asks for more evidence, and the test stays flagged.
         let arms = [("control", 1_000, 100), ("B", 1_160, 116)]
         let fixed = try abTestResult(arms)
         #expect(fixed.isSRMFlagged && fixed.srmPValueSequential == nil)
         let sequential = try abTestResult(arms, settings: ABTestSettings(isSequential: true))
         let p = try #require(sequential.srmPValueSequential)
-        #expect(p > sequential.srmPValue!)
-        #expect(sequential.isSRMFlagged == (p < 0.001))
-        #expect(sequential.srmDecisionPValue == p)
-        // Gross imbalance is flagged either way.
+        #expect(p > sequential.srmPValue! && p >= 0.001)
+        #expect(sequential.isSRMFlagged && sequential.verdict == .sampleRatioMismatch)
+        #expect(sequential.srmDecisionPValue == sequential.srmPValue)
+        // A split as planned: neither flags.
+        let even = try abTestResult([("control", 1_000, 100), ("B", 1_010, 101)], settings: ABTestSettings(isSequential: true))
+        #expect(!even.isSRMFlagged && even.srmPValueSequential! > 0.001)
+        // Gross imbalance: both flag.
         let gross = try abTestResult([("control", 1_000, 100), ("B", 1_600, 160)], settings: ABTestSettings(isSequential: true))
-        #expect(gross.isSRMFlagged && gross.verdict == .sampleRatioMismatch)
+        #expect(gross.isSRMFlagged && gross.srmPValueSequential! < 0.001)
     }
 }

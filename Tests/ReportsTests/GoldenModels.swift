@@ -248,7 +248,8 @@ enum GoldenModels {
             .init(test: "pricing_page", variant: "annual", event: "refund", users: 4_200, converted: 60),
         ])
         return try! ABTestReadout(
-            counts: counts, settings: abTestSettings, revenue: revenue, guardrails: guardrails, guardrailEvents: ["refund"],
+            counts: counts, settings: abTestSettings, revenue: revenue, revenueOptions: ABTestRevenueOptions(cuped: true),
+            guardrails: guardrails, guardrailEvents: ["refund"],
             daily: abTestDaily)
     }
 

@@ -67,8 +67,8 @@ public struct ABTestReadout: Sendable {
         public var srmPValue: Double?
         /// The always-valid SRM p-value (Lindon and Malek), with `--sequential`.
         public var srmPValueSequential: Double?
-        /// With `--sequential` the always-valid check decides, so a check repeated daily does
-        /// not raise false alarms; otherwise the chi-square one.
+        /// The chi-square check of SPEC §4.3 flags it, or (with `--sequential`) the always-valid
+        /// one: a mismatch either finds is never hidden.
         public var isSRMFlagged: Bool
         public var omnibusPValue: Double?
         /// Revenue per user; nil when the readout has no revenue (see `revenueOmission`).
@@ -79,8 +79,12 @@ public struct ABTestReadout: Sendable {
         public var daily: ABTestDailyResult?
         public var verdict: Verdict
 
-        /// The SRM p-value that decides the flag: the always-valid one with `--sequential`.
-        public var srmDecisionPValue: Double? { srmPValueSequential ?? srmPValue }
+        /// The SRM p-value a reader is shown: the chi-square one, or the always-valid one when
+        /// only that check flags the split.
+        public var srmDecisionPValue: Double? {
+            if let sequential = srmPValueSequential, sequential < 0.001, (srmPValue ?? 1) >= 0.001 { return sequential }
+            return srmPValue
+        }
 
         /// multiple_exposures / (users + multiple_exposures) > 1 %.
         public var hasExposureWarning: Bool {
@@ -192,7 +196,7 @@ public struct ABTestReadout: Sendable {
             undatedRows: test.undatedRows, rowsRead: test.rowsRead,
             firstAssignment: test.firstAssignment, lastAssignment: test.lastAssignment, plannedShares: plannedShares,
             srmPValue: srm?.pValue, srmPValueSequential: sequentialSRM?.pValue,
-            isSRMFlagged: settings.isSequential ? sequentialSRM?.isFlagged ?? false : srm?.isFlagged ?? false, omnibusPValue: omnibus,
+            isSRMFlagged: (srm?.isFlagged ?? false) || (sequentialSRM?.isFlagged ?? false), omnibusPValue: omnibus,
             verdict: .noEffect)
         (result.revenue, result.guardrails) = secondary(ordered.map(\.name))
         result.verdict = verdict(for: result, metric: settings.metric)

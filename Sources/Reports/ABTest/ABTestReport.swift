@@ -123,8 +123,11 @@ public struct ABTestReport: Report {
         options.append(
             .init(
                 "cuped",
-                counting.revenue.cuped.map { $0 ? "on" : "off" } ?? "on when some user has pre-period revenue"))
-        if counting.revenue.cuped != false { options.append(.init("cuped_window", "\(counting.revenue.cupedWindowSeconds)s")) }
+                counting.revenue.cuped.map { $0 ? "on" : "off" }
+                    ?? (settings.metric == .revenue ? "on when some user has pre-period revenue" : "off")))
+        if counting.revenue.cuped == true || (counting.revenue.cuped == nil && settings.metric == .revenue) {
+            options.append(.init("cuped_window", "\(counting.revenue.cupedWindowSeconds)s"))
+        }
         if !counting.guardrails.isEmpty { options.append(.init("guardrails", counting.guardrails.joined(separator: ","))) }
         return options
     }

@@ -249,17 +249,18 @@ enum ABTestRevenueDocument {
         let excerpt = ReportTableExcerpt(table: "ab-test-guardrails", rows: rows, title: "Guardrails", hiddenColumns: ["test_name"])
         let harmful = test.guardrails.filter { $0.isHarmful == true }
         guard !harmful.isEmpty else { return ([excerpt], []) }
-        let control = test.guardrails.first { $0.isControl && $0.event == harmful[0].event }
-        let clauses = harmful.map {
-            "\($0.variant) raises \($0.event) to \(VerdictSentence.percent($0.rate)) (p = \(VerdictSentence.pValue($0.pValueHarm)))"
+        let clauses = harmful.map { guardrail in
+            let control = test.guardrails.first { $0.isControl && $0.event == guardrail.event }
+            return
+                "\(guardrail.variant) raises \(guardrail.event) to \(VerdictSentence.percent(guardrail.rate)) against \(VerdictSentence.percent(control?.rate)) for the control (p = \(VerdictSentence.pValue(guardrail.pValueHarm)))"
         }
+        let events = Array(Set(harmful.map(\.event))).sorted()
         return (
             [excerpt],
             [
                 Callout(
-                    .danger, title: "Guardrail \(harmful[0].event) is worse",
-                    text:
-                        "\(clauses.joined(separator: "; ")), against \(VerdictSentence.percent(control?.rate)) for the control. Whatever the main metric says, do not ship a variant that breaks a guardrail."
+                    .danger, title: "Guardrail \(events.joined(separator: ", ")) \(events.count == 1 ? "is" : "are") worse",
+                    text: "\(clauses.joined(separator: "; ")). Whatever the main metric says, do not ship a variant that breaks a guardrail."
                 )
             ]
         )

@@ -79,7 +79,7 @@ public struct ABTestRevenueResult: Sendable {
         }
         let raw = counts.map { MeanSample(count: $0.users, mean: $0.meanY, variance: $0.varianceY) }
         let prePeriod = counts.map { MeanSample(count: $0.users, mean: $0.meanX, variance: $0.varianceX) }
-        let (adjustment, adjusted) = Self.adjustment(counts, cuped: cuped)
+        let (adjustment, adjusted) = Self.adjustment(counts, cuped: cuped, metric: settings.metric)
         var variants = zip(counts, raw).enumerated().map { index, pair -> Variant in
             let (count, sample) = pair
             var variant = Variant(
@@ -115,8 +115,10 @@ public struct ABTestRevenueResult: Sendable {
     }
 
     /// CUPED's θ and the adjusted samples, when it applies.
-    static func adjustment(_ counts: [ABTestRevenueCounts.Variant], cuped: Bool?) -> (Adjustment, [MeanSample]?) {
-        guard cuped != false else { return (.off, nil) }
+    /// By default (neither `--cuped` nor `--no-cuped`) on for `--metric revenue` when some user
+    /// has pre-period revenue (SPEC §4.3.1).
+    static func adjustment(_ counts: [ABTestRevenueCounts.Variant], cuped: Bool?, metric: ABTestSettings.Metric) -> (Adjustment, [MeanSample]?) {
+        guard cuped != false, cuped == true || metric == .revenue else { return (.off, nil) }
         let hasPrePeriod = counts.contains { $0.usersWithPrePeriodRevenue > 0 }
         guard hasPrePeriod || cuped == true else { return (.off, nil) }
         let samples = counts.map {

@@ -12,9 +12,9 @@ enum VerdictSentence {
                 text:
                     "Do not act on these numbers: the users were not split between the variants as planned, so something in the assignment or the logging is broken. Fix the split, then restart the test."
             )
-        case .ship(let name) where settings.metric == .revenue:
+        case .ship(let name) where settings.metric == .revenue && test.revenue?.variants.contains { $0.name == name } == true:
             return revenueCallout(test, name: name, isBetter: true)
-        case .doNotShip(let name) where settings.metric == .revenue:
+        case .doNotShip(let name) where settings.metric == .revenue && test.revenue?.variants.contains { $0.name == name } == true:
             return revenueCallout(test, name: name, isBetter: false)
         case .guardrailWorse(let event):
             let harmful = test.guardrails.filter { $0.isHarmful == true && $0.event == event }.map(\.variant)
@@ -54,10 +54,12 @@ enum VerdictSentence {
         }
     }
 
-    /// Ship or do not ship on revenue per user (`--metric revenue`).
+    /// Ship or do not ship on revenue per user (`--metric revenue`); the caller checked that the
+    /// variant has revenue.
     private static func revenueCallout(_ test: ABTestReadout.TestResult, name: String, isBetter: Bool) -> Callout {
-        let revenue = test.revenue!
-        let variant = revenue.variants.first { $0.name == name }!
+        guard let revenue = test.revenue, let variant = revenue.variants.first(where: { $0.name == name }) else {
+            return Callout(.neutral, title: isBetter ? "Ship \(name)" : "Do not ship \(name)", text: "")
+        }
         var clause = ""
         if let relative = variant.upliftRelative {
             clause = " (\(signedPercent(relative)) relative"

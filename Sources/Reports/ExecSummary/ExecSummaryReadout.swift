@@ -73,7 +73,11 @@ public struct ExecSummaryReadout: Sendable {
                 case .sampleRatioMismatch, .keepRunning, .noEffect, .guardrailWorse: nil
                 }
             let best = named.flatMap { name in test.treatments.first { $0.name == name } }
-            let revenue = named.flatMap { name in test.revenue?.treatments.first { $0.name == name } }
+            // The named variant's revenue, or (no verdict names one) the significant revenue change
+            // that makes the test worth listing.
+            let revenue =
+                named.flatMap { name in test.revenue?.treatments.first { $0.name == name } }
+                ?? test.revenue?.treatments.filter { $0.isSignificant == true }.max { abs($0.upliftAbsolute ?? 0) < abs($1.upliftAbsolute ?? 0) }
             return Experiment(
                 test: test.name,
                 verdict: test.isSRMFlagged ? ABTestReadout.Verdict.sampleRatioMismatch.text : test.verdict.text,
