@@ -105,6 +105,7 @@ enum ABTestDailyDocument {
         }
         let flagged = daily.novelty.filter(\.isFlagged)
         guard !flagged.isEmpty else { return (charts, []) }
+        let points = VerdictSentence.percentagePoints
         let clauses = flagged.map { novelty in
             "\(novelty.variant): \(points(novelty.firstWeekUplift)) (\(points(novelty.firstWeekInterval?.lower)) to \(points(novelty.firstWeekInterval?.upper))) among users of the first week, against \(points(novelty.laterUplift)) (\(points(novelty.laterInterval?.lower)) to \(points(novelty.laterInterval?.upper))) among later users"
         }
@@ -120,16 +121,4 @@ enum ABTestDailyDocument {
         )
     }
 
-    private static func points(_ value: Double?) -> String {
-        value.map { formatter.number($0, format: .percent(places: 2), display: ColumnDisplay(showsSign: true, isPercentagePoints: true)) }
-            ?? "n/a"
-    }
-
-    private static let formatter = DisplayFormatter()
-}
-
-extension ReportDate {
-    init(_ date: CalendarDate) {
-        self.init(year: date.year, month: date.month, day: date.day)
-    }
 }

@@ -60,8 +60,7 @@ public enum ABTestDocument {
         }
         // The statistic, or why the formulas leave it undefined.
         func statistic(_ value: Double?, _ column: String, of variant: ABTestReadout.VariantResult) -> ReportCell {
-            variant.undefinedReasons[column].map { .number(value, undefinedBecause: "Undefined, because \($0.explanation).") }
-                ?? .number(value)
+            .statistic(value, undefinedBecause: variant.undefinedReasons[column])
         }
         // A control is what the others are compared with: its comparison cells are empty.
         var comparisons: [TableColumn<VariantRow>] = [
@@ -121,7 +120,7 @@ public enum ABTestDocument {
             ) { .number($0.variant.expectedLoss) },
             TableColumn("users_needed", "Users needed", .integer, display: ColumnDisplay(emptyText: "—")) { row in
                 row.variant.usersNeeded.map(ReportCell.integer)
-                    ?? row.variant.undefinedReasons["users_needed"].map { .undefined("Undefined, because \($0.explanation).") } ?? .empty
+                    ?? .statistic(nil, undefinedBecause: row.variant.undefinedReasons["users_needed"])
             },
         ]
         if readout.settings.isSequential {

@@ -26,6 +26,27 @@ public struct ABTestGuardrailCounts: Sendable, Equatable {
     public init(rows: [Row]) {
         self.rows = rows
     }
+
+    /// A test's variant and event.
+    struct Key: Hashable {
+        var test: String
+        var variant: String
+        var event: String
+    }
+
+    /// Every variant of the counted tests with every event: its users from the counts, and how
+    /// many of them had the event (none when the statement returned no row for it).
+    init(counts: ABTestCounts, events: [String], converted: [Key: Int]) {
+        rows = counts.tests.flatMap { test in
+            test.variants.flatMap { variant in
+                events.map { event in
+                    Row(
+                        test: test.name, variant: variant.name, event: event, users: variant.users,
+                        converted: converted[Key(test: test.name, variant: variant.name, event: event)] ?? 0)
+                }
+            }
+        }
+    }
 }
 
 /// One guardrail of one treatment: its rate against the control's and the one-sided test of harm.
@@ -73,54 +94,5 @@ public struct ABTestGuardrailResult: Sendable, Equatable {
                 return result
             }
         }
-    }
-}
-
-extension PostgresConnection {
-    /// The guardrail counts of every test in scope, in one statement.
-    /// - Parameters:
-    ///   - earliest: the earliest first assignment of the tests in scope (see `abTestRevenue`).
-    ///   - counts: the conversion counts of the same snapshot: each variant's users.
-    public func abTestGuardrails(
-        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, events: [String], counts: ABTestCounts
-    ) throws -> ABTestGuardrailCounts {
-        var converted: [String: Int] = [:]
-        for row in try query(ABTestGuardrailSQL.counts(start: start, end: end, earliest: earliest, test: counting.test, events: events)) {
-            converted["\(try row.string("test_name"))\u{1F}\(try row.string("variant"))\u{1F}\(try row.string("event"))"] = try row.int("converted")
-        }
-        var rows: [ABTestGuardrailCounts.Row] = []
-        for test in counts.tests {
-            for variant in test.variants {
-                for event in events {
-                    rows.append(
-                        .init(
-                            test: test.name, variant: variant.name, event: event, users: variant.users,
-                            converted: converted["\(test.name)\u{1F}\(variant.name)\u{1F}\(event)"] ?? 0))
-                }
-            }
-        }
-        return ABTestGuardrailCounts(rows: rows)
-    }
-}
-
-enum ABTestGuardrailSQL {
-    /// Per test, variant and event: the users (one variant only, as the readout counts them)
-    /// with a `conversion_events` row of the event in [first assignment, end); the counts give
-    /// each variant's users.
-    static func counts(start: Date, end: Date, earliest: Date, test: String?, events: [String]) -> Statement {
-        Statement(
-            "ab_test_guardrails",
-            """
-            WITH \(ABTestRevenueSQL.assigned(start: start, end: end, test: test)),
-            had AS (
-              SELECT DISTINCT a.test_name, a.variant, a.user_email, e.event_type AS event
-              FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
-              WHERE e.event_type = ANY (\(events)::text[])
-                AND e.occurred_at >= a.first_assigned AND e.occurred_at < \(end)
-                AND e.occurred_at >= \(earliest)::timestamptz
-            )
-            SELECT test_name, variant, event, count(*) AS converted
-            FROM had GROUP BY test_name, variant, event
-            """)
     }
 }

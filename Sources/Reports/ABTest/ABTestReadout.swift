@@ -275,36 +275,19 @@ public struct ABTestReadout: Sendable {
         }
     }
 
-    /// One treatment as the verdict sees it, on the decision metric.
-    struct Decision {
-        var name: String
-        var users: Int
-        var isSignificant: Bool?
-        var uplift: Double?
-        var usersNeeded: Int?
-    }
-
     /// The first verdict of SPEC §4.3 that applies, on the decision metric (`--metric`): SRM,
     /// then a harmful guardrail of any treatment (never a win, SPEC §4.3.1), then ship, do not
     /// ship, keep running, no effect.
     static func verdict(for test: TestResult, metric: ABTestSettings.Metric) -> Verdict {
         if test.isSRMFlagged { return .sampleRatioMismatch }
         if let harmful = test.guardrails.first(where: { $0.isHarmful == true }) { return .guardrailWorse(event: harmful.event) }
-        let treatments: [Decision] =
-            if metric == .revenue, let revenue = test.revenue {
-                revenue.treatments.map {
-                    Decision(name: $0.name, users: $0.users, isSignificant: $0.isSignificant, uplift: $0.upliftAbsolute, usersNeeded: $0.usersNeeded)
-                }
-            } else {
-                test.treatments.map {
-                    Decision(name: $0.name, users: $0.users, isSignificant: $0.isSignificant, uplift: $0.upliftAbsolute, usersNeeded: $0.usersNeeded)
-                }
-            }
+        let treatments: [any ABTestComparison] =
+            if metric == .revenue, let revenue = test.revenue { Array(revenue.treatments) } else { Array(test.treatments) }
         let significant = treatments.filter { $0.isSignificant == true }
-        if let best = significant.filter({ ($0.uplift ?? 0) > 0 }).max(by: { $0.uplift! < $1.uplift! }) {
+        if let best = significant.filter({ ($0.upliftAbsolute ?? 0) > 0 }).max(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
             return .ship(variant: best.name)
         }
-        if let worst = significant.filter({ ($0.uplift ?? 0) < 0 }).min(by: { $0.uplift! < $1.uplift! }) {
+        if let worst = significant.filter({ ($0.upliftAbsolute ?? 0) < 0 }).min(by: { $0.upliftAbsolute! < $1.upliftAbsolute! }) {
             return .doNotShip(worse: worst.name)
         }
         let shortfalls = treatments.compactMap { treatment -> Int? in
@@ -315,6 +298,18 @@ public struct ABTestReadout: Sendable {
         return .noEffect
     }
 }
+
+/// A treatment compared with the control on one metric, as the verdict reads it.
+protocol ABTestComparison {
+    var name: String { get }
+    var users: Int { get }
+    var isSignificant: Bool? { get }
+    var upliftAbsolute: Double? { get }
+    var usersNeeded: Int? { get }
+}
+
+extension ABTestReadout.VariantResult: ABTestComparison {}
+extension ABTestRevenueResult.Variant: ABTestComparison {}
 
 extension ABTestReadout.VariantResult {
     /// The p-value that decides significance: the sequential one with `--sequential`.

@@ -37,13 +37,7 @@ public struct ABTestReport: Report {
         if !isRevenueAskedFor { statements.append(ABTestRevenueSQL.readable) }
         // The run binds the earliest first assignment of the tests it counted; a test that
         // started in the period is the case shown here.
-        statements.append(
-            ABTestRevenueSQL.revenue(start: period.start, end: readoutEnd, earliest: period.start, counting: counting, revenue: counting.revenue))
-        if !counting.guardrails.isEmpty {
-            statements.append(
-                ABTestGuardrailSQL.counts(
-                    start: period.start, end: readoutEnd, earliest: period.start, test: counting.test, events: counting.guardrails))
-        }
+        statements.append(ABTestRevenueSQL.revenue(start: period.start, end: readoutEnd, earliest: period.start, counting: counting))
         return statements
     }
 
@@ -88,15 +82,8 @@ public struct ABTestReport: Report {
             guard try isRevenueAskedFor || connection.canReadConversionEvents() else {
                 return (counts, daily, nil, nil, "this role cannot read conversion_events")
             }
-            let revenue = try connection.abTestRevenue(
-                start: period.start, end: readoutEnd, earliest: earliest, counting: counting, revenue: counting.revenue, counts: counts)
-            let guardrails =
-                counting.guardrails.isEmpty
-                ? nil
-                : try connection.abTestGuardrails(
-                    start: period.start, end: readoutEnd, earliest: earliest, counting: counting, events: counting.guardrails,
-                    counts: counts)
-            return (counts, daily, revenue, guardrails, nil)
+            let read = try connection.abTestRevenue(start: period.start, end: readoutEnd, earliest: earliest, counting: counting, counts: counts)
+            return (counts, daily, read.revenue, read.guardrails, nil)
         }
         guard !read.counts.tests.isEmpty else { throw ABTestError.noAssignments(period: period.humanLabel) }
         return try ABTestReadout(

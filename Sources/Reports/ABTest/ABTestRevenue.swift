@@ -29,7 +29,6 @@ public struct ABTestRevenueOptions: Sendable, Equatable {
     var covariateWindowSeconds: Int { cuped == false ? 0 : cupedWindowSeconds }
 }
 
-/// Revenue per user of every test, per variant: what PostgreSQL sums, a handful of rows.
 /// The exact sums over one variant's users with revenue, as the statement reads them.
 struct ABTestRevenueSums {
     var sumY: Decimal = 0
@@ -40,25 +39,22 @@ struct ABTestRevenueSums {
     var usersWithPrePeriodRevenue = 0
 
     /// The variant's moments over all its `users` (those without revenue at 0): means and the
-    /// sample (co)variances (n − 1), from the sums in `Decimal` (38 digits), then as doubles.
+    /// sample (co)variances (n − 1), from the sums in `Decimal` (38 digits), each rounded once
+    /// to the nearest double.
     func variant(_ name: String, users: Int) -> ABTestRevenueCounts.Variant {
         let n = Decimal(users)
-        func moment(_ sum: Decimal) -> Double { users > 0 ? (sum / n).doubleValue : 0 }
+        func moment(_ sum: Decimal) -> Double { Decimal.nearestQuotient(sum, n) ?? 0 }
         func comoment(_ product: Decimal, _ a: Decimal, _ b: Decimal) -> Double {
-            users > 1 ? max(0, ((product - a * b / n) / (n - 1)).doubleValue) : 0
+            users > 1 ? Decimal.nearestQuotient(product - a * b / n, n - 1) ?? 0 : 0
         }
-        let covariance = users > 1 ? ((sumXY - sumX * sumY / n) / (n - 1)).doubleValue : 0
         return ABTestRevenueCounts.Variant(
-            name: name, users: users, revenue: sumY, meanY: moment(sumY), varianceY: comoment(sumY2, sumY, sumY),
-            meanX: moment(sumX), varianceX: comoment(sumX2, sumX, sumX), covariance: covariance,
+            name: name, users: users, revenue: sumY, meanY: moment(sumY), varianceY: max(0, comoment(sumY2, sumY, sumY)),
+            meanX: moment(sumX), varianceX: max(0, comoment(sumX2, sumX, sumX)), covariance: comoment(sumXY, sumX, sumY),
             usersWithPrePeriodRevenue: usersWithPrePeriodRevenue)
     }
 }
 
-extension Decimal {
-    var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
-}
-
+/// Revenue per user of every test, per variant: what PostgreSQL sums, a handful of rows.
 public struct ABTestRevenueCounts: Sendable, Equatable {
     /// One variant's users and the moments of their revenue Y (after the cap) and of their
     /// pre-period revenue X.
@@ -118,28 +114,35 @@ public struct ABTestRevenueCounts: Sendable, Equatable {
 }
 
 extension PostgresConnection {
-    /// Revenue per user of each test in scope, per variant, in one statement (SPEC §4.3.1).
+    /// Revenue per user of each test in scope, per variant, and the guardrail events' counts,
+    /// in one statement (SPEC §4.3.1): the users are grouped out of the assignments once.
     /// - Parameters:
     ///   - earliest: the earliest first assignment of the tests in scope (from their counts),
     ///     the constant lower bound that lets a partitioned `conversion_events` be pruned.
     ///   - counts: the conversion counts of the same snapshot, whose users per variant are the
     ///     denominators: the statement reads only the users who have revenue (every other user's
-    ///     revenue is 0 and adds nothing to a sum).
+    ///     revenue is 0 and adds nothing to a sum), and each guardrail's users.
+    /// - Returns: the revenue, and the guardrail counts when `counting.guardrails` names any.
     public func abTestRevenue(
-        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue: ABTestRevenueOptions, counts: ABTestCounts
-    ) throws -> ABTestRevenueCounts {
-        let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, earliest: earliest, counting: counting, revenue: revenue))
+        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, counts: ABTestCounts
+    ) throws -> (revenue: ABTestRevenueCounts, guardrails: ABTestGuardrailCounts?) {
+        let rows = try query(ABTestRevenueSQL.revenue(start: start, end: end, earliest: earliest, counting: counting))
         var sums: [String: [String: ABTestRevenueSums]] = [:]
         var caps: [String: (Decimal?, Decimal?)] = [:]
+        var converted: [ABTestGuardrailCounts.Key: Int] = [:]
         for row in rows {
             let test = try row.string("test_name")
+            guard try row.string("kind") == "revenue" else {
+                converted[.init(test: test, variant: try row.string("variant"), event: try row.string("event"))] = try row.int("converted")
+                continue
+            }
             caps[test] = (try row.decodeIfPresent("y_cap"), try row.decodeIfPresent("x_cap"))
             sums[test, default: [:]][try row.string("variant")] = ABTestRevenueSums(
                 sumY: try row.decimal("sum_y"), sumY2: try row.decimal("sum_y2"), sumX: try row.decimal("sum_x"),
                 sumX2: try row.decimal("sum_x2"), sumXY: try row.decimal("sum_xy"),
                 usersWithPrePeriodRevenue: try row.int("pre_period_payers"))
         }
-        return ABTestRevenueCounts(
+        let revenue = ABTestRevenueCounts(
             tests: counts.tests.map { test in
                 ABTestRevenueCounts.Test(
                     name: test.name,
@@ -147,6 +150,8 @@ extension PostgresConnection {
                         (sums[test.name]?[variant.name] ?? ABTestRevenueSums()).variant(variant.name, users: variant.users)
                     }, cap: caps[test.name]?.0, covariateCap: caps[test.name]?.1)
             })
+        guard !counting.guardrails.isEmpty else { return (revenue, nil) }
+        return (revenue, ABTestGuardrailCounts(counts: counts, events: counting.guardrails, converted: converted))
     }
 
     /// Whether this role may read `conversion_events` (through the search path, so the archive's
@@ -156,12 +161,12 @@ extension PostgresConnection {
     }
 }
 
-/// The statements of revenue per user and of guardrails: the users of the conversion readout
-/// (one variant each), joined with their `conversion_events`.
+/// The statement of revenue per user and guardrails: the users of the conversion readout (one
+/// variant each), joined with their `conversion_events`.
 enum ABTestRevenueSQL {
     /// Each test's users seen in exactly one variant, with their first assignment: the users the
     /// conversion readout counts.
-    static func assigned(start: Date, end: Date, test: String?) -> SQL {
+    private static func assigned(start: Date, end: Date, test: String?) -> SQL {
         """
         \(ABTestSQL.scope(start: start, end: end, test: test)),
         assigned AS (
@@ -180,9 +185,11 @@ enum ABTestRevenueSQL {
     /// another). Users without revenue add nothing to a sum: the counts give the denominators.
     /// The join reads `conversion_events` from `earliest` (the earliest first assignment) less
     /// the window: a bound parameter, so the planner prunes the months before it.
-    static func revenue(
-        start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions, revenue options: ABTestRevenueOptions
-    ) -> Statement {
+    ///
+    /// With guardrails, the same users give per test, variant and event those with a row of the
+    /// event in [first assignment, end) (`kind` 'guardrail'); the counts give each variant's users.
+    static func revenue(start: Date, end: Date, earliest: Date, counting: ABTestCountingOptions) -> Statement {
+        let options = counting.revenue
         let window: SQL =
             counting.conversionWindowSeconds.map { "AND e.occurred_at < a.first_assigned + make_interval(secs => \($0)::bigint)" } ?? ""
         let event: SQL = options.event.map { "AND e.event_type = \($0)" } ?? ""
@@ -220,11 +227,29 @@ enum ABTestRevenueSQL {
               GROUP BY a.test_name, a.user_email, a.variant
             ),
             \(capped)
-            SELECT test_name, variant, sum(y) AS sum_y, sum(y * y) AS sum_y2, sum(x) AS sum_x, sum(x * x) AS sum_x2,
-                   sum(x * y) AS sum_xy, count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
-                   max(y_cap) AS y_cap, max(x_cap) AS x_cap
+            SELECT 'revenue' AS kind, test_name, variant, NULL::text AS event, sum(y) AS sum_y, sum(y * y) AS sum_y2,
+                   sum(x) AS sum_x, sum(x * x) AS sum_x2, sum(x * y) AS sum_xy, count(*) FILTER (WHERE x <> 0) AS pre_period_payers,
+                   max(y_cap) AS y_cap, max(x_cap) AS x_cap, NULL::bigint AS converted
             FROM capped GROUP BY test_name, variant
+            \(guardrails(end: end, earliest: earliest, events: counting.guardrails))
             """)
+    }
+
+    /// The guardrail branch: the users with a row of each event after their first assignment.
+    private static func guardrails(end: Date, earliest: Date, events: [String]) -> SQL {
+        guard !events.isEmpty else { return "" }
+        return """
+            UNION ALL
+            SELECT 'guardrail', test_name, variant, event, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, count(*)
+            FROM (
+              SELECT DISTINCT a.test_name, a.variant, a.user_email, e.event_type AS event
+              FROM assigned a JOIN conversion_events e ON e.user_email = a.user_email
+              WHERE e.event_type = ANY (\(events)::text[])
+                AND e.occurred_at >= a.first_assigned AND e.occurred_at < \(end)
+                AND e.occurred_at >= \(earliest)::timestamptz
+            ) had
+            GROUP BY test_name, variant, event
+            """
     }
 
     /// Whether the role may read `conversion_events` (false when there is none).

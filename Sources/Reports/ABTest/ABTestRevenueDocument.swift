@@ -31,8 +31,7 @@ enum ABTestRevenueDocument {
     static func revenueTable(_ readout: ABTestReadout, currency: Currency) -> ReportTable {
         let comparison = ColumnDisplay(emptyText: "—")
         func statistic(_ value: Double?, _ column: String, of variant: ABTestRevenueResult.Variant) -> ReportCell {
-            variant.undefinedReasons[column].map { .number(value, undefinedBecause: "Undefined, because \($0.explanation).") }
-                ?? .number(value)
+            .statistic(value, undefinedBecause: variant.undefinedReasons[column])
         }
         let perUser = CellFormat.decimal(places: 2)
         let comparisons: [TableColumn<RevenueRow>] = [
@@ -164,9 +163,7 @@ enum ABTestRevenueDocument {
             ) { .number($0.guardrail.upliftAbsolute) },
             TableColumn(
                 "p_value_harm", "p (harm)", .pValue, display: ColumnDisplay(emphasis: .highlightWhen(column: "harmful"), emptyText: "—")
-            ) { row in
-                row.guardrail.undefinedReason.map { .undefined("Undefined, because \($0.explanation).") } ?? .number(row.guardrail.pValueHarm)
-            },
+            ) { .statistic($0.guardrail.pValueHarm, undefinedBecause: $0.guardrail.undefinedReason) },
             TableColumn(
                 "harmful", "Harmful", .boolean, display: ColumnDisplay(emphasis: .highlightWhen(column: "harmful"), emptyText: "—")
             ) { $0.guardrail.isHarmful.map(ReportCell.boolean) ?? .empty },
@@ -197,14 +194,14 @@ enum ABTestRevenueDocument {
             rows: rows, categoryColumn: "variant", valueColumns: ["revenue_per_user"],
             lowColumn: "revenue_per_user_ci_low", highColumn: "revenue_per_user_ci_high", referenceValue: revenue.control.mean,
             valueAxisTitle: "Revenue per user, \(currency.code) (\(level) interval)",
-            referenceLabel: "\(revenue.control.name) \(amount(revenue.control.mean))")
+            referenceLabel: "\(revenue.control.name) \(VerdictSentence.amount(revenue.control.mean))")
         let hidden = ["test_name"]
         var excerpts = [ReportTableExcerpt(table: "ab-test-revenue", rows: rows, title: "Revenue per user", hiddenColumns: hidden)]
         if let cupedRows {
             excerpts.append(
                 ReportTableExcerpt(table: "ab-test-cuped", rows: cupedRows, title: "CUPED: before the test, and raw against adjusted", hiddenColumns: hidden))
         }
-        let spread = revenue.variants.map { "\($0.name) \(amount($0.standardDeviation))" }.joined(separator: ", ")
+        let spread = revenue.variants.map { "\($0.name) \(VerdictSentence.amount($0.standardDeviation))" }.joined(separator: ", ")
         return (
             [chart], excerpts, revenueCallouts(revenue, settings: settings, currency: currency),
             ["Standard deviation of revenue per user: \(spread)."]
@@ -216,7 +213,7 @@ enum ABTestRevenueDocument {
         var notes: [String] = []
         if let cap = revenue.cap, let level = revenue.capLevel {
             notes.append(
-                "Each user's revenue is capped at \(currency.code) \(amount(NSDecimalNumber(decimal: cap).doubleValue)), the \(percentile(level)) of the non-zero values."
+                "Each user's revenue is capped at \(currency.code) \(VerdictSentence.amount(cap.nearestDouble)), the \(percentile(level)) of the non-zero values."
             )
         }
         switch revenue.adjustment {
@@ -272,9 +269,4 @@ enum ABTestRevenueDocument {
         return "\(text)th percentile"
     }
 
-    static func amount(_ value: Double?) -> String {
-        value.map { formatter.grouped($0, places: 2) } ?? "n/a"
-    }
-
-    private static let formatter = DisplayFormatter()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Rendering
+import Statistics
 
 /// The verdict and health warnings in words a non-statistician understands.
 enum VerdictSentence {
@@ -60,16 +61,8 @@ enum VerdictSentence {
         guard let revenue = test.revenue, let variant = revenue.variants.first(where: { $0.name == name }) else {
             return Callout(.neutral, title: isBetter ? "Ship \(name)" : "Do not ship \(name)", text: "")
         }
-        var clause = ""
-        if let relative = variant.upliftRelative {
-            clause = " (\(signedPercent(relative)) relative"
-            if let interval = variant.upliftRelativeInterval, interval.width > 0 {
-                clause += ", likely between \(signedPercent(interval.lower)) and \(signedPercent(interval.upper))"
-            }
-            clause += ")"
-        }
-        let amounts =
-            "\(ABTestRevenueDocument.amount(variant.mean)) per user against \(ABTestRevenueDocument.amount(revenue.control.mean)) for \(revenue.control.name)\(clause)"
+        let clause = relativeClause(variant.upliftRelative, interval: variant.upliftRelativeInterval)
+        let amounts = "\(amount(variant.mean)) per user against \(amount(revenue.control.mean)) for \(revenue.control.name)\(clause)"
         return isBetter
             ? Callout(
                 .positive, title: "Ship \(name)",
@@ -102,10 +95,15 @@ enum VerdictSentence {
     }
 
     private static func relativeClause(_ variant: ABTestReadout.VariantResult) -> String {
-        guard let relative = variant.upliftRelative else { return "" }
+        relativeClause(variant.upliftRelative, interval: variant.upliftRelativeInterval)
+    }
+
+    /// " (+12.3 % relative, likely between +3.4 % and +21.2 %)", or nothing without a value.
+    private static func relativeClause(_ relative: Double?, interval: ConfidenceInterval?) -> String {
+        guard let relative else { return "" }
         var clause = " (\(signedPercent(relative)) relative"
         // A zero-width interval (nobody converted in the treatment) adds no range worth reading.
-        if let interval = variant.upliftRelativeInterval, interval.width > 0 {
+        if let interval, interval.width > 0 {
             clause += ", likely between \(signedPercent(interval.lower)) and \(signedPercent(interval.upper))"
         }
         return clause + ")"
@@ -128,5 +126,16 @@ enum VerdictSentence {
 
     static func grouped(_ value: Int) -> String {
         formatter.grouped(Double(value), places: 0)
+    }
+
+    /// An amount per user, two decimals, grouped: "1,234.50".
+    static func amount(_ value: Double?) -> String {
+        value.map { formatter.grouped($0, places: 2) } ?? "n/a"
+    }
+
+    /// A difference of rates in percentage points, signed: "+1.54 pp".
+    static func percentagePoints(_ value: Double?) -> String {
+        value.map { formatter.number($0, format: .percent(places: 2), display: ColumnDisplay(showsSign: true, isPercentagePoints: true)) }
+            ?? "n/a"
     }
 }

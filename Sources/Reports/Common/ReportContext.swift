@@ -40,10 +40,9 @@ public struct ReportContext: Sendable {
         period: ReportPeriod, asOf: Date, generatedAt: Date, toolVersion: String,
         options: [Reproducibility.Setting], statements: [RanStatement]
     ) -> Reproducibility {
-        func reportDate(_ date: CalendarDate) -> ReportDate { ReportDate(year: date.year, month: date.month, day: date.day) }
         return Reproducibility(
             toolVersion: toolVersion, generatedAt: generatedAt, dataAsOf: asOf, timeZone: period.timeZoneName,
-            period: period.label, periodStart: reportDate(period.first), periodEnd: reportDate(period.last),
+            period: period.label, periodStart: ReportDate(period.first), periodEnd: ReportDate(period.last),
             options: options,
             statements: statements.map { Reproducibility.Setting($0.name, SHA256.hex(of: Array($0.sql.utf8))) })
     }
