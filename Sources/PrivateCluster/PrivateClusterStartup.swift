@@ -206,9 +206,10 @@ extension PrivateCluster {
             if log.contains(".s.PGSQL.\(port)") && (log.contains("lock file") || log.contains("already in use")) {
                 throw ClusterError(.portInUse, port: port)
             }
+            // pg_ctl's own words first (why it gave up), then the server's log.
             throw ClusterError(
                 .startFailed, path: layout.logFile,
-                detail: oneLineTail(of: log) ?? result.tail())
+                detail: [result.tail(2), oneLineTail(of: log)].compactMap { $0 }.joined(separator: " | "))
         }
         let endpoint = ClusterEndpoint(socketDirectory: layout.socketDirectory, port: port)
         do {

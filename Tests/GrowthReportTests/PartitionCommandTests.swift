@@ -244,10 +244,17 @@ import Testing
         let fingerprint = try Self.fingerprint(DataAttack.connect(conninfo), "viral_metrics")
 
         // Killed while copying, then while swapping: every server process at once, as in a crash.
+        // The swap lasts milliseconds, so a reader holds the table from the copy on: the swap
+        // waits for its lock, and the kill lands inside it rather than after it.
         for moment in ["copied", "swapping"] {
             let postmaster = try own.postmaster()
-            nonisolated(unsafe) var killed = false
+            nonisolated(unsafe) let reader = try DataAttack.connect(conninfo)
+            nonisolated(unsafe) var killed = false, holding = false
             let run = try CommandRunner.run(["db", "partition", "viral_metrics", "--batch-rows", "2000", "--database-url", conninfo]) { line in
+                if moment == "swapping", !holding, line.contains("copied") {
+                    holding = true
+                    try? reader.executeScript(named: "hold", "BEGIN; LOCK TABLE viral_metrics IN ACCESS SHARE MODE")
+                }
                 guard !killed, line.contains(moment) else { return }
                 killed = true
                 Self.crash(postmaster)
