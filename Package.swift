@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries, found by pkg-config.
@@ -44,6 +45,8 @@ let package = Package(
             dependencies: [
                 "Database", "Statistics", "Rendering", "Digest",
                 .product(name: "Logging", package: "swift-log"),
+                // The rules file of `check`: TOML, with line and column for a syntax error.
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]),
         .target(name: "Seeding", dependencies: ["Database"]),
         .target(name: "MailDelivery", dependencies: ["CCurl"]),

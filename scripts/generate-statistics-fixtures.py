@@ -786,9 +786,38 @@ def cuped():
           {"relative": 1e-9, "absolute": 1e-12}, cases=cases)
 
 
+# --- Robust z-score (anomaly rules of `check`) ----------------------------------------------
+
+def robust_z():
+    """(x - median) / MAD scaled as scipy's median_abs_deviation(scale="normal"), on baselines of
+    eight same-weekday values: ordinary, with an outlier, even and odd lengths, and ties."""
+    rng = np.random.default_rng(20261206)
+    baselines = [
+        [2400, 2380, 2455, 2390, 2420, 2410, 2399, 2440],
+        [100, 104, 98, 97, 3000, 101, 99, 102],
+        [5, 7, 6],
+        [0, 0, 1, 0, 0, 2, 0, 0],
+        [12.5, 13.25, 11.75, 12.0, 14.5, 12.25, 13.0],
+        list(rng.poisson(40, 8).astype(float)),
+        list(np.round(rng.lognormal(6, 0.4, 8), 2)),
+    ]
+    values = [5120, 98, 9, 3, 12.6, 71, 200.0]
+    cases = []
+    for baseline, value in zip(baselines, values):
+        b = np.asarray(baseline, dtype=float)
+        median = float(np.median(b))
+        mad = float(scipy.stats.median_abs_deviation(b, scale=1.0))
+        scaled = float(scipy.stats.median_abs_deviation(b, scale="normal"))
+        check("robust_z scale", mad * 1.482602218505602, scaled, rel=1e-12)
+        cases.append({"baseline": [float(v) for v in b], "value": float(value), "median": median,
+                      "mad": mad, "scaled_mad": scaled, "z": (float(value) - median) / scaled if scaled > 0 else None})
+    write("robust_z", "numpy median and scipy.stats.median_abs_deviation(scale=1 and scale='normal')",
+          {"relative": 1e-12}, cases=cases)
+
+
 GENERATORS = [normal, special_functions, chi_square_distribution, fisher_exact, wilson_interval,
               two_proportion_ztest, uplift_intervals, multiple_testing, chi_square_tests,
-              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm, cuped]
+              bayesian, sample_size, sequential, welch_t, sequential_tau, sequential_srm, cuped, robust_z]
 
 if __name__ == "__main__":
     by_name = {generate.__name__: generate for generate in GENERATORS}

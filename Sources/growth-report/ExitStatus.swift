@@ -23,7 +23,7 @@ enum ExitStatus {
     /// Every exit code with its meaning, as `--help` and the README list them (SPEC §5).
     static let table: [(code: Int32, meaning: String)] = [
         (success, "success"),
-        (checkFailed, "db doctor: a check failed (the report is written)"),
+        (checkFailed, "db doctor: a check failed; check: an alert is new (the report is written)"),
         (usage, "bad usage or option value"),
         (dataError, "data that stops the report"),
         (unavailable, "database or mail server unreachable, or login refused"),

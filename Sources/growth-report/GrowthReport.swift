@@ -20,7 +20,7 @@ struct GrowthReport: ParsableCommand {
         version: version,
         subcommands: [
             PartnerROICommand.self, ViralCommand.self, ABTestCommand.self, AttributionCommand.self,
-            ExecSummaryCommand.self, WeeklyCommand.self, DatabaseCommand.self, MetricsCommand.self, DemoCommand.self,
+            ExecSummaryCommand.self, WeeklyCommand.self, CheckCommand.self, DatabaseCommand.self, MetricsCommand.self, DemoCommand.self,
         ])
 
     static func main() {

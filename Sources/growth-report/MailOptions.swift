@@ -49,24 +49,29 @@ struct MailOptions: ParsableArguments {
 
         /// Sends the written `.eml` among `paths`, when `--send` asked for it.
         func deliver(_ paths: [URL]) throws {
-            guard let mailer, let settings, let message = paths.first(where: { $0.pathExtension == "eml" }) else { return }
+            guard let settings else { return }
+            let paths = paths.filter { $0.lastPathComponent == "\(settings.report.name).eml" }
+            guard let mailer, let message = paths.first(where: { $0.pathExtension == "eml" }) else { return }
             try MailOptions.deliver(message, settings: settings, with: mailer)
         }
     }
 
     /// - Throws: `CommandFailure.usage` naming the bad option.
-    func plan(output: OutputOptions, period: ReportPeriod) throws -> Plan {
+    /// `report` names the document the e-mail carries; `defaultSubject` is used without `--subject`.
+    func plan(
+        output: OutputOptions, period: ReportPeriod, report: ReportKind = .execSummary, defaultSubject: String? = nil
+    ) throws -> Plan {
         var formats = try output.formats(supported: OutputFormat.allCases)
         if output.format == nil && !wantsMail { formats.removeAll { $0 == .eml } }
         if output.format != nil && wantsMail && !formats.contains(.eml) {
-            throw CommandFailure.usage("--mail-from, --mail-to and --send make exec-summary.eml, which --format leaves out; add eml to it.")
+            throw CommandFailure.usage("--mail-from, --mail-to and --send make \(report.name).eml, which --format leaves out; add eml to it.")
         }
         var settings: MailSettings?
         if formats.contains(.eml) {
             do {
                 settings = try MailSettings(
                     from: mailFrom, to: mailTo, subject: subject,
-                    defaultSubject: "Executive summary — \(period.label)")
+                    defaultSubject: defaultSubject ?? "Executive summary — \(period.label)", report: report)
             } catch let error as MailHeaderError {
                 throw CommandFailure.usage(error.description)
             }

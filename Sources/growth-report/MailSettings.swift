@@ -7,9 +7,12 @@ struct MailSettings {
     var from: MailAddress
     var to: [MailAddress]
     var subject: String
+    /// The report whose document the message carries.
+    var report: ReportKind
 
     /// - Throws: `MailHeaderError` for a missing, malformed or line-breaking value.
-    init(from: String?, to: [String], subject: String?, defaultSubject: String) throws {
+    init(from: String?, to: [String], subject: String?, defaultSubject: String, report: ReportKind = .execSummary) throws {
+        self.report = report
         guard let from else { throw MailHeaderError(field: "--mail-from", value: "", reason: "an .eml needs a sender") }
         self.from = try MailAddress(parsing: from, field: "--mail-from")
         self.to = try MailAddress.list(to, field: "--mail-to")

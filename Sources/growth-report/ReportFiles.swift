@@ -14,7 +14,11 @@ struct ReportFiles {
 
     /// - Throws: the renderers' and the output run's errors (mapped in `ExitStatus`), `WriteFailure` for any other.
     @discardableResult
-    func write(_ documents: [ReportDocument], runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil) throws -> [URL] {
+    /// `pathsOnStandardError`: the paths go to stderr (`check`, whose stdout is its alerts).
+    func write(
+        _ documents: [ReportDocument], runOptions: [Reproducibility.Setting] = [], mail: MailSettings? = nil,
+        pathsOnStandardError: Bool = false
+    ) throws -> [URL] {
         let timeZone = configuration.timeZone
         let formats = configuration.formats
         let templates = configuration.templates?.path
@@ -36,8 +40,8 @@ struct ReportFiles {
                 if formats.contains(.xlsx) {
                     try run.addXLSX(for: document, options: XLSXOptions(timeZone: timeZone))
                 }
-                // Only the executive summary is made for e-mail.
-                if formats.contains(.eml), let mail, document.report == ReportKind.execSummary.name {
+                // The report the mail options are for (the executive summary, the check digest).
+                if formats.contains(.eml), let mail, document.report == mail.report.name {
                     // The workbook attached is the one in the pack when the pack has one.
                     let workbook = try run.stagedData(fileNamed: XLSXWriter.fileName(for: document))
                     let message = try mail.message(
@@ -50,7 +54,9 @@ struct ReportFiles {
             let paths = try run.commit(
                 toolVersion: GrowthReport.version, generatedAt: configuration.generatedAt, options: runOptions,
                 lockTimeout: configuration.lockTimeout)
-            for path in paths { Console.outputPath(Self.displayPath(path)) }
+            for path in paths {
+                if pathsOnStandardError { Console.progress(Self.displayPath(path)) } else { Console.outputPath(Self.displayPath(path)) }
+            }
             return paths
         } catch {
             run.discard()

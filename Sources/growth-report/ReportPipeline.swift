@@ -15,6 +15,8 @@ struct ReportPipeline {
     var optional: Set<ReportKind> = []
     /// A line per report built (`weekly`, `demo`).
     var reportsProgress = false
+    /// The written paths go to stderr, not stdout (`check`: its stdout is the alerts).
+    var pathsOnStandardError = false
 
     struct Outcome {
         /// The files written, the manifest last.
@@ -68,7 +70,8 @@ struct ReportPipeline {
         let runOptions =
             Self.runOptions(database: database) + (replica.map { [$0.setting] } ?? [])
             + (configuration.includesArchive ? [.init("archive", "read with --include-archive: \(Self.archiveText(reading.archivedMonthsRead))")] : [])
-        let paths = try ReportFiles(configuration).write(documents, runOptions: runOptions, mail: mail)
+        let paths = try ReportFiles(configuration).write(
+            documents, runOptions: runOptions, mail: mail, pathsOnStandardError: pathsOnStandardError)
         printServerTimes(database)
         return Outcome(paths: paths, reading: reading)
     }

@@ -308,6 +308,44 @@ enum GoldenModels {
             topPartnerCount: 2)
     }
 
+    // MARK: check
+
+    static let checkRules = """
+        [defaults]
+        min_base = 100
+
+        [rules.blended_roi]
+        when = "partner-roi.total.roi < 5"
+
+        [rules.partner_revenue]
+        when = "partner-roi.any.revenue changes 10 %"
+
+        [rules.srm]
+        when = "ab-test.any.srm_flag"
+
+        [rules.stale]
+        when = "exec-summary.real_time.stale"
+
+        [rules.k_factor]
+        when = "viral.total.k_factor rises 1 %"
+        """
+
+    static var checkReport: CheckReport {
+        CheckReport(
+            period: period, asOf: asOf, rules: try! CheckRulesFile(text: checkRules).rules, rulesFile: "alerts.toml",
+            rulesDigest: String(repeating: "0", count: 64))
+    }
+
+    static var check: CheckOutcome {
+        let inputs = CheckInputs(
+            period: period, asOf: asOf, partners: partnerROI, viral: viral, experiments: abTest,
+            realTimeMetrics: execSummary.realTimeMetrics)
+        let first = CheckEvaluation.evaluate(checkReport.rules, on: inputs)
+        // One alert was sent before with the same value: it is listed, not new.
+        let sent = first.alerts.first.map { CheckSentAlerts([CheckSentAlerts.key(rule: $0.rule, subject: $0.subject): $0.fingerprint]) }
+        return CheckEvaluation.evaluate(checkReport.rules, on: inputs, sent: sent ?? CheckSentAlerts())
+    }
+
     // MARK: doctor
 
     static var doctorReport: DoctorReport {

@@ -42,6 +42,7 @@ import Testing
         case .abTest: try document(GoldenModels.abTestReport, GoldenModels.abTest)
         case .execSummary: try document(GoldenModels.execSummaryReport, GoldenModels.execSummary)
         case .doctor: try document(GoldenModels.doctorReport, GoldenModels.doctor)
+        case .check: try document(GoldenModels.checkReport, GoldenModels.check)
         }
     }
 

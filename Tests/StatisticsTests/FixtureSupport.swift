@@ -43,7 +43,7 @@ enum Fixtures {
     static let names = [
         "normal", "special_functions", "chi_square_distribution", "fisher_exact", "wilson_interval",
         "two_proportion_ztest", "uplift_intervals", "multiple_testing", "chi_square_tests", "bayesian",
-        "sample_size", "sequential", "welch_t", "sequential_tau", "sequential_srm", "cuped",
+        "sample_size", "sequential", "welch_t", "sequential_tau", "sequential_srm", "cuped", "robust_z",
     ]
 
     /// The fixtures whose reference values come from statsmodels (`NEEDS_STATSMODELS` in the script).

@@ -45,19 +45,24 @@ public struct EmailRenderer: Sendable {
         self.names = registered
     }
 
+    /// The template of a report without one of its own (`email/report.mustache`).
+    static let sharedTemplate = "report"
+
     /// The e-mail HTML of `document`.
     /// - Throws: `HTMLRenderingError` when the report has no e-mail template or the HTML is
     ///   larger than Gmail shows unclipped.
     public func render(_ document: ReportDocument, timeZone: TimeZone) throws -> String {
         try document.validate()
-        guard names.contains(document.report),
+        // The report's own template when there is one, else the one every report shares.
+        let template = names.contains(document.report) ? document.report : Self.sharedTemplate
+        guard names.contains(template),
             let html = library.render(
                 EmailContext.make(document, timeZone: timeZone),
-                withTemplate: document.report)
+                withTemplate: template)
         else {
             throw HTMLRenderingError(
-                .missingTemplate, file: "\(Self.folderName)/\(document.report).mustache",
-                message: "no e-mail template for the \(document.report) report.")
+                .missingTemplate, file: "\(Self.folderName)/\(Self.sharedTemplate).mustache",
+                message: "no e-mail template for the \(document.report) report (neither \(document.report).mustache nor \(Self.sharedTemplate).mustache).")
         }
         guard html.utf8.count <= Self.maximumHTMLBytes else {
             throw HTMLRenderingError(

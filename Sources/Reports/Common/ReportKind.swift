@@ -6,6 +6,7 @@ public enum ReportKind: String, CaseIterable, Sendable, Hashable {
     case abTest = "ab-test"
     case execSummary = "exec-summary"
     case doctor
+    case check
 
     /// The name of its files (`partner-roi.html`) and its entry in `manifest.json`.
     public var name: String { rawValue }

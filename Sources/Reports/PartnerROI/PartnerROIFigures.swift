@@ -18,13 +18,16 @@ public struct PartnerROIFigures: Sendable, Equatable {
     public var costedCustomers: Int
     /// Customers of the rows that carry a conversion rate above zero.
     public var ratedCustomers: Int
+    /// Revenue of the same rows: what their implied visitors brought.
+    public var ratedRevenue: Decimal
     /// Σ customers_acquired / (conversion_rate / 100) over those rows.
     public var visitors: Decimal
 
     public init(
         customers: Int = 0, revenue: Decimal = 0, cost: Decimal? = nil, costedRevenue: Decimal = 0,
-        costedCustomers: Int = 0, ratedCustomers: Int = 0, visitors: Decimal = 0
+        costedCustomers: Int = 0, ratedCustomers: Int = 0, ratedRevenue: Decimal = 0, visitors: Decimal = 0
     ) {
+        self.ratedRevenue = ratedRevenue
         self.customers = customers
         self.revenue = revenue
         self.cost = cost
@@ -67,6 +70,31 @@ public struct PartnerROIFigures: Sendable, Equatable {
     public var conversionRate: Double? {
         guard visitors > 0 else { return nil }
         return Decimal.nearestQuotient(Decimal(ratedCustomers), visitors)
+    }
+
+    /// Revenue − cost over the partners with cost (as `roi`), exact; nil when no cost is known.
+    public var netRevenue: Decimal? {
+        guard let cost else { return nil }
+        return costedRevenue - cost
+    }
+
+    /// Revenue per referred visitor: the revenue of the rows with a conversion rate over the
+    /// visitors those rows imply; nil when they imply none.
+    public var revenuePerVisitor: Double? {
+        guard visitors > 0 else { return nil }
+        return Decimal.nearestQuotient(ratedRevenue, visitors)
+    }
+
+    /// Days of revenue the cost took to earn back: cost / (revenue per day of the period), over
+    /// the partners with cost; nil when the cost is unknown or they earned nothing.
+    public func paybackDays(periodDays: Int) -> Double? {
+        guard let cost, costedRevenue > 0, periodDays > 0 else { return nil }
+        return Decimal.nearestQuotient(cost * Decimal(periodDays), costedRevenue)
+    }
+
+    /// Why payback is empty: no cost row, or no revenue to pay it back.
+    public var paybackUndefinedReason: String {
+        cost == nil ? "No cost row in the period, so payback is undefined." : "No revenue on the days with a cost, so payback is undefined."
     }
 
     /// A relative change (x − previous) / previous; nil when previous is zero.

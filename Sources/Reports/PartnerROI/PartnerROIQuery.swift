@@ -39,11 +39,29 @@ public struct PartnerROILine: Sendable, Equatable {
 
     public var revenueChange: Double? { PartnerROIFigures.change(current.revenue, from: previous.revenue) }
 
+    /// Where the partner stands between the two periods, by its analytics rows: `new` (rows this
+    /// period, none in the previous), `active` (rows in both), `lapsed` (rows in the previous
+    /// period only); nil for a partner with cost rows only, and for rollups.
+    public var status: PartnerStatus? {
+        guard kind == .partner else { return nil }
+        switch (quality.rowsRead > 0, previousQuality.rowsRead > 0) {
+        case (true, false): return .new
+        case (true, true): return .active
+        case (false, true): return .lapsed
+        case (false, false): return nil
+        }
+    }
+
     /// roi − prev_roi, a difference (both must exist).
     public var roiChange: Double? {
         guard let now = current.roi, let before = previous.roi else { return nil }
         return now - before
     }
+}
+
+/// A partner's place between the previous period and this one (`status` in partner-roi.csv).
+public enum PartnerStatus: String, Sendable, CaseIterable {
+    case new, active, lapsed
 }
 
 extension PostgresConnection {
@@ -63,7 +81,8 @@ extension PostgresConnection {
                     customers: try row.int(prefix + "customers"), revenue: try row.decimal(prefix + "revenue"),
                     cost: try row.decodeIfPresent(prefix + "cost"), costedRevenue: try row.decimal(prefix + "costed_revenue"),
                     costedCustomers: try row.int(prefix + "costed_customers"),
-                    ratedCustomers: try row.int(prefix + "rated_customers"), visitors: try row.decimal(prefix + "visitors"))
+                    ratedCustomers: try row.int(prefix + "rated_customers"), ratedRevenue: try row.decimal(prefix + "rated_revenue"),
+                    visitors: try row.decimal(prefix + "visitors"))
             }
             func quality(_ prefix: String) throws -> PartnerROIQuality {
                 var quality = PartnerROIQuality()
@@ -98,6 +117,7 @@ enum PartnerROISQL {
         ("cost", "sum(cost) FILTER (WHERE {period})"),
         ("rated_customers", "coalesce(sum(rated_customers) FILTER (WHERE {period}), 0)"),
         ("visitors", "coalesce(sum(visitors) FILTER (WHERE {period}), 0)"),
+        ("rated_revenue", "coalesce(sum(rated_revenue) FILTER (WHERE {period}), 0)"),
         ("rows_read", "coalesce(sum(rows_read) FILTER (WHERE {period}), 0)"),
         ("null_type_rows", "coalesce(sum(null_type_rows) FILTER (WHERE {period}), 0)"),
         ("unrated_rows", "coalesce(sum(unrated_rows) FILTER (WHERE {period}), 0)"),
@@ -156,6 +176,7 @@ enum PartnerROISQL {
                      sum(customers_acquired) AS customers,
                      sum(revenue_generated) FILTER (WHERE revenue_generated <> 'NaN') AS revenue,
                      sum(customers_acquired) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN') AS rated_customers,
+                     sum(revenue_generated) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN' AND revenue_generated <> 'NaN') AS rated_revenue,
                      round(sum(customers_acquired::numeric(38, 20) * 100 / conversion_rate) FILTER (WHERE conversion_rate > 0 AND conversion_rate <> 'NaN'), 18) AS visitors,
                      min(partner_type COLLATE "C") AS day_type
               FROM partnership_analytics
@@ -171,7 +192,7 @@ enum PartnerROISQL {
               SELECT coalesce(d.partner_name, c.partner_name) AS partner_name, coalesce(d.day, c.day) AS day,
                      coalesce(d.day, c.day) >= \(period.first) AS is_current,
                      d.partner_name IS NOT NULL AS has_rows, c.cost IS NOT NULL AS has_cost, coalesce(c.nan_cost, false) AS nan_cost,
-                     d.customers, d.revenue, d.rated_customers, d.visitors, d.day_type, c.cost,
+                     d.customers, d.revenue, d.rated_customers, d.rated_revenue, d.visitors, d.day_type, c.cost,
                      d.rows_read, d.null_type_rows, d.unrated_rows, d.null_customers_rows, d.null_revenue_rows, d.nan_revenue_rows
               FROM days d FULL JOIN costs c ON c.partner_name = d.partner_name AND c.day = d.day
             ),

@@ -95,6 +95,16 @@ public struct PartnerROIResults: Sendable {
 
     /// Partners with analytics rows now and none in the previous period.
     public var newPartners: [PartnerROILine] {
-        partners.filter { $0.quality.rowsRead > 0 && $0.previousQuality.rowsRead == 0 }
+        partners.filter { $0.status == .new }
+    }
+
+    /// Partners with analytics rows in both periods.
+    public var activePartners: [PartnerROILine] {
+        partners.filter { $0.status == .active }
+    }
+
+    /// Partners with analytics rows in the previous period and none now.
+    public var lapsedPartners: [PartnerROILine] {
+        partners.filter { $0.status == .lapsed }
     }
 }
