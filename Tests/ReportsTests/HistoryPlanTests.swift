@@ -30,6 +30,12 @@ import Testing
             AttributionReport(period: period, options: AttributionOptions()),
             ABTestReport(period: period, counting: ABTestCountingOptions(), settings: ABTestSettings(), isLive: false, asOf: asOf),
             ExecSummaryReport(period: period, asOf: asOf),
+            // `check`'s daily series of anomaly rules: 9 weeks, and the first day with a row.
+            CheckReport(
+                period: period, asOf: asOf,
+                rules: try CheckRulesFile(
+                    text: "[rules.a]\nwhen = \"anomaly viral.daily.actions\"\n[rules.b]\nwhen = \"anomaly partner-roi.daily.revenue\"\n"
+                ).rules, rulesFile: "rules.toml", rulesDigest: ""),
         ]
         // `metrics refresh` from cron every minute: its counts must read index ranges too.
         let refresh = RealTimeMetricsRefresh(asOf: asOf, timeZone: utc)

@@ -2,8 +2,10 @@ import Database
 import Foundation
 
 /// The daily values anomaly rules read: each local day of the period and of the 8 weeks before
-/// it, summed in PostgreSQL, and the first day the table has any row (days before it have no
-/// data, where a later day without rows is a real zero).
+/// it, summed in PostgreSQL, and the first of those days with a row. Days before it count as
+/// before the table's history, not as zeros (a day without rows after it is a real zero): the
+/// statement reads its 9 weeks only, so it cannot tell an empty start of the window from a table
+/// that began later, and takes the cautious reading — fewer baseline days, never false zeros.
 public struct CheckDailySeries: Sendable, Equatable {
     /// The days compared with their baseline are the period's; these come first.
     public static let baselineWeeks = 8
@@ -15,7 +17,7 @@ public struct CheckDailySeries: Sendable, Equatable {
     public var days: [CalendarDate]
     /// Values by field name, one per day.
     public var values: [String: [Decimal]]
-    /// The first local day with a row of the table; nil for an empty table.
+    /// The first day of `days` with a row; nil when none has.
     public var firstDayWithData: CalendarDate?
 
     public init(source: CheckSource, days: [CalendarDate], values: [String: [Decimal]], firstDayWithData: CalendarDate?) {
@@ -41,10 +43,8 @@ public struct CheckDailySeries: Sendable, Equatable {
         var firstDay: CalendarDate?
         let rows = try connection.transaction(.snapshot) { try connection.query(statement) }
         for row in rows {
-            if let first: CalendarDate = try row.decodeIfPresent("first_day") {
-                firstDay = first
-            }
             guard let index: Int = try row.decodeIfPresent("day_index"), (1...days.count).contains(index) else { continue }
+            firstDay = min(firstDay ?? days[index - 1], days[index - 1])
             for field in fields {
                 values[field]![index - 1] = try row.decimal(field)
             }
@@ -55,8 +55,8 @@ public struct CheckDailySeries: Sendable, Equatable {
 
 /// The daily statements of anomaly rules. The viral one buckets `created_at` by the local days'
 /// first instants with `width_bucket` (bound once as an array and cast once), over an index
-/// range of the 9 weeks only; partner sums group by the `DATE` column. The first day with data
-/// is a local date in the session's time zone, the report's.
+/// range of the 9 weeks only; partner sums group by the `DATE` column. Only days with rows come
+/// back.
 enum CheckDailySQL {
     static func statement(_ source: CheckSource, period: ReportPeriod) -> Statement {
         switch source {
@@ -76,14 +76,12 @@ enum CheckDailySQL {
             WITH days AS MATERIALIZED (
               SELECT \(starts)::timestamptz[] AS starts
             )
-            SELECT width_bucket(v.created_at, d.starts) AS day_index, NULL::date AS first_day,
+            SELECT width_bucket(v.created_at, d.starts) AS day_index,
                    count(*) AS actions, count(DISTINCT v.user_email COLLATE "C") AS users,
                    \(raw: keys.joined(separator: ", "))
             FROM viral_metrics v CROSS JOIN days d
             WHERE v.created_at >= \(start) AND v.created_at < \(period.end)
             GROUP BY 1
-            UNION ALL
-            SELECT NULL, (SELECT min(created_at) FROM viral_metrics)::date, 0, 0, 0, 0, 0
             """)
     }
 
@@ -106,12 +104,9 @@ enum CheckDailySQL {
               WHERE analytics_period BETWEEN \(first) AND \(period.last)
               GROUP BY analytics_period
             )
-            SELECT (coalesce(a.day, c.day) - \(first)::date) + 1 AS day_index, NULL::date AS first_day,
+            SELECT (coalesce(a.day, c.day) - \(first)::date) + 1 AS day_index,
                    coalesce(a.customers, 0) AS customers, coalesce(a.revenue, 0) AS revenue, coalesce(c.cost, 0) AS cost
             FROM analytics a FULL JOIN costs c ON c.day = a.day
-            UNION ALL
-            SELECT NULL, least((SELECT min(analytics_period) FROM partnership_analytics), (SELECT min(analytics_period) FROM partner_costs)),
-                   0, 0, 0
             """)
     }
 }

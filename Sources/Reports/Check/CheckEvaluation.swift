@@ -364,7 +364,7 @@ private struct Judge {
                 continue
             }
             guard let first = series.firstDayWithData, first <= day else {
-                skip("the table has no row on or before this day")
+                skip("no row on or before this day in the 9 weeks read")
                 continue
             }
             let baseline = (1...CheckDailySeries.baselineWeeks).map { index - 7 * $0 }.filter { series.days[$0] >= first }
