@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C libraries, found by pkg-config.
@@ -39,6 +40,8 @@ let package = Package(
             name: "Rendering",
             dependencies: [
                 "CXLSXWriter", "Digest", .product(name: "Mustache", package: "swift-mustache"),
+                // Sparklines, which libxlsxwriter 1.1.4 cannot write, added to the closed workbook.
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .target(
             name: "Reports",

@@ -4,7 +4,8 @@
     python3 scripts/read-xlsx.py FILE.xlsx
 
 Prints the document properties and, per sheet: its frozen panes, autofilter range, column
-widths, charts (type, title, series references), conditional formats (range and rule types)
+widths, charts (type, title, series references), conditional formats (range and rule types),
+sparklines (data range and cell, read from the sheet's x14 extension, which openpyxl drops)
 and every non-empty cell with its openpyxl
 data type (n number, s string, b boolean, d date, f formula), value, number format and
 whether it is bold, and the cell notes (comments) by reference. Needs openpyxl (scripts/install-dependencies installs it).
@@ -12,9 +13,39 @@ whether it is bold, and the cell notes (comments) by reference. Needs openpyxl (
 
 import datetime
 import json
+import posixpath
 import sys
+import warnings
+import zipfile
+import xml.etree.ElementTree as ElementTree
 
 import openpyxl
+
+# openpyxl says it drops the sparkline extension; sparklines() reads it from the XML instead.
+warnings.filterwarnings("ignore", message="Sparkline Group extension is not supported")
+
+X14 = "{http://schemas.microsoft.com/office/spreadsheetml/2009/9/main}"
+XM = "{http://schemas.microsoft.com/office/excel/2006/main}"
+
+
+def sparklines(path):
+    """Sparklines by sheet name: [{"data": "'Sheet'!B2:M2", "cell": "N2"}], from each worksheet's XML."""
+    main_ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(path) as archive:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+        targets = {rel.get("Id"): rel.get("Target") for rel in rels}
+        result = {}
+        for sheet in workbook.iter(main_ns + "sheet"):
+            target = targets[sheet.get(rel_ns + "id")]
+            part = posixpath.normpath(posixpath.join("xl", target)) if not target.startswith("/") else target[1:]
+            root = ElementTree.fromstring(archive.read(part))
+            result[sheet.get("name")] = [
+                {"data": line.findtext(XM + "f"), "cell": line.findtext(XM + "sqref")}
+                for line in root.iter(X14 + "sparkline")
+            ]
+        return result
 
 
 def plain(value):
@@ -67,6 +98,7 @@ def main(path):
         },
         "sheets": [],
     }
+    lines = sparklines(path)
     for sheet in workbook.worksheets:
         cells = []
         for row in sheet.iter_rows():
@@ -91,6 +123,7 @@ def main(path):
                 {"range": str(rules.sqref), "rules": [rule.type for rule in rules.rules]}
                 for rules in sheet.conditional_formatting
             ],
+            "sparklines": lines.get(sheet.title, []),
             "cells": cells,
             "comments": {cell.coordinate: cell.comment.text for row in sheet.iter_rows() for cell in row if cell.comment},
         })

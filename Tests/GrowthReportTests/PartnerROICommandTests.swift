@@ -47,8 +47,8 @@ import Testing
         let names = Set(result.stdout.split(separator: "\n").map { URL(fileURLWithPath: String($0)).lastPathComponent })
         #expect(
             names == [
-                "partner-roi.html", "partner-roi.csv", "partner-roi-by-type.csv", "partner-roi-data-quality.csv",
-                "partner-roi.xlsx", "manifest.json",
+                "partner-roi.html", "partner-roi.csv", "partner-roi-by-type.csv", "partner-roi-trend.csv",
+                "partner-roi-data-quality.csv", "partner-roi.xlsx", "manifest.json",
             ])
         let period = folder.appendingPathComponent("2026-W47")
 
@@ -56,12 +56,15 @@ import Testing
         let lines = csv.components(separatedBy: "\r\n")
         #expect(
             lines[0]
-                == "rank,partner_name,partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change"
+                == "rank,partner_name,partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change,net_revenue,revenue_per_visitor,payback_days,status"
         )
-        // (1000 − 250) / 250 = 3; 250 / 10 = 25; 10 of 80 visitors; 5 → 10 customers, 100 → 1000 revenue.
-        #expect(lines[1] == "1,\"Comma, \"\"Quoted\"\" & Co\",\"tech, \"\"gadgets\"\"\",10,1000.00,250.00,3,25,100,0.125,5,100.00,,1,9,")
+        // (1000 − 250) / 250 = 3; 250 / 10 = 25; 10 of 80 visitors; 5 → 10 customers, 100 → 1000 revenue;
+        // net 750.00, 1000 / 80 = 12.5 per visitor, 250 · 7 / 1000 = 1.75 days; rows in both weeks.
+        #expect(
+            lines[1] == "1,\"Comma, \"\"Quoted\"\" & Co\",\"tech, \"\"gadgets\"\"\",10,1000.00,250.00,3,25,100,0.125,5,100.00,,1,9,,750.00,12.5,1.75,active")
         // No cost row: cost, roi and cac empty.
-        #expect(csv.contains("2,\"Line\nBreak\",'=youtube,10,900.00,,,,90,0.125,5,100.00,,1,8,\r\n"))
+        // No cost: net revenue and payback empty too.
+        #expect(csv.contains("2,\"Line\nBreak\",'=youtube,10,900.00,,,,90,0.125,5,100.00,,1,8,,,11.25,,active\r\n"))
         #expect(csv.contains("3,'=SUM(A1:A9),\"tech, \"\"gadgets\"\"\",10,800.00,250.00,2.2,25,80,0.125,"))
         #expect(csv.contains("4,<script>alert('x')</script>,'=youtube,"))
         #expect(csv.contains("5,🚀 Rocket Partners,"))
@@ -70,10 +73,11 @@ import Testing
         let byType = try String(contentsOf: period.appendingPathComponent("partner-roi-by-type.csv"), encoding: .utf8)
         #expect(
             byType.hasPrefix(
-                "partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change\r\n"
+                "partner_type,customers,revenue,cost,roi,cac,revenue_per_customer,conversion_rate,prev_customers,prev_revenue,prev_roi,customers_change,revenue_change,roi_change,net_revenue,revenue_per_visitor,payback_days\r\n"
             ))
         // All six: 60 customers, 4500.00 revenue; cost 1250.00 over the five with cost (revenue 3600.00, 50 customers).
-        #expect(byType.contains("(all),60,4500.00,1250.00,1.88,25,75,0.125,30,600.00,,1,6.5,\r\n"))
+        // Net 3600.00 − 1250.00; 4500 / 480 visitors; 1250 · 7 / 3600 days.
+        #expect(byType.contains("(all),60,4500.00,1250.00,1.88,25,75,0.125,30,600.00,,1,6.5,,2350.00,9.375,2.4305555555555554\r\n"))
         let quality = try String(contentsOf: period.appendingPathComponent("partner-roi-data-quality.csv"), encoding: .utf8)
         #expect(quality.hasPrefix("check,rows\r\n"))
         #expect(quality.contains("partners without any cost row: roi and cac empty,1\r\n"))
@@ -90,7 +94,16 @@ import Testing
 
         let workbook = try Self.readWorkbook(period.appendingPathComponent("partner-roi.xlsx"))
         let sheets = workbook["sheets"] as? [[String: Any]] ?? []
-        #expect(sheets.compactMap { $0["name"] as? String }.prefix(3) == ["Partners", "By type", "Data quality"])
+        #expect(sheets.compactMap { $0["name"] as? String }.prefix(4) == ["Partners", "By type", "12 weeks", "Data quality"])
+        // A native sparkline per partner with revenue, over its 12 weeks (W36–W47), beside them.
+        let trend = try #require(sheets.first { $0["name"] as? String == "12 weeks" })
+        let sparklines = (trend["sparklines"] as? [[String: String]]) ?? []
+        #expect(sparklines.count == Self.names.count)
+        #expect(sparklines.first == ["data": "'12 weeks'!B2:M2", "cell": "N2"])
+        let trendCells = trend["cells"] as? [[String: Any]] ?? []
+        #expect(trendCells.contains { $0["ref"] as? String == "B1" && $0["value"] as? String == "2026-W36" })
+        #expect(trendCells.contains { $0["ref"] as? String == "M2" && $0["value"] as? Double == 1000 })
+        #expect(trendCells.contains { $0["ref"] as? String == "L2" && $0["value"] as? Double == 100 })
         let partners = try #require(sheets.first { $0["name"] as? String == "Partners" })
         let cells = partners["cells"] as? [[String: Any]] ?? []
         for name in Self.names {
@@ -116,7 +129,7 @@ import Testing
         let csv = try String(contentsOf: folder.appendingPathComponent("2026-W47/partner-roi.csv"), encoding: .utf8)
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count == 1)
         let byType = try String(contentsOf: folder.appendingPathComponent("2026-W47/partner-roi-by-type.csv"), encoding: .utf8)
-        #expect(byType.contains("(all),0,0.00,,,,,,0,0.00,,,,\r\n"))
+        #expect(byType.contains("(all),0,0.00,,,,,,0,0.00,,,,,,,\r\n"))
         let html = try String(contentsOf: folder.appendingPathComponent("2026-W47/partner-roi.html"), encoding: .utf8)
         #expect(html.contains("No partner data in 2026-W47"))
     }

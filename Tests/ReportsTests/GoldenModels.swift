@@ -83,9 +83,17 @@ enum GoldenModels {
             rollup(.type, type: "tech", [acme]), rollup(.type, type: "youtube", [nasty]),
             rollup(.type, type: "celebrity", [quiet]),
         ]
+        // 12 weeks to W47: Acme rising to its 18 450.75, the nasty name with gaps and a refund week.
+        let weeks = (36...47).map { "2026-W\($0)" }
+        let weekly = PartnerWeeklyRevenue(
+            weeks: weeks,
+            revenue: [
+                "Acme Reviews": [9_800, 10_250.5, 11_020, 10_900, 12_400, 13_050, 12_980, 14_300.25, 15_100, 16_020, 15_000, Decimal(string: "18450.75")!],
+                nastyName: [0, 0, 1_200, 2_400, 0, 3_100, -150, 2_900, 3_300, 3_050, 3_200, 3_600],
+            ])
         return PartnerROIResults(
             period: period, previousPeriod: period.previous,
-            lines: partners + types + [rollup(.total, type: nil, partners)])
+            lines: partners + types + [rollup(.total, type: nil, partners)], weekly: weekly)
     }
 
     // MARK: viral

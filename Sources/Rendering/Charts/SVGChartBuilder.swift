@@ -34,6 +34,7 @@ public struct SVGChartBuilder: Sendable {
         case .bar: canvas.drawBars()
         case .line: canvas.drawLines()
         case .interval: canvas.drawIntervals()
+        case .sparklines: canvas.drawSparklines()
         }
         return canvas.finish()
     }
@@ -263,6 +264,78 @@ private struct ChartCanvas {
         body.close("g")
         body.newline()
         drawReferenceLine(scale: scale, left: frame.left, right: frame.right, top: frame.top, bottom: frame.bottom)
+    }
+
+    // MARK: Sparklines (a row per category, the value columns across)
+
+    /// Per row: its label, a line over the value columns on the row's own scale (a faint zero
+    /// line when the row spans it) with the last point marked, and the last value. An empty
+    /// cell is a gap.
+    mutating func drawSparklines() {
+        let rowHeight = 26.0, lineLeft = 190.0, lineWidth = 200.0, lineHeight = 18.0
+        let maxLabel = Int((lineLeft - 12) / Self.characterWidth)
+        var y = 6.0
+        body.open("g", ["class": "chart-sparklines"])
+        for (row, category) in data.categories.enumerated() {
+            let values = data.series.map { $0.values[row] }
+            let present = values.compactMap { $0 }
+            let label = category.count > maxLabel ? String(category.prefix(maxLabel - 1)) + "…" : category
+            body.text(
+                "text", ["x": "0", "y": SVGWriter.number(y + rowHeight / 2 + 4), "font-size": SVGWriter.number(Self.labelSize), "fill": "currentColor"],
+                label)
+            let low = present.min() ?? 0, high = present.max() ?? 0
+            let span = high - low
+            func position(_ value: Double) -> Double {
+                let top = y + (rowHeight - lineHeight) / 2
+                return span > 0 ? top + lineHeight * (1 - (value - low) / span) : top + lineHeight
+            }
+            let step = lineWidth / Double(max(1, values.count - 1))
+            if low < 0 {
+                body.empty(
+                    "line",
+                    [
+                        "x1": SVGWriter.number(lineLeft), "x2": SVGWriter.number(lineLeft + lineWidth),
+                        "y1": SVGWriter.number(position(0)), "y2": SVGWriter.number(position(0)),
+                        "stroke": "currentColor", "stroke-opacity": "0.25", "stroke-width": "1",
+                    ])
+            }
+            var path = ""
+            var previousWasValue = false
+            for (index, value) in values.enumerated() {
+                guard let value else {
+                    previousWasValue = false
+                    continue
+                }
+                let x = lineLeft + step * Double(index)
+                path += (previousWasValue ? " L" : (path.isEmpty ? "M" : " M")) + SVGWriter.number(x) + " " + SVGWriter.number(position(value))
+                previousWasValue = true
+            }
+            if !path.isEmpty {
+                body.empty(
+                    "path",
+                    ["d": path, "fill": "none", "stroke": color(0), "stroke-width": "1.8", "stroke-linejoin": "round", "stroke-linecap": "round"])
+            }
+            let column = data.series[data.series.count - 1].column
+            if let lastIndex = values.lastIndex(where: { $0 != nil }), let last = values[lastIndex] {
+                body.empty(
+                    "circle",
+                    ["cx": SVGWriter.number(lineLeft + step * Double(lastIndex)), "cy": SVGWriter.number(position(last)), "r": "2.5", "fill": color(4)])
+                body.text(
+                    "text",
+                    [
+                        "x": SVGWriter.number(width), "y": SVGWriter.number(y + rowHeight / 2 + 4), "text-anchor": "end",
+                        "font-size": SVGWriter.number(Self.tickSize), "fill": "currentColor",
+                    ], valueText(last, column: column))
+            }
+            let read = zip(data.series, values).map { series, value in
+                "\(series.column.title) \(value.map { valueText($0, column: series.column) } ?? "n/a")"
+            }
+            description.append("\(category): " + read.joined(separator: ", "))
+            y += rowHeight
+        }
+        body.close("g")
+        body.newline()
+        height = y + 6
     }
 
     mutating func drawLines() {
@@ -541,6 +614,7 @@ private struct ChartCanvas {
         case .bar: "bar"
         case .line: "line"
         case .interval: "interval"
+        case .sparklines: "sparklines"
         }
     }
 }

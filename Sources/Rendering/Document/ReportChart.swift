@@ -9,6 +9,9 @@ public struct ReportChart: Sendable {
         /// A point per category with its interval (`lowColumn`…`highColumn`): a rate with its
         /// confidence interval. XLSX draws it as a line chart with high-low lines.
         case interval
+        /// A small line per row (a partner's last 12 weeks) over the value columns, each on its
+        /// own scale: inline SVG in HTML, a row of table bars in e-mail, native sparklines in XLSX.
+        case sparklines
     }
 
     public var id: String

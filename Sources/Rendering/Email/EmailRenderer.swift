@@ -98,10 +98,13 @@ enum EmailContext {
             let bars = section.charts.filter { $0.kind == .bar }.compactMap { chart in
                 document.table(named: chart.table).flatMap { barChart(chart, table: $0, formatter: formatter) }
             }
+            let sparklines = section.charts.filter { $0.kind == .sparklines }.compactMap { chart in
+                document.table(named: chart.table).flatMap { sparklineRows(chart, table: $0, formatter: formatter) }
+            }
             return [
                 "id": section.id, "title": section.title, "paragraphs": section.paragraphs,
                 "callouts": section.callouts.map(callout), "hasCallouts": !section.callouts.isEmpty,
-                "tables": tables, "bars": bars, "hasFacts": !section.facts.isEmpty, "tileRows": tileRows(section.facts),
+                "tables": tables, "bars": bars, "sparklines": sparklines, "hasFacts": !section.facts.isEmpty, "tileRows": tileRows(section.facts),
             ]
         }
         let record = document.reproducibility
@@ -174,6 +177,34 @@ enum EmailContext {
     static func signClass(_ cell: ReportCell) -> EmailColorClass? {
         guard let value = cell.doubleValue, value != 0 else { return nil }
         return value > 0 ? .rise : .fall
+    }
+
+    /// Sparklines as table bars: per row its label, a column per value whose height is its
+    /// share of the row's largest (at least 1 px, so a zero week shows), and the last value.
+    static func sparklineRows(_ chart: ReportChart, table: ReportTable, formatter: DisplayFormatter) -> [String: Any]? {
+        guard let category = table.columnIndex(chart.categoryColumn) else { return nil }
+        let columns = chart.valueColumns.compactMap { table.columnIndex($0) }
+        guard !columns.isEmpty, columns.count == chart.valueColumns.count else { return nil }
+        let rows = chart.rows.map { Array(table.rows[$0]) } ?? table.rows
+        guard !rows.isEmpty else { return nil }
+        let items = rows.map { row -> [String: Any] in
+            let values = columns.map { row[$0].doubleValue }
+            let largest = values.compactMap { $0.map(abs) }.max() ?? 0
+            let weeks = zip(columns, values).map { column, value -> [String: Any] in
+                let height = largest > 0 ? max(1, Int(((abs(value ?? 0)) / largest * 20).rounded())) : 1
+                let colors: EmailColorClass = (value ?? 0) < 0 ? .negativeBar : .bar
+                return [
+                    "height": String(height), "class": colors.name, "style": colors.inlineStyle,
+                    "title": "\(table.columns[column].title): \(formatter.text(row[column], format: table.columns[column].format))",
+                ]
+            }
+            let last = columns[columns.count - 1]
+            return [
+                "label": formatter.text(row[category], format: table.columns[category].format),
+                "weeks": weeks, "value": formatter.text(row[last], format: table.columns[last].format),
+            ]
+        }
+        return ["title": chart.title, "items": items]
     }
 
     /// A bar chart as rows of a table: label, a bar whose width is its share of the largest

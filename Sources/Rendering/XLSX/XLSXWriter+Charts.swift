@@ -35,6 +35,10 @@ extension WorkbookComposer {
         guard !valueColumns.isEmpty else { return }
         let rows = (chart.rows ?? 0..<table.rows.count).clamped(to: 0..<table.rows.count)
         guard !rows.isEmpty else { return }
+        if chart.kind == .sparklines {
+            try addSparklines(chart, sheet: sheet, valueColumns: valueColumns, rows: rows)
+            return
+        }
         let firstRow = lxw_row_t(rows.lowerBound + 1)
         let lastRow = lxw_row_t(rows.upperBound)
         let sheetName = workbook.cString(sheet.name)
@@ -87,6 +91,8 @@ extension WorkbookComposer {
             // High-low lines join the highest and lowest value of each category: low to high.
             chart_set_high_low_lines(pointer, nil)
             chart_legend_set_position(pointer, UInt8(LXW_CHART_LEGEND_NONE.rawValue))
+        case .sparklines:
+            return
         }
         chart_title_set_name(pointer, workbook.cString(Self.literal(chart.title)))
         if let axisTitle = chart.valueAxisTitle {
@@ -109,6 +115,32 @@ extension WorkbookComposer {
         try workbook.check("worksheet_insert_chart", worksheet_insert_chart(sheet.pointer, anchorRow, anchorColumn, pointer), context)
         sheet.chartsPlaced += 1
         sheetsByTable[chart.table] = sheet
+        chartCount += 1
+    }
+
+    /// Sparklines in the column after the table, one per row over its value columns (which
+    /// must be side by side), written into the closed workbook by `XLSXSparklines`.
+    func addSparklines(_ chart: ReportChart, sheet: Sheet, valueColumns: [Int], rows: Range<Int>) throws {
+        guard let first = valueColumns.min(), let last = valueColumns.max(), last - first + 1 == valueColumns.count,
+            let index = sheetNames.firstIndex(of: sheet.name)
+        else {
+            notes.append("Sparklines '\(chart.title)' left out: their columns are not side by side.")
+            return
+        }
+        let column = sheet.table.columns.count
+        try writeText(chart.title, sheet: sheet.pointer, sheetName: sheet.name, row: 0, column: column, format: try workbook.format(.header))
+        try workbook.check(
+            "worksheet_set_column", worksheet_set_column(sheet.pointer, lxw_col_t(column), lxw_col_t(column), 22, nil),
+            "sheet \(sheet.name), column \(column)")
+        let sparklines = rows.map { row in
+            let excelRow = String(row + 2)
+            return (
+                data: "\(CellReference.columnName(first))\(excelRow):\(CellReference.columnName(last))\(excelRow)",
+                cell: CellReference.columnName(column) + excelRow
+            )
+        }
+        sparklineGroups.append(
+            XLSXSparklines.Group(part: "xl/worksheets/sheet\(index + 1).xml", sheetName: sheet.name, sparklines: sparklines))
         chartCount += 1
     }
 

@@ -127,6 +127,7 @@ public struct XLSXWriter: Sendable {
         try composer.addAboutSheet(for: document)
         try composer.setProperties(for: document)
         try composer.workbook.close()
+        try XLSXSparklines.add(composer.sparklineGroups, to: url)
         return XLSXSummary(
             sheetNames: composer.sheetNames, chartCount: composer.chartCount,
             usesConstantMemory: constantMemory, notes: composer.notes)
@@ -150,6 +151,8 @@ final class WorkbookComposer {
     var sheetNames: [String] = []
     var chartCount = 0
     var notes: [String] = []
+    /// Sparklines to add once the workbook is closed.
+    var sparklineGroups: [XLSXSparklines.Group] = []
 
     init(workbook: Workbook, timeZone: TimeZone) {
         self.workbook = workbook

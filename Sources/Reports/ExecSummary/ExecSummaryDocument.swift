@@ -26,21 +26,25 @@ public enum ExecSummaryDocument {
             return Fact(kpi.label, kpi.value, format: format, note: note)
         }
         let experiments = readout.notableExperiments
+        let trendTable = PartnerTrendDocument.table(
+            name: "exec-summary-partner-trend", partners: readout.topPartners, weekly: readout.partners.weekly, currency: currency)
         var sections = [
             ReportSection(
                 id: "kpis", title: "Key figures",
                 paragraphs: ["\(readout.period.humanLabel), each figure beside the previous period (\(readout.period.previous.humanLabel))."],
-                facts: facts, tables: [kpiTable(kpis, currency: currency)]),
+                facts: facts, tables: [kpiTable(kpis + partnerCountKPIs(readout.partners), currency: currency)]),
             ReportSection(
                 id: "partners", title: "Top partners",
                 paragraphs: ["The \(readout.topPartners.count) partners with the most revenue in the period."],
-                tables: [partnerTable(readout, currency: currency)],
+                facts: partnerCountFacts(readout.partners),
+                tables: [partnerTable(readout, currency: currency), trendTable],
                 charts: readout.topPartners.isEmpty
                     ? []
                     : [
                         ReportChart(
                             id: "partner-revenue", title: "Revenue by partner", kind: .bar, table: "exec-summary-partners",
-                            categoryColumn: "partner_name", valueColumns: ["revenue"], valueAxisTitle: "Revenue (\(currency))")
+                            categoryColumn: "partner_name", valueColumns: ["revenue"], valueAxisTitle: "Revenue (\(currency))"),
+                        PartnerTrendDocument.chart(table: trendTable, weekly: readout.partners.weekly),
                     ]),
             ReportSection(
                 id: "experiments", title: "Experiments",
@@ -129,6 +133,26 @@ public enum ExecSummaryDocument {
         ]
     }
 
+    /// Partners by where they stand between the periods: rows in both, first rows this period,
+    /// rows last period only (SPEC's partner view); rows of the KPI table, not tiles.
+    static func partnerCountKPIs(_ partners: PartnerROIResults) -> [KPI] {
+        [
+            ("active_partners", "Active partners", partners.activePartners.count),
+            ("new_partners", "New partners", partners.newPartners.count),
+            ("lapsed_partners", "Lapsed partners", partners.lapsedPartners.count),
+        ].map { key, label, count in
+            KPI(key: key, label: label, value: .integer(count), previous: .empty, change: nil, changeIsDifference: false, format: .integer)
+        }
+    }
+
+    static func partnerCountFacts(_ partners: PartnerROIResults) -> [Fact] {
+        [
+            Fact("Active partners", .integer(partners.activePartners.count), format: .integer, note: "rows in both periods"),
+            Fact("New partners", .integer(partners.newPartners.count), format: .integer, note: "first rows this period"),
+            Fact("Lapsed partners", .integer(partners.lapsedPartners.count), format: .integer, note: "rows last period only"),
+        ]
+    }
+
     static func kpiTable(_ kpis: [KPI], currency: Currency) -> ReportTable {
         /// A money figure as a plain number: the CSV's value column holds every KPI.
         func plain(_ cell: ReportCell) -> ReportCell {
@@ -169,6 +193,13 @@ public enum ExecSummaryDocument {
                 TableColumn("roi", "ROI", .percent(places: 1), display: ColumnDisplay(spreadsheetShading: .aroundZero)) {
                     .number($0.element.current.roi)
                 },
+                TableColumn("net_revenue", "Net revenue", .money(currency: currency), display: .hiddenInHTML) {
+                    $0.element.current.netRevenue.map(ReportCell.money) ?? .empty
+                },
+                TableColumn("payback_days", "Payback (days)", .decimal(places: 1), display: .hiddenInHTML) {
+                    .number($0.element.current.paybackDays(periodDays: readout.period.dayCount))
+                },
+                TableColumn("status", "Status", .text, display: .hiddenInHTML) { $0.element.status.map { .text($0.rawValue) } ?? .empty },
             ], sheetTitle: "Top partners")
     }
 

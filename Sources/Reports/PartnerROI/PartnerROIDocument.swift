@@ -40,6 +40,9 @@ public enum PartnerROIDocument {
                     valueAxisTitle: "ROI (partners with cost)"),
             ]
         }
+        let trendPartners = Array(results.partners.filter { $0.current.revenue > 0 }.prefix(PartnerTrendDocument.partnerCount))
+        let trendTable = PartnerTrendDocument.table(
+            name: "partner-roi-trend", partners: trendPartners, weekly: results.weekly, currency: currency)
         let sections = [
             ReportSection(
                 id: "summary", title: "This period at a glance",
@@ -57,6 +60,15 @@ public enum PartnerROIDocument {
                     "A partner’s type is that of its latest row in the period. Cost, ROI and CAC count only the partners with cost rows; (all) is every partner."
                 ],
                 tables: [typeTable], charts: typeCharts),
+            ReportSection(
+                id: "trend", title: "Top partners over 12 weeks",
+                paragraphs: [
+                    trendPartners.isEmpty
+                        ? "No partner has revenue in the period."
+                        : "Revenue per ISO week, \(results.weekly.weeks.first ?? "") to \(results.weekly.weeks.last ?? ""), of the \(trendPartners.count) partners with the most revenue in the period; each line on its own scale, the last week marked."
+                ],
+                tables: [trendTable],
+                charts: trendPartners.isEmpty ? [] : [PartnerTrendDocument.chart(table: trendTable, weekly: results.weekly)]),
         ]
         return ReportDocument(
             report: "partner-roi", title: "Partner ROI",
@@ -70,8 +82,9 @@ public enum PartnerROIDocument {
 
     // MARK: - Tables
 
-    /// The columns after `partner_type`, shared by the partner and the type tables.
-    static func figureColumns(currency: Currency) -> [TableColumn<PartnerROILine>] {
+    /// The columns after `partner_type`, shared by the partner and the type tables: SPEC §4.1's,
+    /// then the partner KPIs (net revenue, revenue per referred visitor, payback in days).
+    static func figureColumns(currency: Currency, periodDays: Int) -> [TableColumn<PartnerROILine>] {
         let money = CellFormat.money(currency: currency)
         let change = ColumnDisplay(showsSign: true, emphasis: .sign, emptyText: "—", spreadsheetShading: .aroundZero)
         return [
@@ -102,6 +115,16 @@ public enum PartnerROIDocument {
             ) {
                 .number($0.roiChange)
             },
+            TableColumn("net_revenue", "Net revenue", money, display: ColumnDisplay(spreadsheetShading: .aroundZero)) {
+                $0.current.netRevenue.map(ReportCell.money)
+                    ?? .number(nil, undefinedBecause: "No cost row in the period, so net revenue is undefined.")
+            },
+            TableColumn("revenue_per_visitor", "Revenue / visitor", money) {
+                .number($0.current.revenuePerVisitor, undefinedBecause: "No row with a conversion rate above 0, so no referred visitors.")
+            },
+            TableColumn("payback_days", "Payback (days)", .decimal(places: 1)) {
+                .number($0.current.paybackDays(periodDays: periodDays), undefinedBecause: $0.current.paybackUndefinedReason)
+            },
         ]
     }
 
@@ -112,7 +135,9 @@ public enum PartnerROIDocument {
                 TableColumn("rank", "#", .integer) { .integer($0.rank ?? 0) },
                 TableColumn("partner_name", "Partner", .text) { .text($0.partnerName ?? "") },
                 TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) },
-            ] + figureColumns(currency: currency), sheetTitle: "Partners")
+            ] + figureColumns(currency: currency, periodDays: results.period.dayCount) + [
+                TableColumn("status", "Status", .text) { $0.status.map { .text($0.rawValue) } ?? .empty }
+            ], sheetTitle: "Partners")
     }
 
     static func typesTable(_ results: PartnerROIResults, currency: Currency) -> ReportTable {
@@ -121,7 +146,7 @@ public enum PartnerROIDocument {
         return ReportTable(
             name: "partner-roi-by-type", title: "Per partner type and in total", rows: results.types + [total],
             columns: [TableColumn("partner_type", "Type", .text) { .text($0.partnerType ?? unknownType) }]
-                + figureColumns(currency: currency),
+                + figureColumns(currency: currency, periodDays: results.period.dayCount),
             sheetTitle: "By type")
     }
 
@@ -179,6 +204,13 @@ public enum PartnerROIDocument {
                 note: "\(results.partners.filter { $0.current.cost != nil }.count) partners with cost"),
             Fact("ROI", .number(now.roi), format: .percent(places: 1), note: roiNote),
             Fact("CAC", .number(now.cac), format: money, note: "partners with cost only"),
+            Fact("Net revenue", now.netRevenue.map(ReportCell.money) ?? .empty, format: money, note: "revenue − cost, partners with cost"),
+            Fact(
+                "Payback", .number(now.paybackDays(periodDays: results.period.dayCount)), format: .decimal(places: 1),
+                note: "days of revenue to earn the cost back"),
+            Fact(
+                "Active partners", .integer(results.activePartners.count), format: .integer,
+                note: "\(results.newPartners.count) new · \(results.lapsedPartners.count) lapsed since \(previous)"),
         ]
     }
 
@@ -187,6 +219,8 @@ public enum PartnerROIDocument {
         let formatter = DisplayFormatter()
         let now = results.total.current
         var sentence = "\(results.period.humanLabel), beside the previous period \(results.previousPeriod.humanLabel)."
+        sentence +=
+            " Partners: \(results.activePartners.count) active in both periods, \(results.newPartners.count) new (first rows this period), \(results.lapsedPartners.count) lapsed (rows last period only)."
         if let rate = now.conversionRate {
             let visitors = Int((now.visitors.nearestDouble ?? 0).rounded())
             sentence +=

@@ -18,13 +18,18 @@ public struct PartnerROIReport: Report, Sendable {
 
     /// - Throws: `DatabaseError`.
     public func results(on connection: PostgresConnection) throws -> PartnerROIResults {
-        let lines = try connection.transaction(.snapshot) {
-            try connection.partnerROILines(period: period, previous: previousPeriod)
+        let (lines, weekly) = try connection.transaction(.snapshot) {
+            (
+                try connection.partnerROILines(period: period, previous: previousPeriod),
+                try PartnerWeeklyRevenue.read(endingWith: period.last, on: connection)
+            )
         }
-        return PartnerROIResults(period: period, previousPeriod: previousPeriod, lines: lines)
+        return PartnerROIResults(period: period, previousPeriod: previousPeriod, lines: lines, weekly: weekly)
     }
 
-    public var statements: [Statement] { [PartnerROISQL.lines(period: period, previous: previousPeriod)] }
+    public var statements: [Statement] {
+        [PartnerROISQL.lines(period: period, previous: previousPeriod), PartnerWeeklyRevenue.statement(endingWith: period.last)]
+    }
 
     public func read(using reading: ReportReading) throws -> PartnerROIResults {
         try results(on: reading.connection)
@@ -54,10 +59,13 @@ public struct PartnerROIResults: Sendable {
     /// By current revenue, ties by type.
     public var types: [PartnerROILine]
     public var total: PartnerROILine
+    /// Revenue per week of the 12 weeks to the period's end, per partner (the sparklines).
+    public var weekly: PartnerWeeklyRevenue
 
-    public init(period: ReportPeriod, previousPeriod: ReportPeriod, lines: [PartnerROILine]) {
+    public init(period: ReportPeriod, previousPeriod: ReportPeriod, lines: [PartnerROILine], weekly: PartnerWeeklyRevenue? = nil) {
         self.period = period
         self.previousPeriod = previousPeriod
+        self.weekly = weekly ?? PartnerWeeklyRevenue(weeks: PartnerWeeklyRevenue.labels(PartnerWeeklyRevenue.mondays(endingWith: period.last)), revenue: [:])
         partners = lines.filter { $0.kind == .partner }.sorted { ($0.rank ?? 0) < ($1.rank ?? 0) }
         types = lines.filter { $0.kind == .type }.sorted {
             $0.current.revenue != $1.current.revenue
