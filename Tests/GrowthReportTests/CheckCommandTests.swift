@@ -146,6 +146,38 @@ import Testing
         #expect(try sink.deliveries().count == 1)
     }
 
+    /// Names are data: a partner whose name breaks lines and quotes still gives one line per
+    /// alert, its key written as a rule would quote it; a state file that is not one is refused
+    /// before anything is read or sent.
+    @Test func hostileNamesStayOnOneLineAndABadStateIsRefused() throws {
+        let (connection, conninfo) = try TestDatabase.migrated("check_names")
+        let name = "Evil\n\"Partner\"\u{1B}[31m"
+        _ = try connection.execute(
+            named: "rows",
+            """
+            INSERT INTO partnership_analytics (partner_name, partner_type, customers_acquired, revenue_generated, analytics_period)
+            VALUES ($1, 'x', 1, 500.00, date '2026-11-10'), ($1, 'x', 1, 100.00, date '2026-11-17')
+            """, parameters: [.text(name)])
+        let folder = try CommandRunner.temporaryDirectory("check-names")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = folder.appendingPathComponent("rules.toml")
+        try "[rules.drop]\nwhen = 'partner-roi.any.revenue drops 50 %'\n".write(to: rules, atomically: true, encoding: .utf8)
+        let result = try CommandRunner.run(
+            ["check", "--rules", rules.path, "--database-url", conninfo, "--output", folder.path] + Self.period)
+        #expect(result.status == 1, "\(result.stderr)")
+        let printed = Self.lines(result.stdout)
+        #expect(printed.count == 1 && printed[0].hasPrefix("drop: partner-roi.partner[\"Evil"), "\(result.stdout)")
+        #expect(printed[0].contains("fell 80.0 % (500.00 → 100.00)") && !result.stdout.contains("\u{1B}"))
+
+        let state = folder.appendingPathComponent("state.json")
+        try "{\"alerts\": 3}".write(to: state, atomically: true, encoding: .utf8)
+        let refused = try CommandRunner.run(
+            ["check", "--rules", rules.path, "--state", state.path, "--database-url", conninfo, "--output", folder.path] + Self.period)
+        #expect(refused.status == 64, "\(refused.stderr)")
+        #expect(refused.errorLines.count == 1 && refused.stderr.contains("is not a check state file"))
+        #expect(refused.stdout.isEmpty)
+    }
+
     @Test func aBadRulesFileExits64NamingItsLineAndColumn() throws {
         let folder = try CommandRunner.temporaryDirectory("check-bad")
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -90,7 +90,7 @@ import Testing
         }
         // The summary ran only real_time_metrics and reused the rest; attribution's are in no other record.
         #expect(segments["exec-summary"]?.contains("real_time_metrics") == true)
-        #expect(result.errorLines.filter { $0.contains("statement=partner_roi") && $0.contains(": ran ") }.count == 1)
+        #expect(result.errorLines.filter { $0.contains(": ran ") && Self.loggedStatements([$0]) == ["partner_roi"] }.count == 1)
         for (report, statements) in recorded where report != "attribution" {
             #expect(!statements.contains { $0.hasPrefix("attribution_") }, "\(report): \(statements)")
         }
