@@ -8,14 +8,16 @@ public enum CheckDocument {
 
     public static func make(_ outcome: CheckOutcome, context: ReportContext) -> ReportDocument {
         let new = outcome.newAlerts, repeated = outcome.repeatedAlerts
+        let judged = "\(count(outcome.rules.count, "rule")) judged on \(outcome.inputs.period.humanLabel)"
         let summary: String
         if outcome.alerts.isEmpty {
-            summary = "Nothing fired: \(count(outcome.rules.count, "rule")) judged on \(outcome.inputs.period.humanLabel)."
+            summary = "Nothing fired: \(judged)."
+        } else if repeated.isEmpty {
+            summary = "\(count(new.count, "new alert")) from \(judged)."
         } else {
-            summary =
-                "\(count(new.count, "new alert")) and \(count(repeated.count, "alert")) already sent with the same value, from \(count(outcome.rules.count, "rule")) judged on \(outcome.inputs.period.humanLabel)."
+            summary = "\(count(new.count, "new alert")) and \(count(repeated.count, "alert")) already sent with the same value, from \(judged)."
         }
-        let callouts = new.map { Callout(.danger, title: "\($0.rule): \($0.subject)", text: $0.message.prefix(1).uppercased() + $0.message.dropFirst() + ".") }
+        let callouts = new.map { Callout(.danger, title: "\($0.rule): \($0.subject)", text: sentence($0.message)) }
         var sections = [
             ReportSection(
                 id: "alerts", title: "Alerts", paragraphs: [summary], callouts: callouts, tables: [alertTable(outcome.alerts)])
@@ -42,6 +44,12 @@ public enum CheckDocument {
             reproducibility: context.reproducibility, timeZone: context.period.timeZone)
     }
 
+    /// An alert's message as a callout's sentence: a flag's detail without "is true: ".
+    static func sentence(_ message: String) -> String {
+        let text = message.hasPrefix("is true: ") ? String(message.dropFirst("is true: ".count)) : message
+        return text.prefix(1).uppercased() + text.dropFirst() + (text.hasSuffix(".") ? "" : ".")
+    }
+
     public static func count(_ n: Int, _ noun: String) -> String { n == 1 ? "1 \(noun)" : "\(n) \(noun)s" }
 
     static func alertTable(_ alerts: [CheckAlert]) -> ReportTable {
@@ -50,12 +58,12 @@ public enum CheckDocument {
             name: "check-alerts", title: "Alerts", rows: ordered,
             columns: [
                 TableColumn("rule", "Rule", .text) { .text($0.rule) },
-                TableColumn("subject", "Subject", .text) { .text($0.subject) },
-                TableColumn("message", "What happened", .text) { .text($0.message) },
-                TableColumn("value", "Value", .decimal(places: 4)) { .number($0.value) },
-                TableColumn("reference", "Compared with", .decimal(places: 4)) { .number($0.reference) },
+                TableColumn("subject", "Subject", .text, display: .fullText) { .text($0.subject) },
+                TableColumn("message", "What happened", .text, display: .fullText) { .text($0.message) },
+                TableColumn("value", "Value", .decimal(places: 4), display: .hiddenInHTML) { .number($0.value) },
+                TableColumn("reference", "Compared with", .decimal(places: 4), display: .hiddenInHTML) { .number($0.reference) },
                 TableColumn("status", "Status", .text) { .text($0.isRepeat ? "sent before" : "new") },
-                TableColumn("condition", "Condition", .text) { .text($0.condition) },
+                TableColumn("condition", "Condition", .text, display: .hiddenInHTML) { .text($0.condition) },
             ], sheetTitle: "Alerts")
     }
 
@@ -65,9 +73,12 @@ public enum CheckDocument {
             columns: [
                 TableColumn("rule", "Rule", .text) { .text($0.rule) },
                 TableColumn("subject", "Subject", .text) { .text($0.subject) },
-                TableColumn("reason", "Why", .text) { .text($0.reason) },
+                TableColumn("reason", "Why", .text, display: .fullText) { .text($0.reason) },
             ], sheetTitle: "Not judged")
     }
+
+    /// A setting that does not apply to the rule: a dash, not "n/a".
+    static let notApplicable = ColumnDisplay(emptyText: "—")
 
     static func ruleTable(_ rules: [CheckRule]) -> ReportTable {
         ReportTable(
@@ -76,9 +87,9 @@ public enum CheckDocument {
                 TableColumn("rule", "Rule", .text) { .text($0.name) },
                 TableColumn("condition", "Condition", .text) { .text($0.text) },
                 TableColumn("line", "Line", .integer) { .integer($0.line) },
-                TableColumn("min_base", "min_base", .decimal(places: 2)) { .number($0.ownMinimumBase ?? $0.defaultMinimumBase) },
-                TableColumn("min_change", "min_change", .decimal(places: 2)) { .number($0.minimumChange) },
-                TableColumn("threshold", "Threshold (anomaly)", .decimal(places: 2)) { .number($0.threshold) },
+                TableColumn("min_base", "min_base", .decimal(places: 2), display: notApplicable) { .number($0.effectiveMinimumBase) },
+                TableColumn("min_change", "min_change", .decimal(places: 2), display: notApplicable) { $0.isAnomaly ? .number($0.minimumChange) : .empty },
+                TableColumn("threshold", "Threshold (robust z)", .decimal(places: 2), display: notApplicable) { $0.isAnomaly ? .number($0.threshold) : .empty },
             ], sheetTitle: "Rules")
     }
 }

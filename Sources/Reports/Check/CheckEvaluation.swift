@@ -390,6 +390,17 @@ private struct Judge {
 }
 
 extension CheckRule {
+    public var isAnomaly: Bool {
+        if case .anomaly = condition { return true }
+        return false
+    }
+
+    /// The floor that applies to this rule's metric (nil for none, and for anomalies).
+    public var effectiveMinimumBase: Double? {
+        guard !isAnomaly, let kind = CheckMetricCatalog.field(condition.metric)?.kind else { return nil }
+        return minimumBase(for: kind)
+    }
+
     /// The floor that applies to a value of `kind`: the rule's own, or for counts and money the
     /// file's default (a ratio's scale is its own, so a default of 100 would silence it).
     func minimumBase(for kind: CheckMetricCatalog.Kind) -> Double? {
