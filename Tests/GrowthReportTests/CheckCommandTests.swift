@@ -178,6 +178,28 @@ import Testing
         #expect(refused.stdout.isEmpty)
     }
 
+    /// Two runs at once with one state file (cron overlapping a manual run): they take turns on
+    /// its lock, so the digest is sent once and the second run finds the alerts already reported.
+    @Test func twoRunsAtOnceSendTheDigestOnce() throws {
+        let (_, conninfo) = try Self.database("check_twice")
+        let sink = try SMTPSink()
+        let folder = try CommandRunner.temporaryDirectory("check-twice")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let rules = folder.appendingPathComponent("rules.toml")
+        try Self.rules.write(to: rules, atomically: true, encoding: .utf8)
+        let arguments =
+            [
+                "check", "--quiet", "--rules", rules.path, "--state", folder.appendingPathComponent("state.json").path,
+                "--database-url", conninfo, "--output", folder.path, "--send", "--no-starttls",
+                "--smtp-url", "smtp://127.0.0.1:\(sink.port)", "--mail-from", "alerts@example.com", "--mail-to", "growth@example.com",
+            ] + Self.period
+        let runs = [BackgroundRun(arguments), BackgroundRun(arguments)]
+        defer { runs.forEach { $0.stop() } }
+        let results = try runs.map { try $0.wait() }
+        #expect(results.map(\.status).sorted() == [0, 1], "\(results.map(\.stderr))")
+        #expect(try sink.deliveries().count == 1)
+    }
+
     @Test func aBadRulesFileExits64NamingItsLineAndColumn() throws {
         let folder = try CommandRunner.temporaryDirectory("check-bad")
         defer { try? FileManager.default.removeItem(at: folder) }

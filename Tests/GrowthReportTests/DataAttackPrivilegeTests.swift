@@ -74,6 +74,28 @@ import Testing
             #expect(DataAttack.folderEntries(folder.appendingPathComponent("\(command)/2026-W47")).contains("manifest.json"), "\(command)")
             #expect(!result.stderr.contains(role.password) && !result.stdout.contains(role.password))
         }
+        // check reads what the reports read: the same role judges rules over all of them.
+        let rules = folder.appendingPathComponent("rules.toml")
+        try """
+        [rules.roi]
+        when = "partner-roi.total.customers >= 0"
+        [rules.k]
+        when = "viral.total.actions >= 0"
+        [rules.srm]
+        when = "ab-test.any.srm_flag"
+        [rules.stale]
+        when = "exec-summary.real_time.stale"
+        [rules.daily]
+        when = "anomaly viral.daily.actions"
+        """.write(to: rules, atomically: true, encoding: .utf8)
+        let check = try CommandRunner.run(
+            ["check", "--rules", rules.path] + DataAttack.period + [
+                "--quiet", "--database-url", role.login(conninfo), "--output", folder.appendingPathComponent("check").path,
+                "--state", folder.appendingPathComponent("check-state.json").path,
+            ])
+        #expect(check.status == 1, "check: \(check.stderr)")
+        #expect(check.stdout.contains("roi: partner-roi.total.customers is ") && check.stdout.contains("k: viral.total.actions is "))
+        #expect(check.stderr.isEmpty, "check: \(check.stderr)")
         // The doctor reads the catalog and the statistics views, which every role may read.
         let doctor = try CommandRunner.run(
             ["db", "doctor"] + DataAttack.period + [

@@ -30,6 +30,11 @@ import Testing
             AttributionReport(period: Self.period, options: AttributionOptions()),
             ABTestReport(period: Self.period, counting: ABTestCountingOptions(), settings: ABTestSettings(), isLive: false, asOf: asOf),
             ExecSummaryReport(period: Self.period, asOf: asOf),
+            // `check`'s anomaly series: the 9 weeks to the period's end, so September to November.
+            CheckReport(
+                period: Self.period, asOf: asOf,
+                rules: try CheckRulesFile(text: "[rules.a]\nwhen = \"anomaly viral.daily.actions\"\n").rules, rulesFile: "rules.toml",
+                rulesDigest: ""),
         ]
         let refresh = RealTimeMetricsRefresh(asOf: asOf, timeZone: Self.utc)
         let doctor = DoctorReport(
