@@ -4,7 +4,7 @@ import MailDelivery
 import Rendering
 import Reports
 
-/// Who the executive summary's e-mail is for, and how it is sent: shared by `exec-summary` and `weekly`.
+/// Who a report's e-mail is for, and how it is sent: shared by `exec-summary`, `weekly` and `check`.
 struct MailOptions: ParsableArguments {
     @Option(name: .customLong("mail-from"), help: ArgumentHelp("The sender of the .eml, e.g. 'Reports <reports@example.com>'.", valueName: "address"))
     var mailFrom: String?
@@ -12,7 +12,7 @@ struct MailOptions: ParsableArguments {
     @Option(name: .customLong("mail-to"), help: ArgumentHelp("A recipient of the .eml (repeatable, or comma-separated).", valueName: "address"))
     var mailTo: [String] = []
 
-    @Option(help: ArgumentHelp("The .eml's subject (default: 'Executive summary — PERIOD').", valueName: "text"))
+    @Option(help: ArgumentHelp("The .eml's subject (default: 'Executive summary — PERIOD'; for check 'Alerts — PERIOD').", valueName: "text"))
     var subject: String?
 
     @Flag(help: "Also deliver the .eml over SMTP to every --mail-to (needs --smtp-url).")
