@@ -35,9 +35,12 @@ public struct CheckDailySeries: Sendable, Equatable {
 
     /// Reads `source`'s daily series for `period`, inside one read-only snapshot.
     /// - Throws: `DatabaseError`.
-    static func read(_ source: CheckSource, period: ReportPeriod, on connection: PostgresConnection) throws -> CheckDailySeries {
+    /// `fields`: those the rules name; the statement computes only them (the others stay 0).
+    static func read(
+        _ source: CheckSource, fields needed: Set<String>, period: ReportPeriod, on connection: PostgresConnection
+    ) throws -> CheckDailySeries {
         let days = days(of: period)
-        let statement = CheckDailySQL.statement(source, period: period)
+        let statement = CheckDailySQL.statement(source, fields: needed, period: period)
         let fields = CheckMetricCatalog.fields(of: source, scope: .daily).map(\.name)
         var values = Dictionary(uniqueKeysWithValues: fields.map { ($0, Array(repeating: Decimal(0), count: days.count)) })
         var firstDay: CalendarDate?
@@ -58,18 +61,24 @@ public struct CheckDailySeries: Sendable, Equatable {
 /// range of the 9 weeks only; partner sums group by the `DATE` column. Only days with rows come
 /// back.
 enum CheckDailySQL {
-    static func statement(_ source: CheckSource, period: ReportPeriod) -> Statement {
+    static func statement(_ source: CheckSource, fields: Set<String>, period: ReportPeriod) -> Statement {
         switch source {
-        case .viral: viral(period: period)
+        case .viral: viral(fields: fields, period: period)
         default: partners(period: period)
         }
     }
 
-    static func viral(period: ReportPeriod) -> Statement {
+    /// Only the fields asked for are computed: distinct users per day sort every row of the 9
+    /// weeks, and the JSON sums parse each one, which `actions` alone needs neither of.
+    static func viral(fields: Set<String>, period: ReportPeriod) -> Statement {
         let days = CheckDailySeries.days(of: period)
         let starts = (days + [period.last.adding(days: 1)]).map { PostgresValue.isoTimestamp(ReportPeriod.startOfDay($0, in: period.timeZone)) }
         let start = ReportPeriod.startOfDay(days[0], in: period.timeZone)
-        let keys = ["impressions", "clicks", "conversions"].map { "coalesce(sum(\(ViralSQL.value($0))), 0) AS \($0)" }
+        let expressions =
+            [
+                ("actions", "count(*)"), ("users", #"count(DISTINCT v.user_email COLLATE "C")"#),
+            ] + ViralSQL.keys.map { ($0, "coalesce(sum(\(ViralSQL.value($0))), 0)") }
+        let columns = expressions.map { name, expression in fields.contains(name) ? "\(expression) AS \(name)" : "0 AS \(name)" }
         return Statement(
             "check_viral_daily",
             """
@@ -77,8 +86,7 @@ enum CheckDailySQL {
               SELECT \(starts)::timestamptz[] AS starts
             )
             SELECT width_bucket(v.created_at, d.starts) AS day_index,
-                   count(*) AS actions, count(DISTINCT v.user_email COLLATE "C") AS users,
-                   \(raw: keys.joined(separator: ", "))
+                   \(raw: columns.joined(separator: ", "))
             FROM viral_metrics v CROSS JOIN days d
             WHERE v.created_at >= \(start) AND v.created_at < \(period.end)
             GROUP BY 1

@@ -45,13 +45,22 @@ public struct CheckReport: Report {
         Set(rules.compactMap { $0.condition.metric.scope == .daily ? $0.condition.metric.report : nil }).sorted { $0.rawValue < $1.rawValue }
     }
 
+    /// The daily fields of `source` the anomaly rules name.
+    func seriesFields(_ source: CheckSource) -> Set<String> {
+        Set(
+            rules.compactMap { rule in
+                let metric = rule.condition.metric
+                return metric.scope == .daily && metric.report == source ? metric.field : nil
+            })
+    }
+
     /// The A/B readout rules read: the executive summary's (default alpha and correction).
     var experimentsReport: ABTestReport {
         ExecSummaryReport(period: period, asOf: asOf, guardrails: guardrails).experimentsReport
     }
 
     public var statements: [Statement] {
-        seriesSources.map { CheckDailySQL.statement($0, period: period) }
+        seriesSources.map { CheckDailySQL.statement($0, fields: seriesFields($0), period: period) }
             + (sources.contains(.execSummary) ? [ExecSummarySQL.realTimeMetrics] : [])
     }
 
@@ -71,7 +80,7 @@ public struct CheckReport: Report {
             inputs.realTimeMetrics = try connection.transaction(.snapshot) { try connection.realTimeMetrics() }
         }
         for source in seriesSources {
-            inputs.series[source] = try CheckDailySeries.read(source, period: period, on: connection)
+            inputs.series[source] = try CheckDailySeries.read(source, fields: seriesFields(source), period: period, on: connection)
         }
         return CheckEvaluation.evaluate(rules, on: inputs, sent: sent)
     }
