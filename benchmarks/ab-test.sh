@@ -7,27 +7,7 @@
 # Set BENCH_DATABASE_URL to a database already seeded with `db seed --scale large --as-of 2026-11-25`
 # to skip the seeding.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root="$PWD"
-as_of="2026-11-25"
-[ -d /opt/swift/usr/bin ] && export PATH="/opt/swift/usr/bin:$PATH"
-swift build -c release --product growth-report >&2
-bin="$root/.build/release/growth-report"
-command -v /usr/bin/time >/dev/null || { echo "needs GNU time: apt-get install time" >&2; exit 69; }
-
-work="$(mktemp -d /tmp/growth-report-bench-XXXXXX)"
-chmod 755 "$work"
-cleanup() { (cd "$work" && "$bin" db stop >/dev/null 2>&1) || true; rm -rf "$work"; }
-trap cleanup EXIT
-
-url="${BENCH_DATABASE_URL:-}"
-if [ -z "$url" ]; then
-  cd "$work"
-  url="$("$bin" db start --quiet)"
-  "$bin" db migrate --quiet --database-url "$url"
-  "$bin" db seed --quiet --scale large --seed 1 --as-of "$as_of" --database-url "$url"
-  cd "$root"
-fi
+source "$(dirname "$0")/lib.sh"
 
 out_dir="$work/out"
 # The whole 26 weeks of the seed, so every one of its 20 tests is in the readout.

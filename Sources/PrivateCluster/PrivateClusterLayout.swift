@@ -153,7 +153,7 @@ struct ClusterLayout: Sendable, Equatable {
 }
 
 /// The operating system's reason inside a Foundation file error, e.g. "Permission denied".
-func systemReason(_ error: Error) -> String {
+public func systemReason(_ error: Error) -> String {
     let error = error as NSError
     if let underlying = error.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
         return String(cString: strerror(Int32(underlying.code)))

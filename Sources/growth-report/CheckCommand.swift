@@ -2,6 +2,7 @@ import ArgumentParser
 import Database
 import Digest
 import Foundation
+import PrivateCluster
 import Rendering
 import Reports
 
@@ -44,7 +45,7 @@ struct CheckCommand: ParsableCommand {
         do {
             data = try Data(contentsOf: rulesURL)
         } catch {
-            throw CommandFailure.usage("Cannot read the rules file \(rules): \(Self.reason(error)).")
+            throw CommandFailure.usage("Cannot read the rules file \(rules): \(systemReason(error)).")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CommandFailure.usage("\(rules) is not UTF-8 text; a rules file is TOML.")
@@ -81,9 +82,4 @@ struct CheckCommand: ParsableCommand {
         if !result.newAlerts.isEmpty { throw ExitCode(ExitStatus.checkFailed) }
     }
 
-    static func reason(_ error: Error) -> String {
-        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-        if let code = underlying?.code, underlying?.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(code))) }
-        return error.localizedDescription
-    }
 }

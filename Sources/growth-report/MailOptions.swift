@@ -49,9 +49,8 @@ struct MailOptions: ParsableArguments {
 
         /// Sends the written `.eml` among `paths`, when `--send` asked for it.
         func deliver(_ paths: [URL]) throws {
-            guard let settings else { return }
-            let paths = paths.filter { $0.lastPathComponent == "\(settings.report.name).eml" }
-            guard let mailer, let message = paths.first(where: { $0.pathExtension == "eml" }) else { return }
+            guard let mailer, let settings, let message = paths.first(where: { $0.lastPathComponent == "\(settings.report.name).eml" })
+            else { return }
             try MailOptions.deliver(message, settings: settings, with: mailer)
         }
     }

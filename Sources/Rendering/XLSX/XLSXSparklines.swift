@@ -8,17 +8,12 @@ import ZIPFoundation
 /// (data bars write one) or in a new one. Every other part is copied unchanged.
 enum XLSXSparklines {
     /// One sheet's sparklines: a line per row of data, drawn in the cell beside it.
-    struct Group: Equatable {
+    struct Group {
         /// The sheet's part, `xl/worksheets/sheet3.xml` for the third sheet added.
         var part: String
         var sheetName: String
         /// Each sparkline's data range and cell, A1-style without the sheet (`B2:M2`, `N2`).
         var sparklines: [(data: String, cell: String)]
-
-        static func == (lhs: Group, rhs: Group) -> Bool {
-            lhs.part == rhs.part && lhs.sheetName == rhs.sheetName
-                && lhs.sparklines.map { $0.data + "|" + $0.cell } == rhs.sparklines.map { $0.data + "|" + $0.cell }
-        }
     }
 
     static let extensionURI = "{05C60535-1F16-4fd2-B633-F4F36F0B64E0}"

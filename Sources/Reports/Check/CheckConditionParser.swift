@@ -203,7 +203,6 @@ public struct CheckConditionParser {
             position += symbol.count
             return CheckComparison(rawValue: symbol)
         }
-        if matches("=") { return nil }
         return nil
     }
 

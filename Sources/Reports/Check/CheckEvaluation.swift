@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import Rendering
 import Statistics
 
 /// What the rules read: the models of the reports they name, and the daily series of anomaly
@@ -194,7 +195,6 @@ private struct Judge {
         }
     }
 
-    enum Missing: Error { case reason(String) }
     struct Reason: Error { var text: String }
 
     /// The readings of a metric: one, or one per member of an `any` scope or of `real_time`.
@@ -252,12 +252,10 @@ private struct Judge {
     }
 
     static func partnerCount(_ field: String, _ results: PartnerROIResults) -> Int? {
-        switch field {
-        case "new_partners": results.newPartners.count
-        case "active_partners": results.activePartners.count
-        case "lapsed_partners": results.lapsedPartners.count
-        default: nil
+        guard field.hasSuffix("_partners"), let status = PartnerStatus(rawValue: String(field.dropLast("_partners".count))) else {
+            return nil
         }
+        return results.partners(status).count
     }
 
     static func partnerReading(_ metric: CheckMetric, _ line: PartnerROILine, days: Int) -> Reading {
@@ -412,10 +410,14 @@ extension CheckRule {
 
 /// How values read in alerts: machine-exact where the state compares them, human in sentences.
 enum CheckFormat {
+    /// Grouped as the reports show numbers, with a plain space before `%` and `days` (a line
+    /// for a terminal or a grep, not a page).
+    static let formatter = DisplayFormatter()
+
     static func value(_ value: Double, _ kind: CheckMetricCatalog.Kind) -> String {
         switch kind {
-        case .count: grouped(value, decimals: value == value.rounded() ? 0 : 2)
-        case .money: grouped(value, decimals: 2)
+        case .count: formatter.grouped(value, places: value == value.rounded() ? 0 : 2)
+        case .money: formatter.grouped(value, places: 2)
         case .fraction: percent(value)
         case .days: String(format: "%.1f days", value)
         default: plain(value)
@@ -427,26 +429,13 @@ enum CheckFormat {
         return String(format: "%.4g", value)
     }
 
-    static func percent(_ fraction: Double) -> String { String(format: "%.1f %%", fraction * 100) }
+    static func percent(_ fraction: Double) -> String { formatter.grouped(fraction * 100, places: 1) + " %" }
 
     static func pValue(_ p: Double) -> String { p < 0.0001 ? String(format: "%.1e", p) : String(format: "%.4f", p) }
 
     static func fingerprint(_ value: Double) -> String { "\(value)" }
 
-    static func grouped(_ value: Double, decimals: Int) -> String {
-        let text = String(format: "%.\(decimals)f", abs(value))
-        let parts = text.split(separator: ".", maxSplits: 1)
-        var digits = Array(parts[0])
-        var grouped = ""
-        while digits.count > 3 {
-            grouped = "," + String(digits.suffix(3)) + grouped
-            digits.removeLast(3)
-        }
-        grouped = String(digits) + grouped
-        return (value < 0 ? "−" : "") + grouped + (parts.count > 1 ? "." + parts[1] : "")
-    }
-
     static func weekday(_ day: CalendarDate) -> String {
-        ["Thursday", "Friday", "Saturday", "Sunday", "Monday", "Tuesday", "Wednesday"][((day.daysSinceEpoch % 7) + 7) % 7]
+        ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"][day.isoWeekday - 1]
     }
 }

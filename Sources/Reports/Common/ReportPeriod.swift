@@ -24,10 +24,26 @@ public struct ReportPeriod: Sendable, Equatable {
         self.timeZone = timeZone
     }
 
+    /// `2026-W47`, by ISO week-year.
+    public static func weekLabel(year: Int, week: Int) -> String { String(format: "%04d-W%02d", year, week) }
+
+    /// The label of the ISO week that holds `day`.
+    public static func weekLabel(of day: CalendarDate) -> String {
+        let (year, week) = isoWeek(of: day)
+        return weekLabel(year: year, week: week)
+    }
+
+    /// The Mondays of the `count` ISO weeks ending with the week that holds `last`, oldest first
+    /// (a trend's weeks).
+    public static func weekMondays(_ count: Int, endingWith last: CalendarDate) -> [CalendarDate] {
+        let lastMonday = last.adding(days: 1 - last.isoWeekday)
+        return (0..<count).reversed().map { lastMonday.adding(days: -7 * $0) }
+    }
+
     /// `2026-W47`, `2026-11` or `2026-11-16_2026-11-22`: the output folder's name.
     public var label: String {
         switch kind {
-        case .week(let year, let week): String(format: "%04d-W%02d", year, week)
+        case .week(let year, let week): Self.weekLabel(year: year, week: week)
         case .month(let year, let month): String(format: "%04d-%02d", year, month)
         case .days: "\(first)_\(last)"
         }

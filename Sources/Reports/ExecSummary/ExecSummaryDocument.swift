@@ -136,21 +136,15 @@ public enum ExecSummaryDocument {
     /// Partners by where they stand between the periods: rows in both, first rows this period,
     /// rows last period only (SPEC's partner view); rows of the KPI table, not tiles.
     static func partnerCountKPIs(_ partners: PartnerROIResults) -> [KPI] {
-        [
-            ("active_partners", "Active partners", partners.activePartners.count),
-            ("new_partners", "New partners", partners.newPartners.count),
-            ("lapsed_partners", "Lapsed partners", partners.lapsedPartners.count),
-        ].map { key, label, count in
-            KPI(key: key, label: label, value: .integer(count), previous: .empty, change: nil, changeIsDifference: false, format: .integer)
+        PartnerStatus.allCases.map { status in
+            KPI(
+                key: "\(status.rawValue)_partners", label: status.label, value: .integer(partners.partners(status).count), previous: .empty,
+                change: nil, changeIsDifference: false, format: .integer)
         }
     }
 
     static func partnerCountFacts(_ partners: PartnerROIResults) -> [Fact] {
-        [
-            Fact("Active partners", .integer(partners.activePartners.count), format: .integer, note: "rows in both periods"),
-            Fact("New partners", .integer(partners.newPartners.count), format: .integer, note: "first rows this period"),
-            Fact("Lapsed partners", .integer(partners.lapsedPartners.count), format: .integer, note: "rows last period only"),
-        ]
+        PartnerStatus.allCases.map { Fact($0.label, .integer(partners.partners($0).count), format: .integer, note: $0.meaning) }
     }
 
     static func kpiTable(_ kpis: [KPI], currency: Currency) -> ReportTable {

@@ -209,8 +209,8 @@ public enum PartnerROIDocument {
                 "Payback", .number(now.paybackDays(periodDays: results.period.dayCount)), format: .decimal(places: 1),
                 note: "days of revenue to earn the cost back"),
             Fact(
-                "Active partners", .integer(results.activePartners.count), format: .integer,
-                note: "\(results.newPartners.count) new · \(results.lapsedPartners.count) lapsed since \(previous)"),
+                PartnerStatus.active.label, .integer(results.partners(.active).count), format: .integer,
+                note: "\(results.partners(.new).count) new · \(results.partners(.lapsed).count) lapsed since \(previous)"),
         ]
     }
 
@@ -220,7 +220,8 @@ public enum PartnerROIDocument {
         let now = results.total.current
         var sentence = "\(results.period.humanLabel), beside the previous period \(results.previousPeriod.humanLabel)."
         sentence +=
-            " Partners: \(results.activePartners.count) active in both periods, \(results.newPartners.count) new (first rows this period), \(results.lapsedPartners.count) lapsed (rows last period only)."
+            " Partners: "
+            + PartnerStatus.allCases.map { "\(results.partners($0).count) \($0.rawValue) (\($0.meaning))" }.joined(separator: ", ") + "."
         if let rate = now.conversionRate {
             let visitors = Int((now.visitors.nearestDouble ?? 0).rounded())
             sentence +=

@@ -61,7 +61,19 @@ public struct PartnerROILine: Sendable, Equatable {
 
 /// A partner's place between the previous period and this one (`status` in partner-roi.csv).
 public enum PartnerStatus: String, Sendable, CaseIterable {
-    case new, active, lapsed
+    case active, new, lapsed
+
+    /// `Active partners`, as a figure is labelled.
+    public var label: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() + " partners" }
+
+    /// What puts a partner in it.
+    public var meaning: String {
+        switch self {
+        case .active: "rows in both periods"
+        case .new: "first rows this period"
+        case .lapsed: "rows last period only"
+        }
+    }
 }
 
 extension PostgresConnection {

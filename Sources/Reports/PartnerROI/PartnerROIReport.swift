@@ -102,17 +102,10 @@ public struct PartnerROIResults: Sendable {
     }
 
     /// Partners with analytics rows now and none in the previous period.
-    public var newPartners: [PartnerROILine] {
-        partners.filter { $0.status == .new }
-    }
+    public var newPartners: [PartnerROILine] { partners(.new) }
 
-    /// Partners with analytics rows in both periods.
-    public var activePartners: [PartnerROILine] {
-        partners.filter { $0.status == .active }
-    }
-
-    /// Partners with analytics rows in the previous period and none now.
-    public var lapsedPartners: [PartnerROILine] {
-        partners.filter { $0.status == .lapsed }
+    /// The partners of one status (`PartnerROILine.status`).
+    public func partners(_ status: PartnerStatus) -> [PartnerROILine] {
+        partners.filter { $0.status == status }
     }
 }

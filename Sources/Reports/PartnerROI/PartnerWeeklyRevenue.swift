@@ -18,15 +18,11 @@ public struct PartnerWeeklyRevenue: Sendable, Equatable {
 
     /// The Mondays of the weeks, oldest first.
     static func mondays(endingWith last: CalendarDate) -> [CalendarDate] {
-        let lastMonday = last.adding(days: 1 - last.isoWeekday)
-        return (0..<weekCount).reversed().map { lastMonday.adding(days: -7 * $0) }
+        ReportPeriod.weekMondays(weekCount, endingWith: last)
     }
 
     static func labels(_ mondays: [CalendarDate]) -> [String] {
-        mondays.map { monday in
-            let (year, week) = ReportPeriod.isoWeek(of: monday)
-            return String(format: "%04d-W%02d", year, week)
-        }
+        mondays.map(ReportPeriod.weekLabel(of:))
     }
 
     /// One statement: `partnership_analytics` of the 12 weeks grouped by partner and week (a

@@ -26,12 +26,9 @@ public struct ViralReport: Report, Sendable {
     /// The 8 ISO weeks ending with the week that holds the period's last day, oldest first,
     /// bounded by midnights in the period's time zone.
     public var trendWeeks: [(label: String, start: Date, end: Date)] {
-        let lastMonday = period.last.adding(days: 1 - period.last.isoWeekday)
-        return (0..<Self.trendWeekCount).reversed().map { back in
-            let monday = lastMonday.adding(days: -7 * back)
-            let (year, week) = ReportPeriod.isoWeek(of: monday)
-            return (
-                String(format: "%04d-W%02d", year, week),
+        ReportPeriod.weekMondays(Self.trendWeekCount, endingWith: period.last).map { monday in
+            (
+                ReportPeriod.weekLabel(of: monday),
                 ReportPeriod.startOfDay(monday, in: period.timeZone),
                 ReportPeriod.startOfDay(monday.adding(days: 7), in: period.timeZone)
             )
