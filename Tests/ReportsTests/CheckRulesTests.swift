@@ -1,5 +1,6 @@
 import Database
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Reports
@@ -39,6 +40,13 @@ import Testing
         #expect(try Self.rule("viral.total.users rises by 50%").condition == .change(CheckMetric(report: .viral, scope: .total, field: "users"), .rises, 0.5))
         let escaped = try #require(try CheckRulesFile(text: #"[rules.q]"# + "\n" + #"when = "partner-roi.partner[\"Say \\\"hi\\\"\"].cost > 10""#).rules.first)
         #expect(escaped.condition.metric.key == #"Say "hi""#)
+    }
+
+    /// The rules file README's tour runs is one the parser accepts, every rule of it.
+    @Test func theShippedExampleParses() throws {
+        let url = TestDatabase.packageRoot.appendingPathComponent("examples/alerts.toml")
+        let file = try CheckRulesFile(text: String(contentsOf: url, encoding: .utf8))
+        #expect(file.rules.map(\.name) == ["blended_roi", "k_factor", "acme", "srm", "stale", "actions"])
     }
 
     @Test func defaultsApplyAndARuleOverridesThem() throws {
