@@ -72,16 +72,20 @@ public struct PrivateCluster: Sendable {
         var layout: ClusterLayout?
         var createdFallback = false
         do {
-            // Another process may have created or started the cluster while we waited.
+            // Another process may have created or started the cluster while we waited. A server
+            // killed a moment ago looks alive until its process has ended: it is started anew.
             if case .running(let endpoint) = try status() {
                 if let port = options.port, port != endpoint.port {
                     throw ClusterError(.runningOnOtherPort, port: endpoint.port)
                 }
-                try waitUntilReady(
+                let readiness = try waitUntilReady(
                     endpoint, logFile: currentLayout().logFile,
                     deadline: Date().addingTimeInterval(TimeInterval(options.startTimeout)))
-                logger.debug("Reusing the running private cluster", metadata: ["port": "\(endpoint.port)"])
-                return endpoint
+                if readiness == .ready {
+                    logger.debug("Reusing the running private cluster", metadata: ["port": "\(endpoint.port)"])
+                    return endpoint
+                }
+                logger.debug("The running private cluster ended while we waited; starting it", metadata: ["port": "\(endpoint.port)"])
             }
             let record = ClusterRecord.load(from: recordFile)
             let chosen = try existingLayout() ?? ClusterLayout.resolve(in: path, user: user, runner: runner)

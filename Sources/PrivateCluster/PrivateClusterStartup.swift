@@ -213,7 +213,9 @@ extension PrivateCluster {
         }
         let endpoint = ClusterEndpoint(socketDirectory: layout.socketDirectory, port: port)
         do {
-            try waitUntilReady(endpoint, logFile: layout.logFile, deadline: deadline)
+            if try waitUntilReady(endpoint, logFile: layout.logFile, deadline: deadline) == .gone {
+                throw ClusterError(.startFailed, path: layout.logFile, detail: oneLineTail(of: readLog(layout.logFile, from: 0)))
+            }
         } catch {
             stopImmediately(layout, server: server, runner: runner)
             throw error
@@ -221,8 +223,14 @@ extension PrivateCluster {
         return endpoint
     }
 
-    /// Waits until the server says it is ready and its socket accepts a connection.
-    func waitUntilReady(_ endpoint: ClusterEndpoint, logFile: String, deadline: Date) throws {
+    /// What became of a server waited for.
+    enum Readiness { case ready, gone }
+
+    /// Waits until the server says it is ready and its socket accepts a connection; `.gone`
+    /// when it stays gone for two seconds, as a server killed a moment ago does once its
+    /// process has ended (until then it looks alive).
+    @discardableResult
+    func waitUntilReady(_ endpoint: ClusterEndpoint, logFile: String, deadline: Date) throws -> Readiness {
         let layout = currentLayout()
         // Since when the server has looked gone. A look can catch postmaster.pid while the
         // server rewrites it (or /proc mid-change) on a loaded machine, so only a server that
@@ -234,9 +242,7 @@ extension PrivateCluster {
             else {
                 let since = goneSince ?? Date()
                 goneSince = since
-                guard Date().timeIntervalSince(since) < 2 else {
-                    throw ClusterError(.startFailed, path: logFile, detail: oneLineTail(of: readLog(logFile, from: 0)))
-                }
+                guard Date().timeIntervalSince(since) < 2 else { return .gone }
                 Thread.sleep(forTimeInterval: 0.1)
                 continue
             }
@@ -244,7 +250,7 @@ extension PrivateCluster {
             if postmaster.isReady,
                 PortProbe.acceptsConnections(socketDirectory: endpoint.socketDirectory, port: endpoint.port)
             {
-                return
+                return .ready
             }
             guard deadline.timeIntervalSinceNow > 0 else {
                 throw ClusterError(.startFailed, path: logFile, detail: "it did not accept connections in time")

@@ -244,22 +244,25 @@ import Testing
         let fingerprint = try Self.fingerprint(DataAttack.connect(conninfo), "viral_metrics")
 
         // Killed while copying, then while swapping: every server process at once, as in a crash.
-        // The swap lasts milliseconds, so a reader holds the table from the copy on: the swap
-        // waits for its lock, and the kill lands inside it rather than after it.
+        // A reader holds the table from the start of the copy on (once an earlier run's copy is
+        // removed, which needs the table alone), so the swap waits for its lock: the kill lands
+        // before the swap, or inside it, never after it, however late this test reads a line.
         for moment in ["copied", "swapping"] {
             let postmaster = try own.postmaster()
             nonisolated(unsafe) let reader = try DataAttack.connect(conninfo)
-            nonisolated(unsafe) var killed = false, holding = false
+            nonisolated(unsafe) var killed = false
+            nonisolated(unsafe) var holding: Result<Void, any Error>?
             let run = try CommandRunner.run(["db", "partition", "viral_metrics", "--batch-rows", "2000", "--database-url", conninfo]) { line in
-                if moment == "swapping", !holding, line.contains("copied") {
-                    holding = true
-                    try? reader.executeScript(named: "hold", "BEGIN; LOCK TABLE viral_metrics IN ACCESS SHARE MODE")
+                if holding == nil, line.contains("copying rows") {
+                    holding = Result { try reader.executeScript(named: "hold", "BEGIN; LOCK TABLE viral_metrics IN ACCESS SHARE MODE") }
                 }
                 guard !killed, line.contains(moment) else { return }
                 killed = true
                 Self.crash(postmaster)
             }
             #expect(killed, "\(moment): \(run.stderr)")
+            if case .failure(let error) = holding { Issue.record("\(moment): the reader's lock: \(error)") }
+            #expect(holding != nil, "\(moment): \(run.stderr)")
             #expect(run.status == 69, "\(moment): \(run.status) \(run.stderr)")
             try own.restart()
             let connection = try DataAttack.connect(conninfo)

@@ -59,6 +59,36 @@ import Testing
         }
     }
 
+    /// A server killed a moment ago still looks alive while its process ends: start waits for
+    /// it, finds it gone, and starts a new one rather than failing.
+    @Test func startsAnewWhenTheServerItFoundRunningEnds() throws {
+        try withCluster { cluster in
+            let endpoint = try cluster.start(Self.fast)
+            try cluster.stop()
+            // A stand-in for the dying postmaster: a process named postgres, working in the
+            // data directory, recorded in postmaster.pid as ready, with no socket; it ends in 1 s.
+            let data = cluster.directory.appendingPathComponent("pgdata")
+            let binary = cluster.directory.appendingPathComponent("postgres")
+            try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: binary.path)
+            let dying = Process()
+            dying.executableURL = binary
+            dying.arguments = ["1"]
+            dying.currentDirectoryURL = data
+            try dying.run()
+            let pidFile = [
+                "\(dying.processIdentifier)", data.path, "0", "\(endpoint.port)", endpoint.socketDirectory, "", "0", "ready", "",
+            ]
+            try Data(pidFile.joined(separator: "\n").utf8).write(to: data.appendingPathComponent("postmaster.pid"))
+            #expect(try cluster.status() == .running(endpoint))
+
+            let restarted = try cluster.start(Self.fast)
+            dying.waitUntilExit()
+            #expect(restarted == endpoint)
+            #expect(cluster.serverProcessID() != dying.processIdentifier)
+            #expect(try query("SELECT 1", restarted.conninfo(database: "postgres")) == "1")
+        }
+    }
+
     @Test func folderUnderAFileIsNotWritable() throws {
         let root = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: root) }
