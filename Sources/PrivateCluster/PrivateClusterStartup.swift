@@ -229,7 +229,6 @@ extension PrivateCluster {
     /// Waits until the server says it is ready and its socket accepts a connection; `.gone`
     /// when it stays gone for two seconds, as a server killed a moment ago does once its
     /// process has ended (until then it looks alive).
-    @discardableResult
     func waitUntilReady(_ endpoint: ClusterEndpoint, logFile: String, deadline: Date) throws -> Readiness {
         let layout = currentLayout()
         // Since when the server has looked gone. A look can catch postmaster.pid while the

@@ -67,7 +67,7 @@ import Testing
             try cluster.stop()
             // A stand-in for the dying postmaster: a process named postgres, working in the
             // data directory, recorded in postmaster.pid as ready, with no socket; it ends in 1 s.
-            let data = cluster.directory.appendingPathComponent("pgdata")
+            let data = URL(fileURLWithPath: cluster.currentLayout().dataDirectory)
             let binary = cluster.directory.appendingPathComponent("postgres")
             try FileManager.default.copyItem(atPath: "/bin/sleep", toPath: binary.path)
             let dying = Process()
